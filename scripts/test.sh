@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The second set-up command, and what .ci/run calls: installs what is missing, builds the test
+# preset, runs the unit tests (CTest) and the end-to-end tests (node --test, official clients)
+# against the real binary. Exit code: non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+preset="${CHATGATE_TEST_PRESET:-dev}"
+bash scripts/install-deps.sh || exit 1
+bash scripts/build.sh "$preset" || exit 1
+
+failed=0
+unit_log=$(mktemp)
+ctest --preset "$preset" -j "$(nproc)" --timeout 120 2>&1 | tee "$unit_log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+unit_pass=$(grep -oE '[0-9]+ tests failed out of [0-9]+' "$unit_log" | awk '{print $6-$1}')
+unit_fail=$(grep -oE '[0-9]+ tests failed out of [0-9]+' "$unit_log" | awk '{print $1}')
+
+e2e_pass=0 e2e_fail=0
+if [ -f tests/e2e/package.json ]; then
+  e2e_log=$(mktemp)
+  ( cd tests/e2e && { [ -d node_modules ] && npm ls >/dev/null 2>&1 || npm ci --no-audit --no-fund; } \
+    && CHATGATE_BIN="$PWD/../../build/$preset/apps/chatgate/chatgate" \
+       CONFORMANCE_BIN="$PWD/../../build/$preset/tests/conformance/conformance_server" \
+       node --test --test-concurrency=1 ) 2>&1 | tee "$e2e_log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+  e2e_pass=$(grep -E '^# pass ' "$e2e_log" | awk '{print $3}'); e2e_pass=${e2e_pass:-0}
+  e2e_fail=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}'); e2e_fail=${e2e_fail:-1}
+fi
+
+total_pass=$(( ${unit_pass:-0} + e2e_pass ))
+total_fail=$(( ${unit_fail:-1} + e2e_fail ))
+[ "$total_fail" -eq 0 ] || failed=1
+echo
+echo "unit: ${unit_pass:-0} passed, ${unit_fail:-?} failed; e2e: $e2e_pass passed, $e2e_fail failed"
+echo "total: $total_pass passed, $total_fail failed"
+exit "$failed"

@@ -1,0 +1,49 @@
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace chatgate::engineio {
+
+/// The handshake request as the layer above sees it (Socket.IO's `socket.handshake`).
+struct handshake_info {
+  std::map<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string remote_address;
+  std::string url;
+};
+
+/// Shared, immutable bytes: a broadcast is encoded once and the same buffer queued everywhere.
+using shared_bytes = std::shared_ptr<const std::string>;
+
+/// One Engine.IO session as the Socket.IO layer sees it. Lives on the io thread; the transport
+/// (polling, websocket, upgrade) is invisible from here. Abstract so that socketio/ is unit-
+/// tested with a fake.
+class socket {
+public:
+  virtual ~socket() = default;
+
+  virtual const std::string& id() const = 0;
+  virtual const handshake_info& handshake() const = 0;
+  /// "polling" or "websocket": the transport in use now.
+  virtual std::string_view transport_name() const = 0;
+
+  /// Queues a MESSAGE packet with a text payload (the Engine.IO "4" prefix is added by the
+  /// transport without copying `data`).
+  virtual void send_text(shared_bytes data) = 0;
+  /// Queues a MESSAGE packet with a binary payload (binary frame, or "b"+base64 on polling).
+  virtual void send_binary(shared_bytes data) = 0;
+  /// Sends what is queued, then closes the session; on_close fires with "forced close".
+  virtual void close() = 0;
+
+  /// Set by the layer above right after the connection callback.
+  std::function<void(std::string_view text)> on_text;
+  std::function<void(std::string_view bytes)> on_binary;
+  /// Fires once, with the Node server's reason strings: "transport close", "ping timeout",
+  /// "transport error", "forced close", "parse error", "slow client" (outgoing queue over limit).
+  std::function<void(std::string_view reason)> on_close;
+};
+
+}  // namespace chatgate::engineio

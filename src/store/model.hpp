@@ -1,0 +1,58 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/clock.hpp"
+
+namespace chatgate::store {
+
+/// Records as the store keeps them (contract §4). JSON shapes are made in chat/, not here.
+
+enum class conversation_type { direct, group };
+enum class participant_role { admin, member };
+
+struct participant {
+  std::string user_id;
+  participant_role role = participant_role::member;
+  core::sys_time_ms joined_at{};
+};
+
+struct attachment {
+  std::string external_file_id;
+  std::optional<std::string> label;
+};
+
+struct message {
+  std::string id;               // 24-hex ObjectId
+  std::string conversation_id;  // 24-hex ObjectId
+  std::int64_t seq = 0;         // 1, 2, 3 ... per conversation, assigned by the store
+  std::string sender_id;
+  std::string content;  // empty once deleted
+  std::vector<attachment> attachments;
+  std::optional<std::string> reply_to;
+  boost::json::object metadata;
+  bool is_edited = false;
+  bool is_deleted = false;
+  core::sys_time_ms created_at{};
+  core::sys_time_ms updated_at{};
+  std::optional<core::sys_time_ms> deleted_at;
+};
+
+struct conversation {
+  std::string id;
+  conversation_type type = conversation_type::group;
+  std::optional<std::string> name;
+  std::string created_by;
+  std::vector<participant> participants;  // in join order
+  boost::json::object metadata;
+  std::optional<message> last_message;
+  std::optional<core::sys_time_ms> last_message_at;
+  core::sys_time_ms created_at{};
+  core::sys_time_ms updated_at{};
+};
+
+}  // namespace chatgate::store

@@ -1,0 +1,79 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/model.hpp"
+
+namespace chatgate::store {
+
+/// Cursor for "latest activity first" conversation listing: (activity time, id) of the last item.
+struct conversation_cursor {
+  core::sys_time_ms activity{};
+  std::string id;
+};
+
+/// Which slice of a conversation's messages to read, by seq (contract §3: never clock time).
+struct message_range {
+  std::optional<std::int64_t> before_seq;  // strictly less than; newest first when set or when
+                                           // neither bound is set
+  std::optional<std::int64_t> after_seq;   // strictly greater than; oldest first
+  int limit = 50;
+};
+
+/// Persistence used by chat/. Implementations: sqlite/ (embedded default), postgres/ (shared by
+/// instances). Every call is synchronous and thread-safe; failures of the database itself come
+/// back as core::error_code::internal_error, "not there" as std::nullopt.
+class store {
+public:
+  virtual ~store() = default;
+
+  /// Inserts a new conversation with its participants.
+  virtual core::result<conversation> create_conversation(const conversation& c) = 0;
+  /// For a direct conversation: returns the existing one of that pair if there is one (then
+  /// `created` is false), else inserts `c`. Atomic: two racing calls yield one conversation.
+  virtual core::result<std::pair<conversation, bool>> create_direct_conversation(
+      const conversation& c) = 0;
+  virtual core::result<std::optional<conversation>> get_conversation(std::string_view id) = 0;
+  /// The user's conversations, latest activity (last message, else creation) first.
+  virtual core::result<std::vector<conversation>> list_conversations(
+      std::string_view user_id, int limit, const std::optional<conversation_cursor>& after) = 0;
+  virtual core::result<std::vector<std::string>> conversation_ids_for_user(
+      std::string_view user_id) = 0;
+  /// The participant record, or nullopt when the user is not in the conversation (or it does not
+  /// exist).
+  virtual core::result<std::optional<participant>> find_participant(std::string_view conversation_id,
+                                                                    std::string_view user_id) = 0;
+  /// Sets name and/or metadata (nullopt leaves a field as it is) and updated_at.
+  virtual core::result<std::optional<conversation>> update_conversation(
+      std::string_view id, const std::optional<std::string>& name,
+      const std::optional<boost::json::object>& metadata, core::sys_time_ms now) = 0;
+  /// False when the user already was a participant.
+  virtual core::result<bool> add_participant(std::string_view conversation_id,
+                                             const participant& p, core::sys_time_ms now) = 0;
+  /// False when the user was not a participant.
+  virtual core::result<bool> remove_participant(std::string_view conversation_id,
+                                                std::string_view user_id,
+                                                core::sys_time_ms now) = 0;
+
+  /// Inserts `m` (its seq ignored) with the conversation's next seq, in one transaction that also
+  /// sets the conversation's last message. Returns the stored message, seq filled in.
+  virtual core::result<message> insert_message(const message& m) = 0;
+  virtual core::result<std::optional<message>> get_message(std::string_view id) = 0;
+  virtual core::result<std::optional<message>> edit_message(std::string_view id,
+                                                            std::string_view content,
+                                                            core::sys_time_ms now) = 0;
+  /// Soft delete: keeps id and seq, clears content and attachments, sets is_deleted/deleted_at.
+  virtual core::result<std::optional<message>> delete_message(std::string_view id,
+                                                              core::sys_time_ms now) = 0;
+  virtual core::result<std::vector<message>> list_messages(std::string_view conversation_id,
+                                                           const message_range& range) = 0;
+
+  /// For /ready: true when the database answers.
+  virtual bool ping() = 0;
+};
+
+}  // namespace chatgate::store
