@@ -24,7 +24,7 @@ struct connection_info {
 
 /// What a listener hands each request to. Everything runs on the single io thread.
 class handler {
-public:
+ public:
   virtual ~handler() = default;
 
   /// Largest body accepted for this request; a larger one gets on_body_too_large's response.

@@ -1,0 +1,127 @@
+#include "http/http_session.hpp"
+
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "http/listener.hpp"
+
+namespace chatgate::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+http_session::http_session(boost::asio::ip::tcp::socket&& socket, handler& target,
+                           const listener_settings& settings,
+                           std::shared_ptr<session_registry> registry, std::uint64_t id)
+    : stream_(std::move(socket)),
+      handler_(target),
+      settings_(settings),
+      registry_(std::move(registry)),
+      id_(id) {
+  beast::error_code ec;
+  info_.remote = stream_.socket().remote_endpoint(ec);
+}
+
+http_session::~http_session() {
+  registry_->remove(id_);
+}
+
+void http_session::run() {
+  do_read();
+}
+
+void http_session::stop() {
+  stopping_ = true;
+  // A session waiting for its next request is idle: closing cancels the read. One that is
+  // reading a request or awaiting its response finishes that exchange first.
+  if (reading_ && !parser_->got_some()) close();
+}
+
+void http_session::do_read() {
+  if (stopping_) return close();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
+  stream_.expires_after(settings_.idle_timeout);
+  reading_ = true;
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void http_session::on_header(beast::error_code ec) {
+  if (ec) return close();
+  const auto& header = parser_->get().base();
+  const std::size_t limit = handler_.body_limit(header);
+  const auto length = parser_->content_length();
+  if (length && *length > limit) {
+    reading_ = false;
+    return send(handler_.on_body_too_large(header), true);
+  }
+  parser_->body_limit(limit);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code read_ec, std::size_t) {
+                      self->on_body(read_ec);
+                    });
+}
+
+void http_session::on_body(beast::error_code ec) {
+  reading_ = false;
+  if (ec == bhttp::error::body_limit) {
+    return send(handler_.on_body_too_large(parser_->get().base()), true);
+  }
+  if (ec) return close();
+  request req = parser_->release();
+  parser_.reset();
+  stream_.expires_never();
+  if (beast::websocket::is_upgrade(req)) {
+    // The stream leaves this session; the session ends when this handler returns.
+    handler_.on_upgrade(std::move(req), std::move(stream_), std::move(buffer_), info_);
+    return;
+  }
+  dispatch(std::move(req));
+}
+
+void http_session::dispatch(request&& req) {
+  keep_alive_ = req.keep_alive();
+  awaiting_response_ = true;
+  const std::uint64_t seq = ++request_seq_;
+  // The responder keeps the connection alive while the handler holds it (long-polling); a
+  // second call, or a call after the connection was closed, is ignored.
+  responder respond = [self = shared_from_this(), seq](response&& res) {
+    if (seq != self->request_seq_ || !self->awaiting_response_) return;
+    self->awaiting_response_ = false;
+    if (!self->stream_.socket().is_open()) return;
+    self->send(std::move(res), !self->keep_alive_);
+  };
+  handler_.on_request(std::move(req), info_, std::move(respond));
+}
+
+void http_session::send(response&& res, bool close_after) {
+  close_after = close_after || stopping_;
+  res.keep_alive(!close_after);
+  res.prepare_payload();
+  writing_ = std::make_shared<response>(std::move(res));
+  stream_.expires_after(settings_.write_timeout);
+  bhttp::async_write(stream_, *writing_,
+                     [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
+                       self->on_write(ec, close_after);
+                     });
+}
+
+void http_session::on_write(beast::error_code ec, bool close_after) {
+  writing_.reset();
+  if (ec || close_after) return close();
+  do_read();
+}
+
+void http_session::close() {
+  beast::error_code ec;
+  if (!stream_.socket().is_open()) return;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+  stream_.close();
+}
+
+}  // namespace chatgate::http

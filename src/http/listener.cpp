@@ -1,0 +1,95 @@
+#include "http/listener.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include <boost/asio/socket_base.hpp>
+
+#include "http/http_session.hpp"
+
+namespace chatgate::http {
+
+namespace net = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+void session_registry::remove(std::uint64_t id) {
+  sessions.erase(id);
+  if (stopping && sessions.empty() && on_drained) {
+    auto done = std::move(on_drained);
+    on_drained = nullptr;
+    done();
+  }
+}
+
+listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, handler& target,
+                   listener_settings settings)
+    : ioc_(ioc),
+      endpoint_(endpoint),
+      handler_(target),
+      settings_(settings),
+      acceptor_(ioc),
+      registry_(std::make_shared<session_registry>()) {}
+
+listener::~listener() {
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+}
+
+void listener::start() {
+  auto fail = [this](const char* what, const boost::system::error_code& ec) {
+    std::string where = endpoint_.address().to_string() + ":" + std::to_string(endpoint_.port());
+    throw std::runtime_error("http listener " + where + ": " + what + ": " + ec.message());
+  };
+  boost::system::error_code ec;
+  acceptor_.open(endpoint_.protocol(), ec);
+  if (ec) fail("open", ec);
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) fail("set SO_REUSEADDR", ec);
+  if (endpoint_.address().is_v6()) acceptor_.set_option(net::ip::v6_only(true), ec);
+  acceptor_.bind(endpoint_, ec);
+  if (ec) fail("bind", ec);
+  acceptor_.listen(settings_.backlog, ec);
+  if (ec) fail("listen", ec);
+  do_accept();
+}
+
+void listener::stop() {
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  registry_->stopping = true;
+  // Copy first: a session may end (and erase itself) while being stopped.
+  std::vector<std::shared_ptr<http_session>> live;
+  for (auto& [id, weak] : registry_->sessions) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
+  }
+  for (auto& session : live) session->stop();
+}
+
+void listener::on_drained(std::function<void()> done) {
+  if (registry_->sessions.empty()) return done();
+  registry_->on_drained = std::move(done);
+}
+
+tcp::endpoint listener::local_endpoint() const {
+  boost::system::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void listener::do_accept() {
+  acceptor_.async_accept(
+      ioc_, [this, registry = registry_](boost::system::error_code ec, tcp::socket socket) {
+        // The acceptor is closed by stop() or the destructor: `this` may be gone, so check first.
+        if (ec == net::error::operation_aborted || registry->stopping) return;
+        if (!ec) {
+          socket.set_option(tcp::no_delay(true), ec);
+          const std::uint64_t id = ++registry->next_id;
+          auto session =
+              std::make_shared<http_session>(std::move(socket), handler_, settings_, registry, id);
+          registry->sessions.emplace(id, session);
+          session->run();
+        }
+        do_accept();
+      });
+}
+
+}  // namespace chatgate::http

@@ -1,0 +1,64 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http/handler.hpp"
+#include "http/listener_settings.hpp"
+
+namespace chatgate::http {
+
+class http_session;
+
+/// Book-keeping shared by a listener and its sessions (sessions may outlive the listener).
+struct session_registry {
+  std::unordered_map<std::uint64_t, std::weak_ptr<http_session>> sessions;
+  std::uint64_t next_id = 0;
+  bool stopping = false;
+  /// Fires when the last session ends after stop() (graceful drain).
+  std::function<void()> on_drained;
+
+  void remove(std::uint64_t id);
+};
+
+/// Accepts TCP connections on one endpoint and runs an http_session on each, all on the single
+/// io thread. The handler must outlive every session (stop, then drain, then destroy).
+class listener {
+ public:
+  listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
+           handler& target, listener_settings settings = {});
+  ~listener();
+  listener(const listener&) = delete;
+  listener& operator=(const listener&) = delete;
+
+  /// Binds and starts accepting. Throws std::runtime_error naming the endpoint on failure
+  /// (e.g. "address already in use").
+  void start();
+  /// Stops accepting; idle keep-alive connections close, a pending response is still written
+  /// (then that connection closes). Upgraded websockets belong to the handler and are not
+  /// touched.
+  void stop();
+  /// HTTP connections still open (upgraded ones no longer count).
+  std::size_t active_sessions() const { return registry_->sessions.size(); }
+  /// Calls `done` once no HTTP connection is left (at once if there is none). Use after stop().
+  void on_drained(std::function<void()> done);
+  /// The bound endpoint (useful with port 0).
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+ private:
+  void do_accept();
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::endpoint endpoint_;
+  handler& handler_;
+  listener_settings settings_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<session_registry> registry_;
+};
+
+}  // namespace chatgate::http

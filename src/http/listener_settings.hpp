@@ -1,0 +1,21 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+
+namespace chatgate::http {
+
+/// Limits and timeouts of one HTTP listener and its connections.
+struct listener_settings {
+  /// Largest request line + header block; a larger one closes the connection (Node: 16 KiB).
+  std::size_t max_header_bytes = 16 * 1024;
+  /// How long a connection may sit without a request arriving (idle keep-alive, slow headers or
+  /// a slow body). Not applied while a response is pending: a long-polling GET waits up to
+  /// pingInterval for its answer.
+  std::chrono::milliseconds idle_timeout{30'000};
+  /// How long writing one response may take before the connection is dropped.
+  std::chrono::milliseconds write_timeout{30'000};
+  /// Pending connections queued by the kernel before accept.
+  int backlog = 511;
+};
+
+}  // namespace chatgate::http
