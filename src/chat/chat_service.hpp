@@ -1,0 +1,148 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "chat/events.hpp"
+#include "chat/rate_limiter.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "store/store.hpp"
+
+namespace chatgate::chat {
+
+/// Limits of the chat rules (contract §4); RATE_LIMIT lives in rate_limiter.
+struct chat_settings {
+  std::size_t max_group_size = 1000;  // MAX_GROUP_SIZE: participants of a group, creator included
+};
+
+/// create_conversation's answer: `created` false when an existing direct conversation of the pair
+/// is returned (REST answers 200 instead of 201).
+struct created_conversation {
+  store::conversation conversation;
+  bool created = true;
+};
+
+/// One page of a listing; `next_cursor` is what to pass as `before` (or `after`) for the next
+/// page, absent on the last page.
+template <class T>
+struct page {
+  std::vector<T> items;
+  std::optional<std::string> next_cursor;
+};
+
+/// messages:sync's answer (contract §6).
+struct sync_result {
+  std::vector<store::message> messages;  // seq order, current state (edits, deletions)
+  bool has_more = false;
+};
+
+/// Where a sync starts: lastMessageId wins over lastSeq; neither means from the start.
+struct sync_request {
+  std::optional<std::string> last_message_id;
+  std::optional<std::int64_t> last_seq;
+  std::optional<std::int64_t> limit;  // default 100, 1..1000
+};
+
+/// Message listing parameters as REST receives them (contract §5): ids of messages, limit 1..100.
+struct message_query {
+  std::optional<std::string> before;
+  std::optional<std::string> after;
+  std::optional<std::int64_t> limit;  // default 50
+};
+
+/// The rules of conversations and messages (contract §4-5), shared by REST and the socket gateway.
+/// No I/O besides the store; called on the io thread. Every method takes the caller's user id as
+/// authenticated by auth::verifier, and request bodies as parsed JSON so that REST and sockets
+/// share one validation (wrong type, missing field, bad id -> VALIDATION_ERROR naming the field;
+/// unknown fields are ignored). Reads of a conversation the caller is not in answer NOT_FOUND;
+/// writes answer FORBIDDEN (contract §5). Every successful change is reported to `events` after
+/// the store accepted it.
+class chat_service {
+ public:
+  chat_service(store::store& store, const core::clock& clock, rate_limiter& limiter,
+               chat_settings settings = {}, events* sink = nullptr);
+
+  /// Replaces the event sink (the gateway is built after the service). nullptr: no events.
+  void set_events(events* sink);
+
+  // --- conversations -------------------------------------------------------------------------
+  /// POST /conversations body {type, participantIds, name?, metadata?}.
+  core::result<created_conversation> create_conversation(std::string_view user,
+                                                         const boost::json::value& body);
+  /// GET /conversations/{id}: NOT_FOUND unless the caller is a participant.
+  core::result<store::conversation> get_conversation(std::string_view user,
+                                                     std::string_view conversation_id);
+  /// GET /conversations?limit=&before=: latest activity first; limit 1..100 (default 20).
+  core::result<page<store::conversation>> list_conversations(
+      std::string_view user, std::optional<std::int64_t> limit,
+      const std::optional<std::string>& before);
+  /// PATCH /conversations/{id} {name?, metadata?}: group admin only.
+  core::result<store::conversation> update_conversation(std::string_view user,
+                                                        std::string_view conversation_id,
+                                                        const boost::json::value& body);
+  /// POST /conversations/{id}/participants {userId, role?}: group admin only.
+  core::result<store::conversation> add_participant(std::string_view user,
+                                                    std::string_view conversation_id,
+                                                    const boost::json::value& body);
+  /// DELETE /conversations/{id}/participants/{userId}: group admin only.
+  core::result<store::conversation> remove_participant(std::string_view user,
+                                                       std::string_view conversation_id,
+                                                       std::string_view target_user);
+  /// POST /conversations/{id}/leave: any participant of a group.
+  core::result<void> leave(std::string_view user, std::string_view conversation_id);
+  /// Ids of every conversation the user is in (socket connect: join their rooms).
+  core::result<std::vector<std::string>> conversation_ids_for_user(std::string_view user);
+  /// room:join / messages:sync: FORBIDDEN when not a participant, whether or not the
+  /// conversation exists; VALIDATION_ERROR for a malformed id.
+  core::result<void> check_participant(std::string_view user, std::string_view conversation_id);
+
+  // --- messages ------------------------------------------------------------------------------
+  /// POST /conversations/{id}/messages and message:send: body {content, attachments?, replyTo?,
+  /// metadata?} (a conversationId field in the body is ignored here). Rate limited.
+  core::result<store::message> send_message(std::string_view user, std::string_view conversation_id,
+                                            const boost::json::value& body);
+  /// GET /messages/{id}: NOT_FOUND unless the caller is a participant of its conversation.
+  core::result<store::message> get_message(std::string_view user, std::string_view message_id);
+  /// GET /conversations/{id}/messages.
+  core::result<page<store::message>> list_messages(std::string_view user,
+                                                   std::string_view conversation_id,
+                                                   const message_query& query);
+  /// PATCH /messages/{id} and message:edit: body {content}; the sender only.
+  core::result<store::message> edit_message(std::string_view user, std::string_view message_id,
+                                            const boost::json::value& body);
+  /// DELETE /messages/{id} and message:delete: the sender or a group admin. Returns the deleted
+  /// state.
+  core::result<store::message> delete_message(std::string_view user, std::string_view message_id);
+  /// messages:sync: FORBIDDEN when not a participant.
+  core::result<sync_result> sync(std::string_view user, std::string_view conversation_id,
+                                 const sync_request& request);
+  /// messages:sync with the socket payload {conversationId, lastMessageId?, lastSeq?, limit?}.
+  core::result<sync_result> sync(std::string_view user, const boost::json::value& payload);
+
+  /// Reads a required id field of a socket payload (e.g. "conversationId", "messageId"):
+  /// VALIDATION_ERROR naming it when missing, not a string or not a 24-hex id.
+  static core::result<std::string> read_id(const boost::json::value& payload,
+                                           std::string_view field);
+
+ private:
+  struct access;
+  core::result<access> load_access(std::string_view user, std::string_view conversation_id,
+                                   core::error_code when_absent);
+  core::result<store::message> load_message_for(std::string_view user, std::string_view message_id,
+                                                core::error_code when_absent);
+
+  store::store& store_;
+  const core::clock& clock_;
+  rate_limiter& limiter_;
+  chat_settings settings_;
+  null_events null_events_;
+  events* events_;
+};
+
+}  // namespace chatgate::chat

@@ -1,0 +1,42 @@
+#pragma once
+#include <string_view>
+
+#include "store/model.hpp"
+
+namespace chatgate::chat {
+
+/// What chat_service reports after a store change succeeded, whichever side (REST or socket)
+/// asked for it. The gateway implements it to emit the seed's socket events (seed §4.12); every
+/// call happens on the io thread, after the change is durable.
+class events {
+ public:
+  virtual ~events() = default;
+
+  /// A message was stored (message:new).
+  virtual void message_created(const store::message& m) = 0;
+  /// A message's content changed (message:updated).
+  virtual void message_updated(const store::message& m) = 0;
+  /// A message was soft-deleted; `m` is its deleted state (message:deleted).
+  virtual void message_deleted(const store::message& m) = 0;
+  /// A conversation was created (not for an existing direct one); every participant should
+  /// join its room and get conversation:new.
+  virtual void conversation_created(const store::conversation& c) = 0;
+  /// `user_id` joined `c` (state after the change): conversation:joined + participant:added.
+  virtual void participant_added(const store::conversation& c, std::string_view user_id) = 0;
+  /// `user_id` was removed from or left `c` (state after the change, without that user):
+  /// conversation:removed to the user, participant:removed to the room.
+  virtual void participant_removed(const store::conversation& c, std::string_view user_id) = 0;
+};
+
+/// Does nothing: for REST-only use and tests.
+class null_events final : public events {
+ public:
+  void message_created(const store::message&) override {}
+  void message_updated(const store::message&) override {}
+  void message_deleted(const store::message&) override {}
+  void conversation_created(const store::conversation&) override {}
+  void participant_added(const store::conversation&, std::string_view) override {}
+  void participant_removed(const store::conversation&, std::string_view) override {}
+};
+
+}  // namespace chatgate::chat
