@@ -1,0 +1,18 @@
+#pragma once
+#include <chrono>
+#include <string>
+
+namespace chatgate::auth {
+
+/// How tokens are checked (contract §1–2). At least one of `secret` / `public_key` must be set.
+/// When both are set, HS256 tokens are checked with the secret and RS256/ES256 tokens with the
+/// key; a token is never checked with the other one (no algorithm confusion).
+struct settings {
+  std::string secret;      // HS256 shared secret (JWT_SECRET); empty: HS256 refused
+  std::string public_key;  // PEM text, or a path to a PEM file (JWT_PUBLIC_KEY); empty: none
+  std::string issuer;      // required `iss` (JWT_ISSUER); empty: not checked
+  std::string audience;    // required `aud` entry (JWT_AUDIENCE); empty: not checked
+  std::chrono::seconds leeway{0};  // clock skew allowed on `exp` / `nbf`
+};
+
+}  // namespace chatgate::auth
