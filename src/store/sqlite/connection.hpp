@@ -1,0 +1,56 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/sqlite/statement.hpp"
+
+namespace chatgate::store::sqlite {
+
+/// One SQLite connection with a cache of prepared statements (prepared once, reused by SQL text).
+/// Not thread-safe by itself: sqlite_store serializes every use with its mutex.
+class connection {
+ public:
+  /// Opens (creating if needed) the database file; throws sqlite_error.
+  explicit connection(const std::string& path);
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  ~connection();
+
+  /// Runs one or more statements without results (DDL, PRAGMA, BEGIN ...).
+  void exec(std::string_view sql);
+  /// The cached statement for `sql`, ready to bind; reset when the returned use ends.
+  statement prepare(std::string_view sql);
+  /// Rows changed by the last INSERT/UPDATE/DELETE.
+  std::int64_t changes() const;
+  /// The integer answer of a one-row query such as "PRAGMA user_version".
+  std::int64_t query_int(std::string_view sql);
+
+ private:
+  struct stmt_deleter {
+    void operator()(sqlite3_stmt* s) const noexcept;
+  };
+
+  sqlite3* db_ = nullptr;
+  // Declared after db_ so it is destroyed first: statements are finalized before the close.
+  std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, stmt_deleter>> cache_;
+};
+
+/// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() ran. IMMEDIATE takes the write lock
+/// up front, so a read-then-write (next seq, direct pair lookup) cannot race another writer.
+class transaction {
+ public:
+  explicit transaction(connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+  ~transaction();
+  void commit();
+
+ private:
+  connection& db_;
+  bool done_ = false;
+};
+
+}  // namespace chatgate::store::sqlite

@@ -1,0 +1,83 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include <sqlite3.h>
+
+namespace chatgate::store::sqlite {
+namespace {
+
+// Times are INTEGER milliseconds since the epoch; JSON (metadata, attachments) is TEXT.
+constexpr std::string_view v1_initial_schema = R"sql(
+CREATE TABLE conversations (
+  id              TEXT PRIMARY KEY,
+  type            TEXT NOT NULL CHECK (type IN ('direct', 'group')),
+  name            TEXT,
+  created_by      TEXT NOT NULL,
+  metadata        TEXT NOT NULL DEFAULT '{}',
+  direct_key      TEXT UNIQUE,              -- direct only: the sorted participant pair
+  last_seq        INTEGER NOT NULL DEFAULT 0,  -- seq of the newest message: the seq counter
+  last_message_id TEXT,
+  last_message_at INTEGER,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE TABLE participants (
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  user_id         TEXT NOT NULL,
+  role            TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+  joined_at       INTEGER NOT NULL,
+  UNIQUE (conversation_id, user_id)
+);
+CREATE INDEX participants_by_user ON participants (user_id, conversation_id);
+CREATE TABLE messages (
+  id              TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  seq             INTEGER NOT NULL,
+  sender_id       TEXT NOT NULL,
+  content         TEXT NOT NULL,
+  attachments     TEXT NOT NULL DEFAULT '[]',
+  reply_to        TEXT,
+  metadata        TEXT NOT NULL DEFAULT '{}',
+  is_edited       INTEGER NOT NULL DEFAULT 0,
+  is_deleted      INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  deleted_at      INTEGER,
+  UNIQUE (conversation_id, seq)
+);
+)sql";
+
+// Conversation lists sort by latest activity: let SQLite walk this index instead of sorting.
+constexpr std::string_view v2_activity_index = R"sql(
+CREATE INDEX conversations_by_activity
+  ON conversations (COALESCE(last_message_at, created_at) DESC, id DESC);
+)sql";
+
+constexpr std::array<std::string_view, 2> all_migrations{v1_initial_schema, v2_activity_index};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() noexcept {
+  return all_migrations;
+}
+
+void migrate(connection& db) {
+  const auto known = static_cast<std::int64_t>(all_migrations.size());
+  for (;;) {
+    transaction tx(db);
+    // Read inside the write lock: another process may have migrated since we looked.
+    const std::int64_t version = db.query_int("PRAGMA user_version");
+    if (version > known)
+      throw sqlite_error(SQLITE_ERROR, "database schema version " + std::to_string(version) +
+                                           " is newer than this build knows (" +
+                                           std::to_string(known) + "); upgrade chatgate");
+    if (version == known) return;  // the transaction rolls back: nothing was written
+    db.exec(all_migrations[static_cast<std::size_t>(version)]);
+    db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    tx.commit();
+  }
+}
+
+}  // namespace chatgate::store::sqlite

@@ -1,0 +1,89 @@
+#pragma once
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/connection.hpp"
+#include "store/store.hpp"
+
+namespace chatgate::store::sqlite {
+
+/// Where and how the embedded database lives.
+struct sqlite_settings {
+  std::string path = "./chatgate.db";  // database file (":memory:" for a private in-memory one)
+  // false: WAL + synchronous=NORMAL. A commit is in the WAL file (the OS page cache) when
+  // insert_message returns, so it survives the process being killed (SIGKILL, crash); only an
+  // OS crash or power loss can drop the last commits (never corrupts). true: synchronous=FULL,
+  // one fsync per commit, for "acknowledged means on disk" even across power loss.
+  bool synchronous_full = false;
+  std::chrono::milliseconds busy_timeout{5000};  // wait this long for another process's lock
+};
+
+/// The embedded store: one SQLite connection behind a mutex (so thread-safe, as store requires),
+/// schema migrated at open. SQL failures come back as core::error_code::internal_error.
+class sqlite_store final : public store {
+ public:
+  /// Opens or creates the file and migrates it. Fails when the file's directory is missing or
+  /// the schema is newer than this build.
+  static core::result<std::unique_ptr<sqlite_store>> open(const sqlite_settings& s);
+
+  core::result<conversation> create_conversation(const conversation& c) override;
+  core::result<std::pair<conversation, bool>> create_direct_conversation(
+      const conversation& c) override;
+  core::result<std::optional<conversation>> get_conversation(std::string_view id) override;
+  core::result<std::vector<conversation>> list_conversations(
+      std::string_view user_id, int limit,
+      const std::optional<conversation_cursor>& after) override;
+  core::result<std::vector<std::string>> conversation_ids_for_user(
+      std::string_view user_id) override;
+  core::result<std::optional<participant>> find_participant(std::string_view conversation_id,
+                                                            std::string_view user_id) override;
+  core::result<std::optional<conversation>> update_conversation(
+      std::string_view id, const std::optional<std::string>& name,
+      const std::optional<boost::json::object>& metadata, core::sys_time_ms now) override;
+  core::result<bool> add_participant(std::string_view conversation_id, const participant& p,
+                                     core::sys_time_ms now) override;
+  core::result<bool> remove_participant(std::string_view conversation_id, std::string_view user_id,
+                                        core::sys_time_ms now) override;
+
+  core::result<message> insert_message(const message& m) override;
+  core::result<std::optional<message>> get_message(std::string_view id) override;
+  core::result<std::optional<message>> edit_message(std::string_view id, std::string_view content,
+                                                    core::sys_time_ms now) override;
+  core::result<std::optional<message>> delete_message(std::string_view id,
+                                                      core::sys_time_ms now) override;
+  core::result<std::vector<message>> list_messages(std::string_view conversation_id,
+                                                   const message_range& range) override;
+
+  bool ping() override;
+
+ private:
+  explicit sqlite_store(const sqlite_settings& s);
+
+  /// Runs `f` under the mutex; an SQLite failure inside becomes internal_error.
+  template <class F>
+  auto guarded(F&& f) -> decltype(f());
+
+  std::optional<conversation> load_conversation(std::string_view id);
+  void load_details(conversation& c, const std::optional<std::string>& last_message_id);
+  std::optional<message> load_message(std::string_view id);
+  conversation insert_conversation(const conversation& c, const std::optional<std::string>& key);
+  void insert_participant(std::string_view conversation_id, const participant& p);
+  void touch_conversation(std::string_view id, core::sys_time_ms now);
+
+  std::mutex mutex_;
+  connection db_;
+};
+
+template <class F>
+auto sqlite_store::guarded(F&& f) -> decltype(f()) {
+  std::lock_guard lock(mutex_);
+  try {
+    return f();
+  } catch (const sqlite_error& e) {
+    return core::make_error(core::error_code::internal_error, std::string("store: ") + e.what());
+  }
+}
+
+}  // namespace chatgate::store::sqlite

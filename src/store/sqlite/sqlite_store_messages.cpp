@@ -1,0 +1,126 @@
+// sqlite_store's message operations (conversation ones are in sqlite_store.cpp).
+#include <limits>
+
+#include "core/object_id.hpp"
+#include "store/sqlite/records.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace chatgate::store::sqlite {
+namespace {
+
+const std::string select_message =
+    "SELECT " + std::string(message_columns) + " FROM messages WHERE id = ?1";
+
+// Newest first below a bound (the default page, and "before").
+const std::string select_before = "SELECT " + std::string(message_columns) +
+                                  " FROM messages WHERE conversation_id = ?1 AND seq < ?2"
+                                  " ORDER BY seq DESC LIMIT ?3";
+
+// Oldest first above a bound (sync, and "after"), optionally below another.
+const std::string select_after = "SELECT " + std::string(message_columns) +
+                                 " FROM messages WHERE conversation_id = ?1 AND seq > ?2"
+                                 " AND seq < ?3 ORDER BY seq ASC LIMIT ?4";
+
+const std::string insert_message_sql =
+    "INSERT INTO messages (" + std::string(message_columns) +
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+}  // namespace
+
+std::optional<message> sqlite_store::load_message(std::string_view id) {
+  auto st = db_.prepare(select_message);
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return read_message(st);
+}
+
+core::result<message> sqlite_store::insert_message(const message& m) {
+  return guarded([&]() -> core::result<message> {
+    message stored = m;
+    if (stored.id.empty()) stored.id = core::make_object_id();
+    // The counter lives on the conversation row and moves inside the same IMMEDIATE transaction
+    // as the insert: seq is 1..N without gaps, and a rollback gives the number back.
+    transaction tx(db_);
+    {
+      auto st = db_.prepare(
+          "UPDATE conversations SET last_seq = last_seq + 1, last_message_id = ?2, "
+          "last_message_at = ?3, updated_at = ?3 WHERE id = ?1 RETURNING last_seq");
+      st.bind(1, stored.conversation_id).bind(2, stored.id).bind(3, to_ms(stored.created_at));
+      if (!st.step())
+        return core::make_error(core::error_code::not_found, "Conversation not found");
+      stored.seq = st.int64(0);
+      st.run();
+    }
+    db_.prepare(insert_message_sql)
+        .bind(1, stored.id)
+        .bind(2, stored.conversation_id)
+        .bind(3, stored.seq)
+        .bind(4, stored.sender_id)
+        .bind(5, stored.content)
+        .bind(6, attachments_to_text(stored.attachments))
+        .bind(7, stored.reply_to)
+        .bind(8, to_text(stored.metadata))
+        .bind(9, stored.is_edited)
+        .bind(10, stored.is_deleted)
+        .bind(11, to_ms(stored.created_at))
+        .bind(12, to_ms(stored.updated_at))
+        .bind(13, stored.deleted_at ? std::optional(to_ms(*stored.deleted_at)) : std::nullopt)
+        .run();
+    tx.commit();
+    return stored;
+  });
+}
+
+core::result<std::optional<message>> sqlite_store::get_message(std::string_view id) {
+  return guarded([&]() -> core::result<std::optional<message>> { return load_message(id); });
+}
+
+core::result<std::optional<message>> sqlite_store::edit_message(std::string_view id,
+                                                                std::string_view content,
+                                                                core::sys_time_ms now) {
+  return guarded([&]() -> core::result<std::optional<message>> {
+    db_.prepare("UPDATE messages SET content = ?2, is_edited = 1, updated_at = ?3 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, content)
+        .bind(3, to_ms(now))
+        .run();
+    if (db_.changes() == 0) return std::optional<message>{};
+    return load_message(id);
+  });
+}
+
+core::result<std::optional<message>> sqlite_store::delete_message(std::string_view id,
+                                                                  core::sys_time_ms now) {
+  return guarded([&]() -> core::result<std::optional<message>> {
+    // Deleting twice keeps the first deleted_at.
+    db_.prepare(
+           "UPDATE messages SET content = '', attachments = '[]', is_deleted = 1, "
+           "deleted_at = COALESCE(deleted_at, ?2), updated_at = ?2 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, to_ms(now))
+        .run();
+    if (db_.changes() == 0) return std::optional<message>{};
+    return load_message(id);
+  });
+}
+
+core::result<std::vector<message>> sqlite_store::list_messages(std::string_view conversation_id,
+                                                               const message_range& range) {
+  return guarded([&]() -> core::result<std::vector<message>> {
+    std::vector<message> out;
+    if (range.limit <= 0) return out;
+    const auto before = range.before_seq.value_or(std::numeric_limits<std::int64_t>::max());
+    if (range.after_seq) {
+      auto st = db_.prepare(select_after);
+      st.bind(1, conversation_id).bind(2, *range.after_seq).bind(3, before).bind(4, range.limit);
+      while (st.step()) out.push_back(read_message(st));
+    } else {
+      auto st = db_.prepare(select_before);
+      st.bind(1, conversation_id).bind(2, before).bind(3, range.limit);
+      while (st.step()) out.push_back(read_message(st));
+    }
+    return out;
+  });
+}
+
+}  // namespace chatgate::store::sqlite
