@@ -131,7 +131,11 @@ class chat_service {
                                            std::string_view field);
 
  private:
-  struct access;
+  /// A conversation and the caller's place in it.
+  struct access {
+    store::conversation conversation;
+    store::participant me;
+  };
   core::result<access> load_access(std::string_view user, std::string_view conversation_id,
                                    core::error_code when_absent);
   core::result<store::message> load_message_for(std::string_view user, std::string_view message_id,

@@ -1,0 +1,82 @@
+#include "chat/json.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+namespace chatgate::chat {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value time_or_null(const std::optional<core::sys_time_ms>& t) {
+  if (!t) return nullptr;
+  return json::value(core::to_iso8601(*t));
+}
+
+json::value string_or_null(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return json::value(*s);
+}
+
+json::array attachments_json(const std::vector<store::attachment>& attachments) {
+  json::array out;
+  out.reserve(attachments.size());
+  for (const auto& a : attachments) {
+    json::object o;
+    o["externalFileId"] = a.external_file_id;
+    if (a.label) o["label"] = *a.label;
+    out.emplace_back(std::move(o));
+  }
+  return out;
+}
+
+json::array participants_json(const std::vector<store::participant>& participants) {
+  json::array out;
+  out.reserve(participants.size());
+  for (const auto& p : participants) {
+    json::object o;
+    o["userId"] = p.user_id;
+    o["role"] = p.role == store::participant_role::admin ? "admin" : "member";
+    o["joinedAt"] = core::to_iso8601(p.joined_at);
+    out.emplace_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+json::value to_json(const store::message& m) {
+  json::object o;
+  o["id"] = m.id;
+  o["conversationId"] = m.conversation_id;
+  o["seq"] = m.seq;
+  o["senderId"] = m.sender_id;
+  o["content"] = m.is_deleted ? std::string() : m.content;
+  o["attachments"] = m.is_deleted ? json::array() : attachments_json(m.attachments);
+  o["replyTo"] = string_or_null(m.reply_to);
+  o["metadata"] = m.metadata;
+  o["isEdited"] = m.is_edited;
+  o["isDeleted"] = m.is_deleted;
+  o["createdAt"] = core::to_iso8601(m.created_at);
+  o["updatedAt"] = core::to_iso8601(m.updated_at);
+  o["deletedAt"] = time_or_null(m.deleted_at);
+  return o;
+}
+
+json::value to_json(const store::conversation& c) {
+  json::object o;
+  o["id"] = c.id;
+  o["type"] = c.type == store::conversation_type::direct ? "direct" : "group";
+  o["name"] = string_or_null(c.name);
+  o["createdBy"] = c.created_by;
+  o["participants"] = participants_json(c.participants);
+  o["metadata"] = c.metadata;
+  o["lastMessage"] = c.last_message ? to_json(*c.last_message) : json::value(nullptr);
+  o["lastMessageAt"] = time_or_null(c.last_message_at);
+  o["createdAt"] = core::to_iso8601(c.created_at);
+  o["updatedAt"] = core::to_iso8601(c.updated_at);
+  return o;
+}
+
+}  // namespace chatgate::chat
