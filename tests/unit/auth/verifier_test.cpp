@@ -1,0 +1,155 @@
+// Signature and header checks of auth::verifier (claims are in claims_test.cpp).
+#include "auth/verifier.hpp"
+
+#include <gtest/gtest.h>
+
+#include "auth/base64url.hpp"
+#include "test_tokens.hpp"
+
+namespace chatgate::auth {
+namespace {
+
+using testing::sign;
+using testing::unsigned_token;
+
+constexpr std::int64_t now_s = 1'800'000'000;
+const core::sys_time_ms now{std::chrono::seconds{now_s}};
+const std::string secret = "0123456789abcdef0123456789abcdef";
+const std::string alice = R"({"sub":"alice","exp":)" + std::to_string(now_s + 60) + "}";
+
+verifier make(settings s) {
+  return verifier::create(s).value();
+}
+verifier hs256() {
+  return make({.secret = secret});
+}
+
+void expect_refused(const core::result<identity>& r, std::string_view reason) {
+  ASSERT_FALSE(r.has_value()) << "accepted as " << r->user_id;
+  EXPECT_EQ(r.error().code, core::error_code::unauthorized);
+  EXPECT_NE(r.error().message.find(reason), std::string::npos) << r.error().message;
+}
+
+const testing::key_pair& rsa() {
+  static const auto key = testing::make_rsa_key();
+  return key;
+}
+
+const testing::key_pair& ec() {
+  static const auto key = testing::make_ec_key();
+  return key;
+}
+
+TEST(verifier, valid_hs256) {
+  auto who = hs256().verify(sign(JWT_ALG_HS256, secret, alice), now);
+  ASSERT_TRUE(who.has_value()) << who.error().message;
+  EXPECT_EQ(who->user_id, "alice");
+}
+
+TEST(verifier, valid_rs256) {
+  auto who = make({.public_key = rsa().public_pem})
+                 .verify(sign(JWT_ALG_RS256, rsa().private_pem, alice), now);
+  ASSERT_TRUE(who.has_value()) << who.error().message;
+  EXPECT_EQ(who->user_id, "alice");
+}
+
+TEST(verifier, valid_es256_signed_by_libjwt) {
+  auto who = make({.public_key = ec().public_pem})
+                 .verify(sign(JWT_ALG_ES256, ec().private_pem, alice), now);
+  ASSERT_TRUE(who.has_value()) << who.error().message;
+  EXPECT_EQ(who->user_id, "alice");
+}
+
+TEST(verifier, valid_es256_in_jose_form_signed_by_openssl) {
+  auto token = testing::sign_es256_openssl(ec().private_pem, alice);
+  auto who = make({.public_key = ec().public_pem}).verify(token, now);
+  ASSERT_TRUE(who.has_value()) << who.error().message;
+  EXPECT_EQ(who->user_id, "alice");
+}
+
+TEST(verifier, secret_and_key_together_each_check_their_own_algorithm) {
+  auto v = make({.secret = secret, .public_key = rsa().public_pem});
+  EXPECT_TRUE(v.verify(sign(JWT_ALG_HS256, secret, alice), now).has_value());
+  EXPECT_TRUE(v.verify(sign(JWT_ALG_RS256, rsa().private_pem, alice), now).has_value());
+  // HMAC with the public key as its secret is still refused: HS256 uses only the secret.
+  expect_refused(v.verify(sign(JWT_ALG_HS256, rsa().public_pem, alice), now), "bad signature");
+}
+
+TEST(verifier, missing_token) {
+  expect_refused(hs256().verify("", now), "missing");
+}
+
+TEST(verifier, garbage_token) {
+  expect_refused(hs256().verify("garbage", now), "not a JWS");
+  expect_refused(hs256().verify("a.b", now), "not a JWS");
+  expect_refused(hs256().verify("a.b.c.d", now), "not a JWS");
+  expect_refused(hs256().verify("!!.??.**", now), "malformed header");
+  expect_refused(hs256().verify(base64url_encode("[1]") + ".e30.c2ln", now), "malformed header");
+}
+
+TEST(verifier, header_without_alg) {
+  auto token = base64url_encode(R"({"typ":"JWT"})") + "." + base64url_encode(alice) + ".c2ln";
+  expect_refused(hs256().verify(token, now), "no 'alg'");
+}
+
+TEST(verifier, alg_none_without_signature) {
+  expect_refused(hs256().verify(unsigned_token(R"({"alg":"none","typ":"JWT"})", alice), now),
+                 "unsigned");
+}
+
+TEST(verifier, alg_none_with_a_signature_part) {
+  auto token = unsigned_token(R"({"alg":"none"})", alice) + "c2ln";
+  expect_refused(hs256().verify(token, now), "'none' is not accepted");
+}
+
+TEST(verifier, hs256_signed_with_the_public_key_is_refused_by_an_rs256_verifier) {
+  auto forged = sign(JWT_ALG_HS256, rsa().public_pem, alice);
+  expect_refused(make({.public_key = rsa().public_pem}).verify(forged, now),
+                 "'HS256' is not accepted");
+}
+
+TEST(verifier, rs256_token_refused_when_only_a_secret_is_configured) {
+  expect_refused(hs256().verify(sign(JWT_ALG_RS256, rsa().private_pem, alice), now),
+                 "'RS256' is not accepted");
+}
+
+TEST(verifier, hs512_refused_by_an_hs256_verifier) {
+  expect_refused(hs256().verify(sign(JWT_ALG_HS512, secret, alice), now),
+                 "'HS512' is not accepted");
+}
+
+TEST(verifier, es256_token_refused_by_an_rsa_key) {
+  expect_refused(make({.public_key = rsa().public_pem})
+                     .verify(sign(JWT_ALG_ES256, ec().private_pem, alice), now),
+                 "'ES256' is not accepted");
+}
+
+TEST(verifier, bad_signature_other_secret) {
+  expect_refused(hs256().verify(sign(JWT_ALG_HS256, secret + "x", alice), now), "bad signature");
+}
+
+TEST(verifier, bad_signature_tampered_payload) {
+  auto token = sign(JWT_ALG_HS256, secret, alice);
+  const auto dot1 = token.find('.'), dot2 = token.rfind('.');
+  auto forged = token.substr(0, dot1 + 1) +
+                base64url_encode(R"({"sub":"mallory","exp":)" + std::to_string(now_s + 60) + "}") +
+                token.substr(dot2);
+  expect_refused(hs256().verify(forged, now), "bad signature");
+}
+
+TEST(verifier, bad_signature_rs256_other_key) {
+  auto other = testing::make_rsa_key();
+  expect_refused(make({.public_key = rsa().public_pem})
+                     .verify(sign(JWT_ALG_RS256, other.private_pem, alice), now),
+                 "bad signature");
+}
+
+TEST(verifier, bad_signature_es256_other_key) {
+  auto other = testing::make_ec_key();
+  expect_refused(make({.public_key = ec().public_pem})
+                     .verify(sign(JWT_ALG_ES256, other.private_pem, alice), now),
+                 "bad signature");
+}
+
+}  // namespace
+}  // namespace chatgate::auth
