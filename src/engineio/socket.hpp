@@ -22,7 +22,7 @@ using shared_bytes = std::shared_ptr<const std::string>;
 /// (polling, websocket, upgrade) is invisible from here. Abstract so that socketio/ is unit-
 /// tested with a fake.
 class socket {
-public:
+ public:
   virtual ~socket() = default;
 
   virtual const std::string& id() const = 0;

@@ -1,0 +1,209 @@
+#include "engineio/server.hpp"
+
+#include <array>
+#include <vector>
+
+#include <openssl/rand.h>
+#include <boost/asio/write.hpp>
+
+#include "engineio/base64.hpp"
+#include "engineio/cors.hpp"
+#include "engineio/session.hpp"
+#include "engineio/transports/polling_transport.hpp"
+#include "engineio/transports/websocket_transport.hpp"
+
+namespace chatgate::engineio {
+
+namespace bhttp = boost::beast::http;
+namespace beast = boost::beast;
+using query_map = std::map<std::string, std::string>;
+
+namespace {
+
+/// 15 random bytes in URL-safe base64 (20 characters), as Node's base64id.
+std::string random_id() {
+  std::array<unsigned char, 15> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("RAND_bytes failed");
+  }
+  std::string id;
+  base64_append(id, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  for (auto& c : id) {
+    if (c == '/') c = '_';
+    if (c == '+') c = '-';
+  }
+  return id;
+}
+
+std::string value_of(const query_map& query, std::string_view key) {
+  const auto it = query.find(std::string(key));
+  return it == query.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+server::server(boost::asio::io_context& ioc, settings config)
+    : ioc_(ioc), config_(std::move(config)), generate_id_(random_id) {
+  if (config_.path.empty() || config_.path.back() != '/') config_.path += '/';
+}
+
+server::~server() {
+  close_all();
+}
+
+bool server::handles(std::string_view target) const {
+  return target.substr(0, config_.path.size()) == config_.path;
+}
+
+void server::on_connection(std::function<void(std::shared_ptr<socket>)> callback) {
+  on_connection_ = std::move(callback);
+}
+
+void server::set_id_generator(std::function<std::string()> generator) {
+  generate_id_ = std::move(generator);
+}
+
+void server::close_all() {
+  std::vector<std::shared_ptr<session>> all;
+  for (auto& [id, s] : sessions_) all.push_back(s);
+  for (auto& s : all) s->terminate("forced close");
+}
+
+std::size_t server::body_limit(const http::request_header&) const {
+  return config_.max_payload;
+}
+
+http::response server::on_body_too_large(const http::request_header& header) {
+  http::response res{bhttp::status::payload_too_large, header.version()};
+  apply_cors(res, header[bhttp::field::origin], config_.allowed_origins);
+  return res;
+}
+
+std::shared_ptr<session> server::find(const std::string& sid) const {
+  const auto it = sessions_.find(sid);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::optional<request_error> server::verify(const query_map& query, const http::request& req,
+                                            bool upgrade) const {
+  const std::string transport = value_of(query, "transport");
+  const bool known = (transport == "polling" && config_.allow_polling) ||
+                     (transport == "websocket" && config_.allow_websocket);
+  if (!known) return request_error::unknown_transport;
+  if (!valid_header_value(req[bhttp::field::origin])) return request_error::bad_request;
+  const std::string sid = value_of(query, "sid");
+  if (!sid.empty()) {
+    const auto s = find(sid);
+    if (!s) return request_error::unknown_sid;
+    if (!upgrade && s->transport_name() != transport) return request_error::bad_request;
+    return std::nullopt;
+  }
+  if (req.method() != bhttp::verb::get) return request_error::bad_handshake_method;
+  if (transport == "websocket" && !upgrade) return request_error::bad_request;
+  if (value_of(query, "EIO") != "4") return request_error::unsupported_protocol;
+  return std::nullopt;
+}
+
+std::shared_ptr<session> server::open_session(query_map query, const http::request& req,
+                                              const http::connection_info& info) {
+  std::string id = generate_id_();
+  auto s = std::make_shared<session>(
+      ioc_.get_executor(), id, make_handshake_info(req, std::move(query), info), config_,
+      [this](session& closed, std::string_view reason) { on_session_closed(closed, reason); });
+  sessions_.emplace(std::move(id), s);
+  ++stats_.sessions_opened;
+  return s;
+}
+
+void server::on_session_closed(session& s, std::string_view reason) {
+  ++stats_.sessions_closed;
+  auto it = stats_.closed_by_reason.find(reason);
+  if (it == stats_.closed_by_reason.end()) it = stats_.closed_by_reason.emplace(reason, 0).first;
+  ++it->second;
+  if (reason == "slow client") ++stats_.slow_client_disconnects;
+  sessions_.erase(s.id());
+}
+
+void server::on_request(http::request&& req, const http::connection_info& info,
+                        http::responder respond) {
+  const std::string origin(req[bhttp::field::origin]);
+  if (req.method() == bhttp::verb::options) {
+    return respond(preflight_response(req, config_.allowed_origins));
+  }
+  auto refuse = [&](request_error e) {
+    ++stats_.requests_refused;
+    http::response res = error_response(e, req.version());
+    apply_cors(res, origin, config_.allowed_origins);
+    respond(std::move(res));
+  };
+  auto query = parse_query(req.target());
+  if (!query) return refuse(request_error::bad_request);
+  if (auto error = verify(*query, req, false)) return refuse(*error);
+  const std::string sid = value_of(*query, "sid");
+  if (sid.empty()) {
+    auto polling = std::make_shared<polling_transport>(config_);
+    polling->on_get(req, std::move(respond));  // held: the open packet answers it
+    auto s = open_session(std::move(*query), req, info);
+    s->start(polling);
+    if (on_connection_) on_connection_(s);
+    return;
+  }
+  auto polling = std::static_pointer_cast<polling_transport>(find(sid)->current_transport());
+  if (req.method() == bhttp::verb::get) return polling->on_get(req, std::move(respond));
+  if (req.method() == bhttp::verb::post) return polling->on_post(req, std::move(respond));
+  http::response res{bhttp::status::internal_server_error, req.version()};  // as Node
+  respond(std::move(res));
+}
+
+void server::on_upgrade(http::request&& req, beast::tcp_stream&& stream, beast::flat_buffer&&,
+                        const http::connection_info& info) {
+  auto query = parse_query(req.target());
+  std::optional<request_error> error;
+  if (!query) {
+    error = request_error::bad_request;
+  } else if ((error = verify(*query, req, true))) {
+  } else if (value_of(*query, "transport") != "websocket") {
+    error = request_error::bad_request;  // polling does not take upgrades
+  }
+  if (error) {
+    ++stats_.requests_refused;
+    auto raw = std::make_shared<std::string>(upgrade_error_response(*error));
+    auto held = std::make_shared<beast::tcp_stream>(std::move(stream));
+    boost::asio::async_write(*held, boost::asio::buffer(*raw),
+                             [raw, held](beast::error_code, std::size_t) {
+                               beast::error_code ec;
+                               held->socket().shutdown(boost::asio::socket_base::shutdown_both, ec);
+                               held->close();
+                             });
+    return;
+  }
+  auto ws = std::make_shared<websocket_transport>(std::move(stream), config_);
+  auto kept = std::make_shared<http::request>(std::move(req));
+  ws->accept(*kept, [this, alive = std::weak_ptr<int>(alive_), ws, kept, info,
+                     q = std::move(*query)](bool ok) mutable {
+    if (!ok || alive.expired()) return;
+    on_websocket(ws, std::move(q), *kept, info);
+  });
+}
+
+void server::on_websocket(std::shared_ptr<websocket_transport> ws, query_map query,
+                          const http::request& req, const http::connection_info& info) {
+  const std::string sid = value_of(query, "sid");
+  if (!sid.empty()) {
+    auto s = find(sid);
+    // Node closes a websocket that comes for a closed, upgrading or upgraded session.
+    if (!s || s->upgrading() || s->upgraded() || s->transport_name() != "polling") {
+      return ws->close();
+    }
+    ++stats_.upgrade_attempts;
+    s->begin_upgrade(ws);
+    ws->start_reading();
+    return;
+  }
+  auto s = open_session(std::move(query), req, info);
+  s->start(ws);
+  ws->start_reading();
+  if (on_connection_) on_connection_(s);
+}
+
+}  // namespace chatgate::engineio

@@ -1,0 +1,254 @@
+#include "engineio/session.hpp"
+
+#include <boost/asio/post.hpp>
+
+namespace chatgate::engineio {
+
+namespace {
+
+constexpr auto upgrade_check_period = std::chrono::milliseconds(100);  // Node's check interval
+
+template <class F>
+void on_expiry(boost::asio::steady_timer& timer, std::weak_ptr<session> weak, F f) {
+  timer.async_wait([weak = std::move(weak), f](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) f(*self);
+  });
+}
+
+}  // namespace
+
+session::session(boost::asio::any_io_executor executor, std::string id, handshake_info handshake,
+                 const settings& config, closed_hook on_closed)
+    : id_(std::move(id)),
+      handshake_(std::move(handshake)),
+      config_(config),
+      on_closed_(std::move(on_closed)),
+      ping_timer_(executor),
+      pong_timer_(executor),
+      upgrade_timer_(executor),
+      check_timer_(executor),
+      close_timer_(executor) {}
+
+void session::start(std::shared_ptr<transport> first) {
+  auto self = shared_from_this();
+  transport_ = std::move(first);
+  transport_->set_events(this);
+  const bool offer_upgrade =
+      transport_->name() == "polling" && config_.allow_upgrades && config_.allow_websocket;
+  std::string open = "{\"sid\":\"" + id_ + "\",\"upgrades\":[";
+  if (offer_upgrade) open += "\"websocket\"";
+  open += "],\"pingInterval\":" + std::to_string(config_.ping_interval.count()) +
+          ",\"pingTimeout\":" + std::to_string(config_.ping_timeout.count()) +
+          ",\"maxPayload\":" + std::to_string(config_.max_payload) + "}";
+  enqueue(make_packet(packet_type::open, std::move(open)));
+  flush();
+  schedule_ping();
+}
+
+std::string_view session::transport_name() const {
+  return transport_ ? transport_->name() : std::string_view("polling");
+}
+
+void session::send_text(shared_bytes data) {
+  auto self = shared_from_this();
+  enqueue(outgoing_packet{packet_type::message, std::move(data), false});
+  flush();
+}
+
+void session::send_binary(shared_bytes data) {
+  auto self = shared_from_this();
+  enqueue(outgoing_packet{packet_type::message, std::move(data), true});
+  flush();
+}
+
+void session::close() {
+  if (state_ != state::open) return;
+  auto self = shared_from_this();
+  state_ = state::closing;
+  close_timer_.expires_after(config_.close_timeout);
+  on_expiry(close_timer_, weak_from_this(), [](session& s) { s.finish("forced close"); });
+  flush();
+}
+
+void session::terminate(std::string_view reason) {
+  if (state_ == state::closed) return;
+  auto self = shared_from_this();
+  flush();
+  finish(reason);
+}
+
+void session::enqueue(outgoing_packet p) {
+  if (state_ != state::open) return;  // as Node: nothing is queued once closing
+  if (queued_bytes_ + p.size() > config_.max_queued_bytes) return finish("slow client");
+  queued_bytes_ += p.size();
+  queue_.push_back(std::move(p));
+}
+
+void session::flush() {
+  if (state_ == state::closed || !transport_ || !transport_->writable()) return;
+  if (queue_.empty()) {
+    if (state_ == state::closing) finish("forced close");
+    return;
+  }
+  const bool polling = transport_->name() == "polling";
+  std::vector<outgoing_packet> batch;
+  std::size_t bytes = 0;
+  // Polling: one response carries at most max_payload bytes (at least one packet); the rest
+  // waits for the next GET. Websocket: everything, written back to back.
+  while (!queue_.empty() &&
+         (!polling || batch.empty() || bytes + queue_.front().size() <= config_.max_payload)) {
+    bytes += queue_.front().size();
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  queued_bytes_ -= bytes;
+  const bool last = state_ == state::closing && queue_.empty();
+  if (last && polling) batch.push_back(make_packet(packet_type::close));
+  transport_->send(std::move(batch));
+  if (last) finish("forced close");
+}
+
+void session::on_transport_packet(transport& from, packet&& p) {
+  auto self = shared_from_this();
+  if (&from == probe_.get()) return on_probe_packet(std::move(p));
+  if (&from == transport_.get()) on_packet(std::move(p));
+}
+
+void session::on_transport_ready(transport& from) {
+  auto self = shared_from_this();
+  if (&from != transport_.get()) return;
+  flush();
+  // A GET that arrives after the probe is released at once rather than at the next check.
+  if (probed_ && transport_ && transport_->writable()) {
+    transport_->send({make_packet(packet_type::noop)});
+  }
+}
+
+void session::on_transport_error(transport& from, std::string_view reason) {
+  auto self = shared_from_this();
+  if (&from == probe_.get()) return abort_upgrade();
+  if (&from == transport_.get()) finish(reason);
+}
+
+void session::on_transport_close(transport& from) {
+  auto self = shared_from_this();
+  if (&from == probe_.get()) return abort_upgrade();
+  if (&from == transport_.get()) finish("transport close");
+}
+
+void session::on_packet(packet&& p) {
+  if (state_ != state::open) return;  // Node ignores packets once closing
+  switch (p.type) {
+    case packet_type::ping:  // protocol 4: only the server pings
+      return finish("transport error");
+    case packet_type::pong:
+      pong_timer_.cancel();
+      return schedule_ping();
+    case packet_type::message:
+      if (p.binary) {
+        if (on_binary) on_binary(p.data);
+      } else if (on_text) {
+        on_text(p.data);
+      }
+      return;
+    case packet_type::close:  // a websocket client leaving (polling handles it in the transport)
+      return finish("transport close");
+    default:
+      return;  // open, upgrade and noop mean nothing here
+  }
+}
+
+void session::schedule_ping() {
+  ping_timer_.expires_after(config_.ping_interval);
+  on_expiry(ping_timer_, weak_from_this(), [](session& s) {
+    if (s.state_ != state::open) return;
+    // The pong deadline runs from the moment the ping is queued, whether or not a GET is
+    // waiting to carry it: a client that stopped polling times out all the same.
+    s.pong_timer_.expires_after(s.config_.ping_timeout);
+    on_expiry(s.pong_timer_, s.weak_from_this(), [](session& t) { t.finish("ping timeout"); });
+    s.enqueue(make_packet(packet_type::ping));
+    s.flush();
+  });
+}
+
+void session::begin_upgrade(std::shared_ptr<transport> probe) {
+  if (state_ != state::open || probe_ || upgraded_) return probe->close();
+  probe_ = std::move(probe);
+  probe_->set_events(this);
+  upgrade_timer_.expires_after(config_.upgrade_timeout);
+  on_expiry(upgrade_timer_, weak_from_this(), [](session& s) { s.abort_upgrade(); });
+}
+
+void session::on_probe_packet(packet&& p) {
+  if (p.type == packet_type::ping && p.data == "probe") {
+    if (probe_->writable()) probe_->send({make_packet(packet_type::pong, "probe")});
+    probed_ = true;
+    // Release a held GET so that the client can pause polling and send the upgrade packet.
+    auto release = [](session& s) {
+      if (s.transport_ && s.transport_->name() == "polling" && s.transport_->writable()) {
+        s.transport_->send({make_packet(packet_type::noop)});
+      }
+    };
+    release(*this);
+    check_timer_.expires_after(upgrade_check_period);
+    on_expiry(check_timer_, weak_from_this(), [release](session& s) {
+      release(s);
+      s.check_timer_.expires_after(upgrade_check_period);
+      on_expiry(s.check_timer_, s.weak_from_this(), release);
+    });
+    return;
+  }
+  if (p.type == packet_type::upgrade && state_ != state::closed) return complete_upgrade();
+  abort_upgrade();
+}
+
+void session::complete_upgrade() {
+  probed_ = false;
+  upgrade_timer_.cancel();
+  check_timer_.cancel();
+  transport_->set_events(nullptr);
+  transport_->discard();
+  transport_ = std::move(probe_);
+  probe_.reset();
+  upgraded_ = true;
+  flush();
+}
+
+void session::abort_upgrade() {
+  probed_ = false;
+  upgrade_timer_.cancel();
+  check_timer_.cancel();
+  if (!probe_) return;
+  auto probe = std::move(probe_);
+  probe_.reset();
+  probe->set_events(nullptr);
+  probe->close();
+}
+
+void session::finish(std::string_view reason) {
+  if (state_ == state::closed) return;
+  auto self = shared_from_this();
+  state_ = state::closed;
+  for (auto* timer : {&ping_timer_, &pong_timer_, &upgrade_timer_, &check_timer_, &close_timer_}) {
+    timer->cancel();
+  }
+  queue_.clear();
+  queued_bytes_ = 0;
+  abort_upgrade();
+  if (transport_) {
+    transport_->set_events(nullptr);
+    transport_->close();
+  }
+  const std::string why(reason);  // `reason` may live in something the callbacks destroy
+  if (on_close) on_close(why);
+  if (on_closed_) on_closed_(*this, why);
+  // The callbacks may capture this socket: drop them, but not from inside one of them.
+  boost::asio::post(ping_timer_.get_executor(), [self] {
+    self->on_text = nullptr;
+    self->on_binary = nullptr;
+    self->on_close = nullptr;
+  });
+}
+
+}  // namespace chatgate::engineio

@@ -1,0 +1,86 @@
+#pragma once
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "engineio/settings.hpp"
+#include "engineio/socket.hpp"
+#include "engineio/transport.hpp"
+
+namespace chatgate::engineio {
+
+/// One Engine.IO session: heartbeat, outgoing queue, upgrade and close, over an abstract
+/// transport (so it is tested with a fake one). States: open -> closing -> closed; `upgrading`
+/// is a flag while a websocket probe runs beside the polling transport.
+class session final : public socket,
+                      public transport_events,
+                      public std::enable_shared_from_this<session> {
+ public:
+  enum class state { open, closing, closed };
+  /// Called once when the session ends (the server forgets it then).
+  using closed_hook = std::function<void(session&, std::string_view reason)>;
+
+  session(boost::asio::any_io_executor executor, std::string id, handshake_info handshake,
+          const settings& config, closed_hook on_closed);
+
+  /// Sends the open packet over `first` and starts the heartbeat.
+  void start(std::shared_ptr<transport> first);
+  /// A websocket connected with this session's sid: probe, then switch on the upgrade packet.
+  void begin_upgrade(std::shared_ptr<transport> probe);
+  /// Ends the session now with `reason`, after handing the transport whatever it can take.
+  void terminate(std::string_view reason);
+
+  state current_state() const { return state_; }
+  bool upgrading() const { return probe_ != nullptr; }
+  bool upgraded() const { return upgraded_; }
+  const std::shared_ptr<transport>& current_transport() const { return transport_; }
+  std::size_t queued_bytes() const { return queued_bytes_; }
+
+  // socket
+  const std::string& id() const override { return id_; }
+  const handshake_info& handshake() const override { return handshake_; }
+  std::string_view transport_name() const override;
+  void send_text(shared_bytes data) override;
+  void send_binary(shared_bytes data) override;
+  void close() override;
+
+  // transport_events
+  void on_transport_packet(transport& from, packet&& p) override;
+  void on_transport_ready(transport& from) override;
+  void on_transport_error(transport& from, std::string_view reason) override;
+  void on_transport_close(transport& from) override;
+
+ private:
+  void enqueue(outgoing_packet p);
+  void flush();
+  void on_packet(packet&& p);
+  void on_probe_packet(packet&& p);
+  void complete_upgrade();
+  void abort_upgrade();
+  void schedule_ping();
+  void finish(std::string_view reason);
+
+  std::string id_;
+  handshake_info handshake_;
+  const settings& config_;
+  closed_hook on_closed_;
+  state state_ = state::open;
+  std::shared_ptr<transport> transport_;
+  std::shared_ptr<transport> probe_;
+  bool upgraded_ = false;
+  bool probed_ = false;  // the probe was answered: release every GET with a noop
+  std::deque<outgoing_packet> queue_;
+  std::size_t queued_bytes_ = 0;
+  boost::asio::steady_timer ping_timer_;     // next ping
+  boost::asio::steady_timer pong_timer_;     // pong deadline after a ping
+  boost::asio::steady_timer upgrade_timer_;  // upgrade deadline
+  boost::asio::steady_timer check_timer_;    // repeats the noop that releases a held GET
+  boost::asio::steady_timer close_timer_;    // closing: wait for a GET to carry the close
+};
+
+}  // namespace chatgate::engineio

@@ -1,0 +1,36 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace chatgate::engineio {
+
+/// Engine.IO server settings; defaults are the Node server's unless noted.
+struct settings {
+  /// Request path prefix this server answers (Node's `path`, normalised with a trailing '/').
+  std::string path = "/socket.io/";
+  /// The server sends a ping this long after the last pong (or the handshake).
+  std::chrono::milliseconds ping_interval{25'000};
+  /// The session closes with "ping timeout" if no pong arrives this long after a ping was queued.
+  std::chrono::milliseconds ping_timeout{20'000};
+  /// Largest POST body / websocket message accepted, announced as `maxPayload` (Node's
+  /// maxHttpBufferSize). Also the most a single polling response carries when more is queued.
+  std::size_t max_payload = 1'000'000;
+  /// A websocket probe that does not complete the upgrade within this time is closed.
+  std::chrono::milliseconds upgrade_timeout{10'000};
+  /// Origins allowed by CORS; "*" allows any (the Origin is echoed, with credentials).
+  std::vector<std::string> allowed_origins{"*"};
+  /// Outgoing bytes a session may hold unsent; past it the session closes with "slow client"
+  /// (not in Node, whose buffer is unbounded).
+  std::size_t max_queued_bytes = 1024 * 1024;
+  /// How long a closing polling session waits for a GET to carry the close packet (Node: 30 s).
+  std::chrono::milliseconds close_timeout{30'000};
+  /// Transports accepted (Node's `transports`).
+  bool allow_polling = true;
+  bool allow_websocket = true;
+  /// Whether polling sessions are offered the websocket upgrade (Node's `allowUpgrades`).
+  bool allow_upgrades = true;
+};
+
+}  // namespace chatgate::engineio
