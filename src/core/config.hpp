@@ -1,0 +1,81 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/logging.hpp"
+
+namespace chatgate::core {
+
+/// Every setting of chatgate (contract §1), with its default. Filled once at start from the
+/// environment, then `--flags`, and handed to the parts that need it. The table in config.cpp
+/// (settings()) declares each field's variable, flag, default and parser in one place.
+struct config {
+  std::string host = "0.0.0.0";                         // HOST: bind address
+  std::uint16_t http_port = 4000;                       // HTTP_PORT: REST, /health, /metrics
+  std::uint16_t ws_port = 4001;                         // WS_PORT: /socket.io/ (may = HTTP_PORT)
+  std::string database_url = "sqlite://./chatgate.db";  // DATABASE_URL: sqlite:// or postgresql://
+  std::string redis_url;                                // REDIS_URL: empty = single instance
+  std::string jwt_secret;                               // JWT_SECRET: HS256 secret
+  std::string jwt_public_key;                           // JWT_PUBLIC_KEY: PEM or path to PEM
+  std::string jwt_issuer;                               // JWT_ISSUER: required `iss` if set
+  std::string jwt_audience;                             // JWT_AUDIENCE: required `aud` if set
+  std::vector<std::string> allowed_origins{"*"};        // ALLOWED_ORIGINS: CORS, comma-separated
+  int rate_limit = 30;                                  // RATE_LIMIT "30/10s": messages ...
+  std::chrono::milliseconds rate_window{10'000};        // ... per this window, per user
+  int max_connections_per_user = 10;                    // MAX_CONNECTIONS_PER_USER
+  std::chrono::milliseconds ping_interval{25'000};      // PING_INTERVAL_MS: Engine.IO heartbeat
+  std::chrono::milliseconds ping_timeout{60'000};       // PING_TIMEOUT_MS
+  std::size_t max_payload_bytes = 1'000'000;            // MAX_PAYLOAD_BYTES: Engine.IO payload
+  std::chrono::milliseconds connect_timeout{45'000};    // CONNECT_TIMEOUT_MS: Socket.IO connect
+  std::size_t max_group_size = 1000;                    // MAX_GROUP_SIZE: group participants
+  std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
+  log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
+  bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
+};
+
+/// One row of the settings table: environment variable, flag, default as text, help, parser.
+struct setting {
+  std::string_view env;       // e.g. "RATE_LIMIT"
+  std::string_view flag;      // e.g. "--rate-limit"
+  std::string_view fallback;  // the default as a user would write it
+  std::string_view help;
+  /// Stores `value` into the config, or returns what was expected ("expected ... like ...").
+  std::function<std::optional<std::string>(config&, std::string_view value)> apply;
+};
+
+/// The table, in the order of the README's configuration table.
+const std::vector<setting>& settings();
+
+/// What the command line asked for.
+enum class command { serve, token, help };
+
+/// parse_command_line's answer. On error, `error` holds the one line to print (exit code 2).
+struct cli {
+  command cmd = command::serve;
+  config cfg;
+  std::string token_user;                // token --user
+  std::chrono::seconds token_ttl{3600};  // token --ttl
+  std::string help_text;                 // command::help
+  std::string error;                     // non-empty: stop with this line
+};
+
+/// Reads an environment variable; nullopt when unset.
+using env_lookup = std::function<std::optional<std::string>(std::string_view name)>;
+/// The process environment.
+std::optional<std::string> process_env(std::string_view name);
+
+/// `chatgate [serve] [flags]` or `chatgate token --user ID [--ttl 1h] [flags]`: the environment
+/// first, then flags override it; empty values count as unset. Validates every value and that a
+/// JWT key is configured (or --dev) for serve.
+cli parse_command_line(int argc, const char* const* argv, const env_lookup& env = process_env);
+
+/// "250ms", "10s", "5m", "1h", "1d"; a bare number is seconds. nullopt when malformed or <= 0.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
+
+}  // namespace chatgate::core

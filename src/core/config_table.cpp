@@ -1,0 +1,201 @@
+// The settings table (contract §1): one row per setting, Valkey config.c style.
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <limits>
+
+#include "core/config.hpp"
+
+namespace chatgate::core {
+
+namespace {
+
+using expected = std::optional<std::string>;
+
+std::string quoted(std::string_view v) {
+  return "got \"" + std::string(v) + "\"";
+}
+
+template <class Int>
+std::optional<Int> to_int(std::string_view s, Int min, Int max) {
+  long long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < static_cast<long long>(min) ||
+      v > static_cast<long long>(max))
+    return std::nullopt;
+  return static_cast<Int>(v);
+}
+
+/// A parser for an integer field in [min, max].
+template <class Int, class Field>
+auto integer(Field field, Int min, Int max) {
+  return [=](config& c, std::string_view v) -> expected {
+    auto n = to_int<Int>(v, min, max);
+    if (!n)
+      return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+             ", " + quoted(v);
+    c.*field = *n;
+    return std::nullopt;
+  };
+}
+
+/// A parser for a millisecond field given as an integer (the *_MS variables).
+auto millis(std::chrono::milliseconds config::*field) {
+  return [=](config& c, std::string_view v) -> expected {
+    auto n = to_int<long long>(v, 1, 24LL * 3600 * 1000);
+    if (!n) return "expected milliseconds from 1 to 86400000, " + quoted(v);
+    c.*field = std::chrono::milliseconds(*n);
+    return std::nullopt;
+  };
+}
+
+auto text(std::string config::*field) {
+  return [=](config& c, std::string_view v) -> expected {
+    c.*field = std::string(v);
+    return std::nullopt;
+  };
+}
+
+expected apply_host(config& c, std::string_view v) {
+  std::string s(v);
+  unsigned char buf[16];
+  if (s != "localhost" && inet_pton(AF_INET, s.c_str(), buf) != 1 &&
+      inet_pton(AF_INET6, s.c_str(), buf) != 1)
+    return "expected an IPv4 or IPv6 address like 0.0.0.0 or 127.0.0.1, " + quoted(v);
+  c.host = s == "localhost" ? "127.0.0.1" : s;
+  return std::nullopt;
+}
+
+expected apply_database_url(config& c, std::string_view v) {
+  if (!(v.starts_with("sqlite://") && v.size() > 9) && !v.starts_with("postgresql://") &&
+      !v.starts_with("postgres://"))
+    return "expected sqlite://PATH or postgresql://..., " + quoted(v);
+  c.database_url = std::string(v);
+  return std::nullopt;
+}
+
+expected apply_redis_url(config& c, std::string_view v) {
+  if (!v.starts_with("redis://") && !v.starts_with("rediss://"))
+    return "expected redis://[user:password@]host[:port][/db], " + quoted(v);
+  c.redis_url = std::string(v);
+  return std::nullopt;
+}
+
+expected apply_origins(config& c, std::string_view v) {
+  std::vector<std::string> out;
+  while (!v.empty()) {
+    auto comma = v.find(',');
+    auto item = v.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item != "*" && !item.starts_with("http://") && !item.starts_with("https://"))
+      return "expected * or comma-separated origins like https://app.example.com, " + quoted(v);
+    while (item.size() > 1 && item.back() == '/') item.remove_suffix(1);
+    out.emplace_back(item);
+    v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+  }
+  if (out.empty()) return "expected * or a comma-separated list of origins, " + quoted(v);
+  c.allowed_origins = std::move(out);
+  return std::nullopt;
+}
+
+expected apply_rate_limit(config& c, std::string_view v) {
+  auto slash = v.find('/');
+  auto n = slash == std::string_view::npos ? std::nullopt
+                                           : to_int<int>(v.substr(0, slash), 0, 1'000'000);
+  auto window = n ? parse_duration(v.substr(slash + 1)) : std::nullopt;
+  if (!n || !window) return "expected N/<duration> like 30/10s, " + quoted(v);
+  c.rate_limit = *n;
+  c.rate_window = *window;
+  return std::nullopt;
+}
+
+expected apply_log_level(config& c, std::string_view v) {
+  auto l = parse_log_level(v);
+  if (!l) return "expected trace, debug, info, warn, error or off, " + quoted(v);
+  c.log.level = *l;
+  return std::nullopt;
+}
+
+expected apply_log_format(config& c, std::string_view v) {
+  auto f = parse_log_format(v);
+  if (!f) return "expected text or json, " + quoted(v);
+  c.log.format = *f;
+  return std::nullopt;
+}
+
+expected apply_dev(config& c, std::string_view v) {
+  if (v == "1" || v == "true" || v == "yes")
+    c.dev = true;
+  else if (v == "0" || v == "false" || v == "no")
+    c.dev = false;
+  else
+    return "expected true or false, " + quoted(v);
+  return std::nullopt;
+}
+
+constexpr auto size_max = std::size_t{1} << 31;
+
+}  // namespace
+
+const std::vector<setting>& settings() {
+  static const std::vector<setting> table{
+      {"HTTP_PORT", "--http-port", "4000", "REST API, /health, /ready, /metrics port",
+       integer<std::uint16_t>(&config::http_port, 1, 65535)},
+      {"WS_PORT", "--ws-port", "4001", "Socket.IO port (path /socket.io/); may equal HTTP_PORT",
+       integer<std::uint16_t>(&config::ws_port, 1, 65535)},
+      {"HOST", "--host", "0.0.0.0", "bind address", apply_host},
+      {"DATABASE_URL", "--database-url", "sqlite://./chatgate.db",
+       "sqlite://PATH (embedded) or postgresql://... (shared)", apply_database_url},
+      {"REDIS_URL", "--redis-url", "", "unset: single instance; set: Redis adapter and presence",
+       apply_redis_url},
+      {"JWT_SECRET", "--jwt-secret", "", "HS256 secret", text(&config::jwt_secret)},
+      {"JWT_PUBLIC_KEY", "--jwt-public-key", "", "PEM or path to PEM for RS256/ES256 tokens",
+       text(&config::jwt_public_key)},
+      {"JWT_ISSUER", "--jwt-issuer", "", "required iss claim when set", text(&config::jwt_issuer)},
+      {"JWT_AUDIENCE", "--jwt-audience", "", "required aud claim when set",
+       text(&config::jwt_audience)},
+      {"ALLOWED_ORIGINS", "--allowed-origins", "*", "comma-separated CORS origins", apply_origins},
+      {"RATE_LIMIT", "--rate-limit", "30/10s", "messages per user per window (0/1s: off)",
+       apply_rate_limit},
+      {"MAX_CONNECTIONS_PER_USER", "--max-connections-per-user", "10", "sockets one user may hold",
+       integer<int>(&config::max_connections_per_user, 1, 1'000'000)},
+      {"PING_INTERVAL_MS", "--ping-interval-ms", "25000", "Engine.IO ping interval",
+       millis(&config::ping_interval)},
+      {"PING_TIMEOUT_MS", "--ping-timeout-ms", "60000", "Engine.IO ping timeout",
+       millis(&config::ping_timeout)},
+      {"MAX_PAYLOAD_BYTES", "--max-payload-bytes", "1000000",
+       "largest Engine.IO payload (maxHttpBufferSize)",
+       integer<std::size_t>(&config::max_payload_bytes, 1, size_max)},
+      {"CONNECT_TIMEOUT_MS", "--connect-timeout-ms", "45000",
+       "time a client has to connect to a namespace", millis(&config::connect_timeout)},
+      {"MAX_GROUP_SIZE", "--max-group-size", "1000", "participants of a group",
+       integer<std::size_t>(&config::max_group_size, 2, 1'000'000)},
+      {"MAX_BODY_BYTES", "--max-body-bytes", "1048576", "largest REST request body (413 above)",
+       integer<std::size_t>(&config::max_body_bytes, 1, size_max)},
+      {"LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, off", apply_log_level},
+      {"LOG_FORMAT", "--log-format", "text", "text, or json for one object a line",
+       apply_log_format},
+      {"CHATGATE_DEV", "--dev", "false", "development mode: a random JWT secret when none is set",
+       apply_dev},
+  };
+  return table;
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
+  std::size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  auto n = to_int<long long>(s.substr(0, digits), 1, 1'000'000'000);
+  if (!n) return std::nullopt;
+  auto unit = s.substr(digits);
+  long long ms_per = unit == "ms"                  ? 1
+                     : unit == "s" || unit.empty() ? 1000
+                     : unit == "m"                 ? 60'000
+                     : unit == "h"                 ? 3'600'000
+                     : unit == "d"                 ? 86'400'000
+                                                   : 0;
+  if (ms_per == 0 || *n > std::numeric_limits<long long>::max() / ms_per) return std::nullopt;
+  return std::chrono::milliseconds(*n * ms_per);
+}
+
+}  // namespace chatgate::core

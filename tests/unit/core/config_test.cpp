@@ -1,0 +1,311 @@
+#include "core/config.hpp"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+using namespace chatgate::core;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct run {
+  std::map<std::string, std::string, std::less<>> env{{"JWT_SECRET", "s3cret"}};
+  cli operator()(std::vector<std::string> args) const {
+    std::vector<const char*> argv{"chatgate"};
+    for (auto& a : args) argv.push_back(a.c_str());
+    return parse_command_line(static_cast<int>(argv.size()), argv.data(),
+                              [this](std::string_view n) -> std::optional<std::string> {
+                                auto it = env.find(n);
+                                if (it == env.end()) return std::nullopt;
+                                return it->second;
+                              });
+  }
+};
+
+TEST(config, defaults_match_the_contract) {
+  auto r = run{}({});
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.cmd, command::serve);
+  const auto& c = r.cfg;
+  EXPECT_EQ(c.http_port, 4000);
+  EXPECT_EQ(c.ws_port, 4001);
+  EXPECT_EQ(c.host, "0.0.0.0");
+  EXPECT_EQ(c.database_url, "sqlite://./chatgate.db");
+  EXPECT_EQ(c.redis_url, "");
+  EXPECT_EQ(c.allowed_origins, std::vector<std::string>{"*"});
+  EXPECT_EQ(c.rate_limit, 30);
+  EXPECT_EQ(c.rate_window, 10s);
+  EXPECT_EQ(c.max_connections_per_user, 10);
+  EXPECT_EQ(c.ping_interval, 25000ms);
+  EXPECT_EQ(c.ping_timeout, 60000ms);
+  EXPECT_EQ(c.max_payload_bytes, 1000000u);
+  EXPECT_EQ(c.connect_timeout, 45000ms);
+  EXPECT_EQ(c.max_group_size, 1000u);
+  EXPECT_EQ(c.max_body_bytes, 1048576u);
+  EXPECT_EQ(c.log.level, spdlog::level::info);
+  EXPECT_EQ(c.log.format, log_format::text);
+  EXPECT_FALSE(c.dev);
+}
+
+TEST(config, every_setting_from_the_environment) {
+  run r;
+  r.env = {{"HTTP_PORT", "5000"},
+           {"WS_PORT", "5000"},
+           {"HOST", "127.0.0.1"},
+           {"DATABASE_URL", "postgresql://u@h/db"},
+           {"REDIS_URL", "redis://localhost:6379"},
+           {"JWT_SECRET", "x"},
+           {"JWT_PUBLIC_KEY", "/k.pem"},
+           {"JWT_ISSUER", "iss"},
+           {"JWT_AUDIENCE", "aud"},
+           {"ALLOWED_ORIGINS", "https://a.example, http://b.example:8080/"},
+           {"RATE_LIMIT", "5/1m"},
+           {"MAX_CONNECTIONS_PER_USER", "3"},
+           {"PING_INTERVAL_MS", "1000"},
+           {"PING_TIMEOUT_MS", "2000"},
+           {"MAX_PAYLOAD_BYTES", "100"},
+           {"CONNECT_TIMEOUT_MS", "300"},
+           {"MAX_GROUP_SIZE", "2"},
+           {"MAX_BODY_BYTES", "64"},
+           {"LOG_LEVEL", "debug"},
+           {"LOG_FORMAT", "json"},
+           {"CHATGATE_DEV", "true"}};
+  auto out = r({});
+  ASSERT_EQ(out.error, "");
+  const auto& c = out.cfg;
+  EXPECT_EQ(c.http_port, 5000);
+  EXPECT_EQ(c.ws_port, 5000);
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.database_url, "postgresql://u@h/db");
+  EXPECT_EQ(c.redis_url, "redis://localhost:6379");
+  EXPECT_EQ(c.jwt_secret, "x");
+  EXPECT_EQ(c.jwt_public_key, "/k.pem");
+  EXPECT_EQ(c.jwt_issuer, "iss");
+  EXPECT_EQ(c.jwt_audience, "aud");
+  EXPECT_EQ(c.allowed_origins,
+            (std::vector<std::string>{"https://a.example", "http://b.example:8080"}));
+  EXPECT_EQ(c.rate_limit, 5);
+  EXPECT_EQ(c.rate_window, 60s);
+  EXPECT_EQ(c.max_connections_per_user, 3);
+  EXPECT_EQ(c.ping_interval, 1000ms);
+  EXPECT_EQ(c.ping_timeout, 2000ms);
+  EXPECT_EQ(c.max_payload_bytes, 100u);
+  EXPECT_EQ(c.connect_timeout, 300ms);
+  EXPECT_EQ(c.max_group_size, 2u);
+  EXPECT_EQ(c.max_body_bytes, 64u);
+  EXPECT_EQ(c.log.level, spdlog::level::debug);
+  EXPECT_EQ(c.log.format, log_format::json);
+  EXPECT_TRUE(c.dev);
+}
+
+TEST(config, every_setting_from_flags) {
+  auto out = run{}({"serve",
+                    "--http-port",
+                    "7000",
+                    "--ws-port=7001",
+                    "--host",
+                    "::1",
+                    "--database-url",
+                    "sqlite:///tmp/x.db",
+                    "--redis-url",
+                    "rediss://r",
+                    "--jwt-secret",
+                    "f",
+                    "--jwt-public-key",
+                    "k",
+                    "--jwt-issuer",
+                    "i",
+                    "--jwt-audience",
+                    "a",
+                    "--allowed-origins",
+                    "*",
+                    "--rate-limit",
+                    "0/1s",
+                    "--max-connections-per-user",
+                    "1",
+                    "--ping-interval-ms",
+                    "5",
+                    "--ping-timeout-ms",
+                    "6",
+                    "--max-payload-bytes",
+                    "7",
+                    "--connect-timeout-ms",
+                    "8",
+                    "--max-group-size",
+                    "9",
+                    "--max-body-bytes",
+                    "10",
+                    "--log-level",
+                    "off",
+                    "--log-format",
+                    "text",
+                    "--dev"});
+  ASSERT_EQ(out.error, "");
+  const auto& c = out.cfg;
+  EXPECT_EQ(c.http_port, 7000);
+  EXPECT_EQ(c.ws_port, 7001);
+  EXPECT_EQ(c.host, "::1");
+  EXPECT_EQ(c.database_url, "sqlite:///tmp/x.db");
+  EXPECT_EQ(c.redis_url, "rediss://r");
+  EXPECT_EQ(c.jwt_secret, "f");
+  EXPECT_EQ(c.jwt_public_key, "k");
+  EXPECT_EQ(c.jwt_issuer, "i");
+  EXPECT_EQ(c.jwt_audience, "a");
+  EXPECT_EQ(c.rate_limit, 0);
+  EXPECT_EQ(c.rate_window, 1s);
+  EXPECT_EQ(c.max_connections_per_user, 1);
+  EXPECT_EQ(c.ping_interval, 5ms);
+  EXPECT_EQ(c.ping_timeout, 6ms);
+  EXPECT_EQ(c.max_payload_bytes, 7u);
+  EXPECT_EQ(c.connect_timeout, 8ms);
+  EXPECT_EQ(c.max_group_size, 9u);
+  EXPECT_EQ(c.max_body_bytes, 10u);
+  EXPECT_EQ(c.log.level, spdlog::level::off);
+  EXPECT_TRUE(c.dev);
+}
+
+TEST(config, flags_override_the_environment) {
+  run r;
+  r.env["HTTP_PORT"] = "5000";
+  r.env["RATE_LIMIT"] = "1/1s";
+  auto out = r({"--http-port", "6000"});  // no subcommand: serve
+  ASSERT_EQ(out.error, "");
+  EXPECT_EQ(out.cmd, command::serve);
+  EXPECT_EQ(out.cfg.http_port, 6000);
+  EXPECT_EQ(out.cfg.rate_limit, 1);  // environment still applies where no flag is given
+}
+
+TEST(config, empty_environment_values_are_unset) {
+  run r;
+  r.env["HTTP_PORT"] = "";
+  auto out = r({});
+  ASSERT_EQ(out.error, "");
+  EXPECT_EQ(out.cfg.http_port, 4000);
+}
+
+struct bad_value {
+  std::string env, value, expected_line;
+};
+
+class config_bad_values : public ::testing::TestWithParam<bad_value> {};
+
+TEST_P(config_bad_values, stop_with_one_line_naming_the_setting) {
+  const auto& p = GetParam();
+  run r;
+  r.env[p.env] = p.value;
+  auto out = r({});
+  EXPECT_EQ(out.error, p.expected_line);
+  EXPECT_EQ(out.error.find('\n'), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    each_class, config_bad_values,
+    ::testing::Values(
+        bad_value{"RATE_LIMIT", "abc",
+                  "config: RATE_LIMIT: expected N/<duration> like 30/10s, got \"abc\""},
+        bad_value{"RATE_LIMIT", "30/10x",
+                  "config: RATE_LIMIT: expected N/<duration> like 30/10s, got \"30/10x\""},
+        bad_value{"RATE_LIMIT", "30/0s",
+                  "config: RATE_LIMIT: expected N/<duration> like 30/10s, got \"30/0s\""},
+        bad_value{"HTTP_PORT", "http",
+                  "config: HTTP_PORT: expected an integer from 1 to 65535, got \"http\""},
+        bad_value{"HTTP_PORT", "65536",
+                  "config: HTTP_PORT: expected an integer from 1 to 65535, got \"65536\""},
+        bad_value{"WS_PORT", "0",
+                  "config: WS_PORT: expected an integer from 1 to 65535, got \"0\""},
+        bad_value{"HOST", "example.com",
+                  "config: HOST: expected an IPv4 or IPv6 address like 0.0.0.0 or 127.0.0.1, "
+                  "got \"example.com\""},
+        bad_value{"DATABASE_URL", "mysql://x",
+                  "config: DATABASE_URL: expected sqlite://PATH or postgresql://..., got "
+                  "\"mysql://x\""},
+        bad_value{"REDIS_URL", "localhost:6379",
+                  "config: REDIS_URL: expected redis://[user:password@]host[:port][/db], got "
+                  "\"localhost:6379\""},
+        bad_value{"ALLOWED_ORIGINS", "example.com",
+                  "config: ALLOWED_ORIGINS: expected * or comma-separated origins like "
+                  "https://app.example.com, got \"example.com\""},
+        bad_value{"MAX_CONNECTIONS_PER_USER", "-1",
+                  "config: MAX_CONNECTIONS_PER_USER: expected an integer from 1 to 1000000, got "
+                  "\"-1\""},
+        bad_value{"PING_INTERVAL_MS", "1.5",
+                  "config: PING_INTERVAL_MS: expected milliseconds from 1 to 86400000, got "
+                  "\"1.5\""},
+        bad_value{"PING_TIMEOUT_MS", "0",
+                  "config: PING_TIMEOUT_MS: expected milliseconds from 1 to 86400000, got "
+                  "\"0\""},
+        bad_value{"CONNECT_TIMEOUT_MS", "x",
+                  "config: CONNECT_TIMEOUT_MS: expected milliseconds from 1 to 86400000, got "
+                  "\"x\""},
+        bad_value{"MAX_PAYLOAD_BYTES", "1e6",
+                  "config: MAX_PAYLOAD_BYTES: expected an integer from 1 to 2147483648, got "
+                  "\"1e6\""},
+        bad_value{"MAX_GROUP_SIZE", "1",
+                  "config: MAX_GROUP_SIZE: expected an integer from 2 to 1000000, got \"1\""},
+        bad_value{"MAX_BODY_BYTES", "0",
+                  "config: MAX_BODY_BYTES: expected an integer from 1 to 2147483648, got \"0\""},
+        bad_value{"LOG_LEVEL", "loud",
+                  "config: LOG_LEVEL: expected trace, debug, info, warn, error or off, got "
+                  "\"loud\""},
+        bad_value{"LOG_FORMAT", "xml", "config: LOG_FORMAT: expected text or json, got \"xml\""},
+        bad_value{"CHATGATE_DEV", "maybe",
+                  "config: CHATGATE_DEV: expected true or false, got \"maybe\""}));
+
+TEST(config, bad_flag_value_names_the_setting) {
+  auto out = run{}({"serve", "--rate-limit", "abc"});
+  EXPECT_EQ(out.error, "config: RATE_LIMIT: expected N/<duration> like 30/10s, got \"abc\"");
+}
+
+TEST(config, unknown_flag_is_an_error) {
+  auto out = run{}({"--no-such-flag"});
+  EXPECT_NE(out.error.find("config: "), std::string::npos);
+  EXPECT_NE(out.error.find("no-such-flag"), std::string::npos);
+}
+
+TEST(config, serve_needs_a_key_unless_dev) {
+  run r;
+  r.env.clear();
+  auto out = r({});
+  EXPECT_EQ(out.error.rfind("config: JWT_SECRET: ", 0), 0u);
+  EXPECT_EQ(r({"--dev"}).error, "");
+  r.env["JWT_PUBLIC_KEY"] = "/some.pem";
+  EXPECT_EQ(r({}).error, "");
+}
+
+TEST(config, token_subcommand) {
+  auto out = run{}({"token", "--user", "alice", "--ttl", "15m"});
+  ASSERT_EQ(out.error, "");
+  EXPECT_EQ(out.cmd, command::token);
+  EXPECT_EQ(out.token_user, "alice");
+  EXPECT_EQ(out.token_ttl, 900s);
+  EXPECT_EQ(run{}({"token", "--user", "bob"}).token_ttl, 3600s);
+  EXPECT_NE(run{}({"token"}).error, "");  // --user is required
+  EXPECT_EQ(run{}({"token", "--user", "a", "--ttl", "soon"}).error,
+            "config: --ttl: expected a duration like 15m, 1h or 7d, got \"soon\"");
+  run no_secret;
+  no_secret.env.clear();
+  EXPECT_EQ(no_secret({"token", "--user", "a"}).error.rfind("config: JWT_SECRET: ", 0), 0u);
+}
+
+TEST(config, help) {
+  auto out = run{}({"--help"});
+  EXPECT_EQ(out.cmd, command::help);
+  EXPECT_NE(out.help_text.find("RATE_LIMIT"), std::string::npos);
+}
+
+TEST(parse_duration, units_and_limits) {
+  EXPECT_EQ(parse_duration("250ms"), 250ms);
+  EXPECT_EQ(parse_duration("10s"), 10s);
+  EXPECT_EQ(parse_duration("10"), 10s);
+  EXPECT_EQ(parse_duration("5m"), 5min);
+  EXPECT_EQ(parse_duration("1h"), 1h);
+  EXPECT_EQ(parse_duration("2d"), 48h);
+  EXPECT_FALSE(parse_duration(""));
+  EXPECT_FALSE(parse_duration("0s"));
+  EXPECT_FALSE(parse_duration("-1s"));
+  EXPECT_FALSE(parse_duration("1w"));
+  EXPECT_FALSE(parse_duration("s"));
+}
+
+}  // namespace
