@@ -3,8 +3,8 @@
 #include <string>
 #include <string_view>
 
-#include "auth/public_key.hpp"
 #include "auth/settings.hpp"
+#include "auth/signature_checker.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
@@ -28,14 +28,16 @@ class verifier {
   core::result<identity> verify(std::string_view token, core::sys_time_ms now) const;
 
  private:
-  verifier(settings s, std::optional<public_key> key);
+  verifier(settings s, std::optional<signature_checker> hs256,
+           std::optional<signature_checker> key);
 
-  core::result<algorithm> check_header(std::string_view header_b64) const;
-  core::result<void> check_signature(const std::string& token, algorithm alg) const;
+  /// The checker for the header's `alg`, if that algorithm is configured.
+  core::result<const signature_checker*> check_header(std::string_view header_b64) const;
   core::result<identity> check_claims(std::string_view payload_b64, core::sys_time_ms now) const;
 
   settings settings_;
-  std::optional<public_key> key_;
+  std::optional<signature_checker> hs256_;  // set when settings.secret is
+  std::optional<signature_checker> key_;    // set when settings.public_key is: RS256 or ES256
 };
 
 }  // namespace chatgate::auth

@@ -8,6 +8,7 @@
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
 #include "auth/base64url.hpp"
@@ -87,6 +88,16 @@ std::string sign_es256_openssl(const std::string& private_pem, const std::string
   put_fixed(raw, ECDSA_SIG_get0_r(sig.get()));
   put_fixed(raw, ECDSA_SIG_get0_s(sig.get()));
   return input + "." + base64url_encode(raw);
+}
+
+std::string sign_hs256_raw(const std::string& header_json, const std::string& claims_json,
+                           const std::string& secret) {
+  const std::string input = base64url_encode(header_json) + "." + base64url_encode(claims_json);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+  return input + "." + base64url_encode(std::string(reinterpret_cast<char*>(mac), len));
 }
 
 std::string unsigned_token(const std::string& header_json, const std::string& claims_json) {

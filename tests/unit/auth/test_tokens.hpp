@@ -22,6 +22,10 @@ std::string sign(jwt_alg_t alg, const std::string& key, const std::string& claim
 /// send them (independent of libjwt's signing code).
 std::string sign_es256_openssl(const std::string& private_pem, const std::string& claims_json);
 
+/// An HS256 token with exactly the given header JSON (e.g. another `typ`), signed with OpenSSL.
+std::string sign_hs256_raw(const std::string& header_json, const std::string& claims_json,
+                           const std::string& secret);
+
 /// header.payload. with the given header JSON and an empty signature.
 std::string unsigned_token(const std::string& header_json, const std::string& claims_json);
 

@@ -151,5 +151,38 @@ TEST(verifier, bad_signature_es256_other_key) {
                  "bad signature");
 }
 
+TEST(verifier, any_typ_or_none_is_accepted) {
+  // RFC 9068 access tokens say "at+jwt"; some providers send no typ at all.
+  for (const char* header : {R"({"alg":"HS256","typ":"at+jwt"})", R"({"alg":"HS256"})",
+                             R"({"kid":"k1","alg":"HS256","typ":"JWT"})"}) {
+    auto who = hs256().verify(testing::sign_hs256_raw(header, alice, secret), now);
+    ASSERT_TRUE(who.has_value()) << header << ": " << who.error().message;
+    EXPECT_EQ(who->user_id, "alice");
+  }
+}
+
+TEST(verifier, signature_that_is_not_base64url) {
+  auto token = sign(JWT_ALG_HS256, secret, alice);
+  token.back() = '+';
+  expect_refused(hs256().verify(token, now), "bad signature");
+}
+
+TEST(verifier, es256_signature_one_byte_short_or_long) {
+  auto token = sign(JWT_ALG_ES256, ec().private_pem, alice);
+  const auto dot2 = token.rfind('.');
+  auto raw = base64url_decode(token.substr(dot2 + 1)).value();
+  ASSERT_EQ(raw.size(), 64u);
+  auto v = make({.public_key = ec().public_pem});
+  EXPECT_TRUE(v.verify(token, now));
+  const auto input = token.substr(0, dot2 + 1);
+  expect_refused(v.verify(input + base64url_encode(raw.substr(0, 63)), now), "bad signature");
+  expect_refused(v.verify(input + base64url_encode(raw + "x"), now), "bad signature");
+}
+
+TEST(verifier, header_alg_is_case_sensitive) {
+  expect_refused(hs256().verify(testing::sign_hs256_raw(R"({"alg":"hs256"})", alice, secret), now),
+                 "'hs256' is not accepted");
+}
+
 }  // namespace
 }  // namespace chatgate::auth
