@@ -1,0 +1,269 @@
+// The session state machine over a fake transport; timers run on a test io_context with short
+// intervals.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "engineio/session.hpp"
+#include "fake_transport.hpp"
+
+namespace {
+
+using namespace chatgate::engineio;
+using chatgate::engineio::testing::fake_transport;
+using namespace std::chrono_literals;
+
+shared_bytes bytes(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
+
+class session_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config.ping_interval = 40ms;
+    config.ping_timeout = 30ms;
+    config.upgrade_timeout = 60ms;
+    config.max_payload = 100;
+    config.max_queued_bytes = 150;
+  }
+  std::shared_ptr<session> make(std::shared_ptr<fake_transport> t) {
+    auto s = std::make_shared<session>(
+        ioc.get_executor(), "sid1", handshake_info{}, config,
+        [this](session&, std::string_view reason) { closed_reasons.emplace_back(reason); });
+    s->on_close = [this](std::string_view reason) { on_close_reasons.emplace_back(reason); };
+    s->on_text = [this](std::string_view text) { texts.emplace_back(text); };
+    s->on_binary = [this](std::string_view b) { binaries.emplace_back(b); };
+    s->start(std::move(t));
+    return s;
+  }
+  void run_for(std::chrono::milliseconds d) {
+    ioc.restart();
+    ioc.run_for(d);
+  }
+
+  boost::asio::io_context ioc;
+  settings config;
+  std::vector<std::string> closed_reasons, on_close_reasons, texts, binaries;
+};
+
+TEST_F(session_test, open_packet_announces_the_settings) {
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);
+  ASSERT_EQ(t->sent.size(), 1u);
+  EXPECT_EQ(t->sent[0],
+            "0{\"sid\":\"sid1\",\"upgrades\":[\"websocket\"],\"pingInterval\":40,"
+            "\"pingTimeout\":30,\"maxPayload\":100}");
+  auto ws = std::make_shared<fake_transport>("websocket");
+  auto s2 = make(ws);
+  EXPECT_NE(ws->sent[0].find("\"upgrades\":[]"), std::string::npos);
+}
+
+TEST_F(session_test, polling_coalesces_everything_queued_into_one_response) {
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);
+  s->send_text(bytes("a"));
+  s->send_binary(bytes("\x01\x02\x03\x04"));
+  s->send_text(bytes("b"));
+  EXPECT_EQ(t->sent.size(), 1u);  // no GET held: queued
+  EXPECT_EQ(s->queued_bytes(), 2u + 5u + 2u);
+  t->get();
+  ASSERT_EQ(t->sent.size(), 2u);
+  EXPECT_EQ(t->sent[1],
+            "4a\x1e"
+            "bAQIDBA==\x1e"
+            "4b");
+  EXPECT_EQ(s->queued_bytes(), 0u);
+}
+
+TEST_F(session_test, polling_response_holds_at_most_max_payload) {
+  config.max_queued_bytes = 1000;
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);
+  s->send_text(bytes(std::string(49, 'x')));  // 50 bytes with the type
+  s->send_text(bytes(std::string(49, 'y')));  // 100: exactly max_payload
+  s->send_text(bytes("z"));                   // past it: next response
+  t->get();
+  EXPECT_EQ(t->sent[1], "4" + std::string(49, 'x') +
+                            "\x1e"
+                            "4" +
+                            std::string(49, 'y'));
+  t->get();
+  EXPECT_EQ(t->sent[2], "4z");
+}
+
+TEST_F(session_test, websocket_writes_every_queued_packet_at_once) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  s->send_text(bytes("a"));
+  EXPECT_EQ(t->sent.back(), "4a");
+}
+
+TEST_F(session_test, queue_at_the_limit_is_kept) {
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);
+  s->send_text(bytes(std::string(149, 'x')));  // 150 bytes = max_queued_bytes
+  EXPECT_EQ(s->current_state(), session::state::open);
+  EXPECT_EQ(s->queued_bytes(), 150u);
+}
+
+TEST_F(session_test, queue_past_the_limit_closes_with_slow_client) {
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);
+  s->send_text(bytes(std::string(149, 'x')));
+  s->send_text(bytes("y"));
+  EXPECT_EQ(s->current_state(), session::state::closed);
+  EXPECT_EQ(on_close_reasons, std::vector<std::string>{"slow client"});
+  EXPECT_EQ(closed_reasons, std::vector<std::string>{"slow client"});
+  EXPECT_TRUE(t->closed);
+  s->send_text(bytes("z"));  // ignored once closed
+  EXPECT_EQ(on_close_reasons.size(), 1u);
+}
+
+TEST_F(session_test, delivers_messages_to_the_layer_above) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  t->deliver_text("4hello");
+  t->deliver_text("bAQIDBA==");
+  t->deliver_text("6");  // noop: nothing
+  EXPECT_EQ(texts, std::vector<std::string>{"hello"});
+  EXPECT_EQ(binaries, std::vector<std::string>{"\x01\x02\x03\x04"});
+}
+
+TEST_F(session_test, pings_after_the_interval_and_pong_keeps_it_alive) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  run_for(55ms);
+  ASSERT_EQ(t->sent.size(), 2u);
+  EXPECT_EQ(t->sent[1], "2");
+  t->deliver_text("3");
+  run_for(25ms);  // past the pong deadline of the first ping, before the next ping
+  EXPECT_EQ(s->current_state(), session::state::open);
+  run_for(40ms);
+  EXPECT_EQ(t->sent.size(), 3u);
+}
+
+TEST_F(session_test, no_pong_closes_with_ping_timeout_even_without_a_get) {
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);  // the open packet used the only GET
+  run_for(100ms);
+  EXPECT_EQ(closed_reasons, std::vector<std::string>{"ping timeout"});
+  EXPECT_EQ(on_close_reasons, std::vector<std::string>{"ping timeout"});
+  EXPECT_EQ(t->sent.size(), 1u);  // the ping never left
+}
+
+TEST_F(session_test, client_ping_is_a_transport_error) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  t->deliver_text("2");
+  EXPECT_EQ(closed_reasons, std::vector<std::string>{"transport error"});
+}
+
+TEST_F(session_test, transport_events_map_to_node_reasons) {
+  auto a = std::make_shared<fake_transport>("websocket");
+  auto sa = make(a);
+  a->peer_closed();
+  auto b = std::make_shared<fake_transport>("websocket");
+  auto sb = make(b);
+  b->fail("parse error");
+  auto c = std::make_shared<fake_transport>("websocket");
+  auto sc = make(c);
+  c->deliver_text("1");
+  EXPECT_EQ(closed_reasons,
+            (std::vector<std::string>{"transport close", "parse error", "transport close"}));
+}
+
+TEST_F(session_test, close_sends_what_is_queued_then_the_close_packet) {
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);
+  s->send_text(bytes("bye"));
+  s->close();
+  EXPECT_EQ(s->current_state(), session::state::closing);
+  s->send_text(bytes("dropped"));  // nothing is queued once closing
+  t->get();
+  EXPECT_EQ(t->sent.back(),
+            "4bye\x1e"
+            "1");
+  EXPECT_EQ(on_close_reasons, std::vector<std::string>{"forced close"});
+  s->close();
+  EXPECT_EQ(on_close_reasons.size(), 1u);
+}
+
+TEST_F(session_test, close_with_a_held_get_answers_it_with_close) {
+  auto t = std::make_shared<fake_transport>("polling");
+  auto s = make(t);
+  t->get();
+  s->close();
+  EXPECT_TRUE(t->closed);
+  EXPECT_EQ(closed_reasons, std::vector<std::string>{"forced close"});
+}
+
+TEST_F(session_test, upgrade_probe_switch_and_flush) {
+  auto polling = std::make_shared<fake_transport>("polling");
+  auto s = make(polling);
+  auto ws = std::make_shared<fake_transport>("websocket");
+  s->begin_upgrade(ws);
+  EXPECT_TRUE(s->upgrading());
+  polling->get();  // a GET is held while the client probes
+  ws->deliver_text("2probe");
+  EXPECT_EQ(ws->sent, std::vector<std::string>{"3probe"});
+  EXPECT_EQ(polling->sent.back(), "6");  // the held GET is released
+  s->send_text(bytes("queued during upgrade"));
+  ws->deliver_text("5");
+  EXPECT_TRUE(s->upgraded());
+  EXPECT_FALSE(s->upgrading());
+  EXPECT_TRUE(polling->discarded);
+  EXPECT_EQ(s->transport_name(), "websocket");
+  EXPECT_EQ(ws->sent.back(), "4queued during upgrade");
+  ws->deliver_text("4hi");
+  EXPECT_EQ(texts, std::vector<std::string>{"hi"});
+}
+
+TEST_F(session_test, upgrade_that_never_completes_is_dropped) {
+  auto polling = std::make_shared<fake_transport>("polling");
+  auto s = make(polling);
+  auto ws = std::make_shared<fake_transport>("websocket");
+  s->begin_upgrade(ws);
+  polling->deliver_text("3");  // keep the heartbeat happy
+  run_for(70ms);
+  EXPECT_TRUE(ws->closed);
+  EXPECT_FALSE(s->upgrading());
+  EXPECT_EQ(s->transport_name(), "polling");
+}
+
+TEST_F(session_test, second_probe_is_refused_and_bad_probe_packet_aborts) {
+  auto polling = std::make_shared<fake_transport>("polling");
+  auto s = make(polling);
+  auto ws1 = std::make_shared<fake_transport>("websocket");
+  auto ws2 = std::make_shared<fake_transport>("websocket");
+  s->begin_upgrade(ws1);
+  s->begin_upgrade(ws2);
+  EXPECT_TRUE(ws2->closed);
+  ws1->deliver_text("4not a probe");
+  EXPECT_TRUE(ws1->closed);
+  EXPECT_FALSE(s->upgrading());
+  EXPECT_EQ(s->current_state(), session::state::open);
+}
+
+TEST_F(session_test, terminate_fires_on_close_once_and_detaches) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  s->terminate("forced close");
+  s->terminate("forced close");
+  EXPECT_EQ(on_close_reasons, std::vector<std::string>{"forced close"});
+  EXPECT_FALSE(t->attached());
+}
+
+TEST_F(session_test, close_from_inside_on_text_is_safe) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  std::weak_ptr<session> weak = s;
+  s->on_text = [weak](std::string_view) {
+    if (auto self = weak.lock()) self->close();
+  };
+  t->deliver_text("4x");
+  EXPECT_EQ(on_close_reasons, std::vector<std::string>{"forced close"});
+  run_for(5ms);  // the deferred callback reset runs
+  EXPECT_FALSE(s->on_text);
+}
+
+}  // namespace
