@@ -1,0 +1,136 @@
+// The websocket transport over a real loopback connection: listener -> engineio::server ->
+// websocket_transport, with a blocking Beast websocket client in the test thread.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "engineio/server.hpp"
+#include "http/listener.hpp"
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+using tcp = net::ip::tcp;
+using namespace chatgate;
+
+class websocket_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config.path = "/engine.io/";
+    config.max_payload = 64;
+    eio = std::make_unique<engineio::server>(ioc, config);
+    eio->on_connection([this](std::shared_ptr<engineio::socket> s) {
+      std::weak_ptr<engineio::socket> weak = s;
+      s->on_text = [weak](std::string_view text) {
+        auto self = weak.lock();
+        if (text == "close me") return self->close();
+        self->send_text(std::make_shared<const std::string>(text));
+      };
+      s->on_binary = [weak](std::string_view b) {
+        weak.lock()->send_binary(std::make_shared<const std::string>(b));
+      };
+    });
+    server = std::make_unique<http::listener>(
+        ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), *eio);
+    server->start();
+    port = server->local_endpoint().port();
+    work.emplace(ioc.get_executor());
+    thread = std::thread([this] { ioc.run(); });
+  }
+  void TearDown() override {
+    std::promise<void> done;
+    net::post(ioc, [&] {
+      server->stop();
+      eio->close_all();
+      done.set_value();
+    });
+    done.get_future().wait();
+    work.reset();
+    ioc.stop();
+    thread.join();
+  }
+  websocket::stream<beast::tcp_stream> connect() {
+    websocket::stream<beast::tcp_stream> ws(client_ioc);
+    beast::get_lowest_layer(ws).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
+    return ws;
+  }
+  static std::string read(websocket::stream<beast::tcp_stream>& ws) {
+    beast::flat_buffer buffer;
+    ws.read(buffer);
+    return beast::buffers_to_string(buffer.data());
+  }
+
+  net::io_context ioc;
+  net::io_context client_ioc;
+  engineio::settings config;
+  std::unique_ptr<engineio::server> eio;
+  std::unique_ptr<http::listener> server;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::thread thread;
+  unsigned short port = 0;
+};
+
+TEST_F(websocket_test, handshake_then_text_and_binary_echo) {
+  auto ws = connect();
+  const std::string open = read(ws);
+  EXPECT_EQ(open.substr(0, 8), "0{\"sid\":");
+  EXPECT_NE(open.find("\"upgrades\":[]"), std::string::npos);
+  ws.text(true);
+  ws.write(net::buffer(std::string("4hello")));
+  EXPECT_EQ(read(ws), "4hello");
+  EXPECT_TRUE(ws.got_text());
+  ws.binary(true);
+  ws.write(net::buffer(std::string("\x01\x02\x03", 3)));
+  EXPECT_EQ(read(ws), std::string("\x01\x02\x03", 3));
+  EXPECT_TRUE(ws.got_binary());
+}
+
+TEST_F(websocket_test, message_at_max_payload_is_accepted) {
+  auto ws = connect();
+  read(ws);
+  const std::string at_limit = "4" + std::string(63, 'x');  // 64 bytes
+  ws.write(net::buffer(at_limit));
+  EXPECT_EQ(read(ws), at_limit);
+}
+
+TEST_F(websocket_test, message_past_max_payload_closes_the_connection) {
+  auto ws = connect();
+  read(ws);
+  ws.write(net::buffer("4" + std::string(64, 'x')));  // 65 bytes
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  ws.read(buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(ws.reason().code, websocket::close_code::too_big);
+}
+
+TEST_F(websocket_test, server_close_flushes_then_closes) {
+  auto ws = connect();
+  read(ws);
+  ws.write(net::buffer(std::string("4close me")));
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  ws.read(buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+}
+
+TEST_F(websocket_test, upgrade_with_unknown_sid_is_refused_with_400) {
+  websocket::stream<beast::tcp_stream> ws(client_ioc);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  websocket::response_type res;
+  beast::error_code ec;
+  ws.handshake(res, "localhost", "/engine.io/?EIO=4&transport=websocket&sid=nope", ec);
+  EXPECT_TRUE(ec);
+  EXPECT_EQ(res.result_int(), 400u);
+}
+
+}  // namespace
