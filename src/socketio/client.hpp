@@ -1,0 +1,64 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "engineio/socket.hpp"
+#include "socketio/decoder.hpp"
+#include "socketio/packet.hpp"
+
+namespace chatgate::socketio {
+
+class server;
+class socket;
+
+/// One Engine.IO session and the namespaces it joined (Node's Client): decodes packets, routes
+/// them to the socket of their namespace, closes the session on invalid input or when no
+/// namespace is joined within connect_timeout.
+class client : public std::enable_shared_from_this<client> {
+ public:
+  client(server& srv, std::shared_ptr<engineio::socket> conn);
+  ~client();
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  /// Wires the session's callbacks and starts the connect timer.
+  void start();
+
+  const std::string& id() const { return conn_->id(); }
+  engineio::socket& conn() { return *conn_; }
+  bool open() const { return open_; }
+
+  /// Queues an encoded packet on the session (nothing once closed).
+  void write(const encoded_packet& enc);
+  void write(const packet& p) { write(encode(p)); }
+
+  /// Disconnects every namespace, then closes the session (socket::disconnect(true)).
+  void disconnect_all();
+  /// Closes the session ("forced server close").
+  void close();
+
+  // Used by socket / namespace_.
+  void connected(const std::shared_ptr<socket>& s);
+  void remove(const socket& s);
+
+ private:
+  void on_text(std::string_view text);
+  void on_binary(std::string_view bytes);
+  void on_decoded(packet p);
+  void on_error();
+  void on_close(std::string_view reason);
+  void connect(const std::string& nsp, boost::json::object auth);
+
+  server& server_;
+  std::shared_ptr<engineio::socket> conn_;
+  decoder decoder_;
+  boost::asio::steady_timer connect_timer_;
+  bool open_ = true;
+  std::map<std::string, std::shared_ptr<socket>, std::less<>> nsps_;  // nsp name -> socket
+};
+
+}  // namespace chatgate::socketio

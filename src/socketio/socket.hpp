@@ -1,0 +1,134 @@
+#pragma once
+#include <any>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "socketio/args.hpp"
+#include "socketio/broadcast_operator.hpp"
+#include "socketio/handshake.hpp"
+#include "socketio/packet.hpp"
+
+namespace chatgate::socketio {
+
+class client;
+class namespace_;
+
+/// Why an awaited ack did not come: "operation has timed out", "socket has been disconnected",
+/// "too many pending acks".
+struct ack_error {
+  std::string message;
+};
+
+/// Answers a client's event; empty (`!ack`) when the client asked for no ack. Call once.
+using ack_fn = std::function<void(args reply)>;
+/// Handles a client event. A handler taking `const boost::json::array&` fits too.
+using event_handler = std::function<void(const args& a, ack_fn ack)>;
+/// Sees every client event before its handler (Node's onAny).
+using any_handler = std::function<void(std::string_view event, const args& a)>;
+/// Receives a client's ack, or why none came.
+using ack_callback = std::function<void(std::optional<ack_error> err, args reply)>;
+using disconnect_handler = std::function<void(std::string_view reason)>;
+
+/// One client connected to one namespace (Node's Socket). Lives on the io thread; owned by its
+/// namespace and session while connected; a shared_ptr kept by the application stays valid
+/// after the disconnect (connected() is then false and sends are dropped).
+///
+/// Disconnect reasons, as Node: "client namespace disconnect", "server namespace disconnect",
+/// "transport close", "transport error", "ping timeout", "parse error", "forced close",
+/// "forced server close", "server shutting down", and engineio's "slow client".
+class socket : public std::enable_shared_from_this<socket> {
+ public:
+  socket(namespace_& nsp, client& c, std::string id, socketio::handshake hs);
+  ~socket();
+  socket(const socket&) = delete;
+  socket& operator=(const socket&) = delete;
+
+  /// Random id, distinct from the Engine.IO session id (protocol 5).
+  const std::string& id() const { return id_; }
+  namespace_& nsp() const { return nsp_; }
+  const socketio::handshake& handshake() const { return handshake_; }
+  /// Application state (the gateway's user): std::any_cast<T>(&s.data()).
+  std::any& data() { return data_; }
+  const std::any& data() const { return data_; }
+  bool connected() const { return connected_; }
+  /// The Engine.IO session id; empty once disconnected.
+  std::string session_id() const;
+  /// "polling" or "websocket" (empty once disconnected).
+  std::string_view transport_name() const;
+
+  /// Registers the handler of a client event (replaces an earlier one of the same name).
+  void on(std::string event, event_handler handler);
+  void on_any(any_handler handler);
+  /// Fires just before the socket leaves its rooms (Node's "disconnecting"): rooms() still set.
+  void on_disconnecting(disconnect_handler handler);
+  /// Fires once, after the socket left its rooms.
+  void on_disconnect(disconnect_handler handler);
+
+  /// Sends an event to this client. False for a reserved name or a disconnected socket.
+  bool emit(std::string_view event, args a = {});
+  /// Sends an event asking for an ack; `cb` runs once with the reply or an ack_error.
+  /// `timeout` zero: settings().ack_timeout.
+  bool emit_with_ack(std::string_view event, args a, ack_callback cb,
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds::zero());
+
+  void join(std::string room);
+  void join(const std::vector<std::string>& rooms);
+  void leave(std::string_view room);
+  /// Rooms this socket is in (its own id included), from the adapter.
+  std::set<std::string> rooms() const;
+
+  /// Everyone in `room` but this socket (Node's socket.to).
+  broadcast_operator to(std::string room) const;
+  broadcast_operator to(const std::vector<std::string>& rooms) const;
+  broadcast_operator except(std::string room) const;
+  /// Everyone in the namespace but this socket (Node's socket.broadcast).
+  broadcast_operator broadcast() const;
+
+  /// Sends DISCONNECT (the client sees "io server disconnect") and drops the socket; with
+  /// `close_transport`, also closes the Engine.IO session and its other namespaces.
+  void disconnect(bool close_transport = false);
+
+  // Used by client and namespace_.
+  void on_connect();
+  void on_packet(packet p);
+  void on_close(std::string_view reason);
+  void send_packet(packet p);
+  /// Queues packet buffers encoded elsewhere (a broadcast).
+  void write_encoded(const encoded_packet& enc);
+
+ private:
+  void on_event(packet p);
+  void on_ack(packet p);
+  ack_fn make_ack(std::uint64_t id);
+  void fail_pending_acks(const std::string& message);
+
+  struct pending_ack {
+    ack_callback cb;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+
+  namespace_& nsp_;
+  client* client_;
+  std::string id_;
+  socketio::handshake handshake_;
+  std::any data_;
+  bool connected_ = false;
+  std::map<std::string, event_handler, std::less<>> handlers_;
+  std::vector<any_handler> any_handlers_;
+  std::vector<disconnect_handler> disconnecting_handlers_;
+  std::vector<disconnect_handler> disconnect_handlers_;
+  std::uint64_t next_ack_id_ = 0;
+  std::map<std::uint64_t, pending_ack> acks_;
+};
+
+}  // namespace chatgate::socketio
