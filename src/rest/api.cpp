@@ -1,0 +1,129 @@
+#include "rest/api.hpp"
+
+#include <charconv>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "chat/body_reader.hpp"
+#include "chat/json.hpp"
+
+namespace chatgate::rest {
+
+namespace json = boost::json;
+
+namespace {
+
+std::optional<std::string> query_text(const call& c, std::string_view name) {
+  auto it = c.query.find(name);
+  if (it == c.query.end()) return std::nullopt;
+  return it->second;
+}
+
+/// An integer query parameter: absent is nullopt, anything but digits is VALIDATION_ERROR.
+core::result<std::optional<std::int64_t>> query_int(const call& c, std::string_view name) {
+  auto text = query_text(c, name);
+  if (!text) return std::optional<std::int64_t>{};
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (text->empty() || ec != std::errc() || p != text->data() + text->size())
+    return core::validation_error(std::string(name), "must be an integer");
+  return std::optional{v};
+}
+
+template <class T>
+json::value page_json(const chat::page<T>& p) {
+  json::array items;
+  items.reserve(p.items.size());
+  for (const auto& item : p.items) items.push_back(chat::to_json(item));
+  json::object out;
+  out["items"] = std::move(items);
+  out["nextCursor"] = p.next_cursor ? json::value(*p.next_cursor) : json::value(nullptr);
+  return out;
+}
+
+template <class T>
+core::result<reply> ok(int status, const core::result<T>& r) {
+  if (!r) return r.error();
+  return reply{status, chat::to_json(*r)};
+}
+
+}  // namespace
+
+api::api(chat::chat_service& chat, chat::presence& presence) : chat_(chat), presence_(presence) {}
+
+core::result<reply> api::create_conversation(const call& c) {
+  auto r = chat_.create_conversation(c.user, c.body);
+  if (!r) return r.error();
+  return reply{r->created ? 201 : 200, chat::to_json(r->conversation)};
+}
+
+core::result<reply> api::list_conversations(const call& c) {
+  auto limit = query_int(c, "limit");
+  if (!limit) return limit.error();
+  auto r = chat_.list_conversations(c.user, *limit, query_text(c, "before"));
+  if (!r) return r.error();
+  return reply{200, page_json(*r)};
+}
+
+core::result<reply> api::get_conversation(const call& c) {
+  return ok(200, chat_.get_conversation(c.user, c.params.at(0)));
+}
+
+core::result<reply> api::update_conversation(const call& c) {
+  return ok(200, chat_.update_conversation(c.user, c.params.at(0), c.body));
+}
+
+core::result<reply> api::add_participant(const call& c) {
+  return ok(201, chat_.add_participant(c.user, c.params.at(0), c.body));
+}
+
+core::result<reply> api::remove_participant(const call& c) {
+  return ok(200, chat_.remove_participant(c.user, c.params.at(0), c.params.at(1)));
+}
+
+core::result<reply> api::leave(const call& c) {
+  auto r = chat_.leave(c.user, c.params.at(0));
+  if (!r) return r.error();
+  return reply{204, nullptr};
+}
+
+core::result<reply> api::send_message(const call& c) {
+  return ok(201, chat_.send_message(c.user, c.params.at(0), c.body));
+}
+
+core::result<reply> api::list_messages(const call& c) {
+  auto limit = query_int(c, "limit");
+  if (!limit) return limit.error();
+  chat::message_query q{query_text(c, "before"), query_text(c, "after"), *limit};
+  auto r = chat_.list_messages(c.user, c.params.at(0), q);
+  if (!r) return r.error();
+  return reply{200, page_json(*r)};
+}
+
+core::result<reply> api::get_message(const call& c) {
+  return ok(200, chat_.get_message(c.user, c.params.at(0)));
+}
+
+core::result<reply> api::edit_message(const call& c) {
+  return ok(200, chat_.edit_message(c.user, c.params.at(0), c.body));
+}
+
+core::result<reply> api::delete_message(const call& c) {
+  auto r = chat_.delete_message(c.user, c.params.at(0));
+  if (!r) return r.error();
+  return reply{200, json::object{{"success", true}}};
+}
+
+core::result<reply> api::presence(const call& c) {
+  chat::body_reader in(c.body);
+  auto ids = in.user_ids("userIds", true);
+  if (ids && ids->size() > presence_max)
+    in.fail("userIds", "must contain at most " + std::to_string(presence_max) + " ids");
+  if (!in.ok()) return in.error();
+  json::array online;
+  for (auto& id : presence_.online(*ids)) online.emplace_back(id);
+  return reply{200, json::object{{"online", std::move(online)}}};
+}
+
+}  // namespace chatgate::rest

@@ -1,0 +1,54 @@
+#pragma once
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "chat/chat_service.hpp"
+#include "chat/presence.hpp"
+#include "core/result.hpp"
+#include "rest/reply.hpp"
+
+namespace chatgate::rest {
+
+/// One authenticated API request, already routed and parsed.
+struct call {
+  std::string user;                 // from the bearer token
+  std::vector<std::string> params;  // path parameters, in order, percent-decoded
+  std::map<std::string, std::string, std::less<>> query;  // first value of each query parameter
+  boost::json::value body;  // parsed JSON body ({} when there is none)
+};
+
+/// The /api/v1 endpoints (contract §5): each turns a call into chat_service calls and a reply.
+/// Rules and validation live in chat/; this class only maps HTTP to them.
+class api {
+ public:
+  api(chat::chat_service& chat, chat::presence& presence);
+
+  using endpoint = core::result<reply> (api::*)(const call&);
+
+  core::result<reply> create_conversation(const call& c);
+  core::result<reply> list_conversations(const call& c);
+  core::result<reply> get_conversation(const call& c);
+  core::result<reply> update_conversation(const call& c);
+  core::result<reply> add_participant(const call& c);
+  core::result<reply> remove_participant(const call& c);
+  core::result<reply> leave(const call& c);
+  core::result<reply> send_message(const call& c);
+  core::result<reply> list_messages(const call& c);
+  core::result<reply> get_message(const call& c);
+  core::result<reply> edit_message(const call& c);
+  core::result<reply> delete_message(const call& c);
+  core::result<reply> presence(const call& c);
+
+  /// Most user ids one POST /presence may ask about.
+  static constexpr std::size_t presence_max = 1000;
+
+ private:
+  chat::chat_service& chat_;
+  chat::presence& presence_;
+};
+
+}  // namespace chatgate::rest

@@ -1,0 +1,253 @@
+#include "rest/router.hpp"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+
+#include "rest/reply.hpp"
+
+namespace chatgate::rest {
+
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using core::error_code;
+using core::make_error;
+
+namespace {
+
+core::result<std::string> bearer_token(const http::request& req) {
+  auto h = req[bhttp::field::authorization];
+  constexpr std::string_view scheme = "bearer ";
+  if (h.size() <= scheme.size() ||
+      !std::equal(scheme.begin(), scheme.end(), h.begin(),
+                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+    return make_error(error_code::unauthorized, "Missing or malformed Authorization header");
+  auto token = h.substr(scheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return std::string(token);
+}
+
+core::result<json::value> parse_body(const http::request& req) {
+  if (req.body().empty()) return json::value(json::object());
+  boost::system::error_code ec;
+  auto v = json::parse(req.body(), ec);
+  if (ec) {
+    auto e = core::validation_error("body", "is not valid JSON (" + ec.message() + ")");
+    e.message = "Malformed JSON body";
+    return e;
+  }
+  return v;
+}
+
+bool matches(const std::vector<std::string_view>& pattern, const std::vector<std::string>& path,
+             std::vector<std::string>& params) {
+  if (pattern.size() != path.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (pattern[i] == ":")
+      params.push_back(path[i]);
+    else if (pattern[i] != path[i])
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+router::router(chat::chat_service& chat, chat::presence& presence, const auth::verifier& verifier,
+               core::metrics& metrics, router_settings settings)
+    : api_(chat, presence),
+      verifier_(verifier),
+      metrics_(metrics),
+      settings_(std::move(settings)),
+      cors_(settings_.allowed_origins) {
+  using v = bhttp::verb;
+  auto add = [this](v method, std::vector<std::string_view> pattern, api::endpoint fn) {
+    std::string name = "/api/v1";
+    for (auto s : pattern) name += "/" + std::string(s == ":" ? ":param" : s);
+    routes_.push_back({method, std::move(pattern), fn, std::move(name)});
+  };
+  add(v::post, {"conversations"}, &api::create_conversation);
+  add(v::get, {"conversations"}, &api::list_conversations);
+  add(v::get, {"conversations", ":"}, &api::get_conversation);
+  add(v::patch, {"conversations", ":"}, &api::update_conversation);
+  add(v::post, {"conversations", ":", "participants"}, &api::add_participant);
+  add(v::delete_, {"conversations", ":", "participants", ":"}, &api::remove_participant);
+  add(v::post, {"conversations", ":", "leave"}, &api::leave);
+  add(v::post, {"conversations", ":", "messages"}, &api::send_message);
+  add(v::get, {"conversations", ":", "messages"}, &api::list_messages);
+  add(v::get, {"messages", ":"}, &api::get_message);
+  add(v::patch, {"messages", ":"}, &api::edit_message);
+  add(v::delete_, {"messages", ":"}, &api::delete_message);
+  add(v::post, {"presence"}, &api::presence);
+}
+
+void router::add_readiness_check(std::string name, std::function<bool()> ready) {
+  readiness_.emplace_back(std::move(name), std::move(ready));
+}
+
+std::size_t router::body_limit(const http::request_header&) const {
+  return settings_.max_body_bytes;
+}
+
+http::response router::on_body_too_large(const http::request_header& header) {
+  auto e =
+      make_error(error_code::validation_error,
+                 "Request body larger than " + std::to_string(settings_.max_body_bytes) + " bytes");
+  auto res = error_response(header, e, 413);
+  res.keep_alive(false);  // the rest of the body was not read
+  cors_.decorate(header, res);
+  metrics_.count("chatgate_http_requests_total", "HTTP requests by method, route and status",
+                 {{"method", std::string(header.method_string())},
+                  {"route", "body_too_large"},
+                  {"status", "413"}});
+  return res;
+}
+
+void router::on_request(http::request&& req, const http::connection_info&,
+                        http::responder respond) {
+  respond(handle(req));
+}
+
+void router::on_upgrade(http::request&& req, boost::beast::tcp_stream&& stream,
+                        boost::beast::flat_buffer&&, const http::connection_info&) {
+  auto res = not_found(req);
+  res.keep_alive(false);
+  // A few hundred bytes into a fresh socket's send buffer: this does not block in practice.
+  boost::beast::error_code ec;
+  bhttp::write(stream, res, ec);
+  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+  stream.close();
+}
+
+http::response router::handle(const http::request& req) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string route_name = "unmatched";
+  http::response res;
+  try {
+    res = dispatch(req, route_name);
+  } catch (const std::exception& e) {
+    spdlog::error("rest: {} {}: unexpected exception: {}", req.method_string(), req.target(),
+                  e.what());
+    res = error_response(req, make_error(error_code::internal_error, "Internal server error"));
+  }
+  cors_.decorate(req, res);
+  record(req, res, route_name,
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return res;
+}
+
+http::response router::dispatch(const http::request& req, std::string& route_name) {
+  if (req.method() == bhttp::verb::options) {
+    route_name = "preflight";
+    return cors_.preflight(req);
+  }
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) {
+    return error_response(req, core::validation_error("path", "is not a valid request target"));
+  }
+  std::vector<std::string> path;
+  for (auto seg : url->segments()) path.push_back(seg);
+  while (!path.empty() && path.back().empty()) path.pop_back();  // "/health/" = "/health"
+
+  const bool get = req.method() == bhttp::verb::get;
+  if (get && path == std::vector<std::string>{"health"}) {
+    route_name = "/health";
+    return json_response(req, 200, json::object{{"status", "ok"}});
+  }
+  if (get && path == std::vector<std::string>{"ready"}) {
+    route_name = "/ready";
+    return ready(req);
+  }
+  if (get && path == std::vector<std::string>{"metrics"}) {
+    route_name = "/metrics";
+    http::response res{bhttp::status::ok, req.version()};
+    res.keep_alive(req.keep_alive());
+    res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = metrics_.render();
+    res.prepare_payload();
+    return res;
+  }
+  if (path.size() < 2 || path[0] != "api" || path[1] != "v1") return not_found(req);
+  path.erase(path.begin(), path.begin() + 2);
+  std::vector<std::string> params;
+  for (const auto& r : routes_) {
+    if (r.method != req.method() || !matches(r.pattern, path, params)) continue;
+    route_name = r.name;
+    std::map<std::string, std::string, std::less<>> query;
+    for (auto p : url->params()) query.try_emplace(p.key, p.has_value ? p.value : "");
+    return call_api(req, r, std::move(params), std::move(query));
+  }
+  return not_found(req);
+}
+
+http::response router::call_api(const http::request& req, const route& r,
+                                std::vector<std::string> params,
+                                std::map<std::string, std::string, std::less<>> query) {
+  auto token = bearer_token(req);
+  if (!token) return error_response(req, token.error());
+  auto who = verifier_.verify(*token);
+  if (!who) return error_response(req, who.error());
+  auto body = parse_body(req);
+  if (!body) return error_response(req, body.error());
+
+  call c{who->user_id, std::move(params), std::move(query), std::move(*body)};
+  auto out = (api_.*r.endpoint)(c);
+  if (out) {
+    if (out->body.is_null()) return empty_response(req, out->status);
+    return json_response(req, out->status, out->body);
+  }
+  if (out.error().code == error_code::internal_error) {
+    spdlog::error("rest: {} {} user={}: {}", req.method_string(), req.target(), c.user,
+                  out.error().message);
+    return error_response(req, make_error(error_code::internal_error, "Internal server error"));
+  }
+  return error_response(req, out.error());
+}
+
+http::response router::ready(const http::request& req) {
+  json::object checks;
+  std::string failing;
+  for (const auto& [name, check] : readiness_) {
+    bool ok = false;
+    try {
+      ok = check();
+    } catch (const std::exception& e) {
+      spdlog::warn("rest: readiness check {} threw: {}", name, e.what());
+    }
+    checks[name] = ok ? "ok" : "failing";
+    if (!ok) failing += (failing.empty() ? "" : ", ") + name;
+  }
+  if (failing.empty())
+    return json_response(req, 200, json::object{{"status", "ready"}, {"checks", checks}});
+  auto res =
+      error_response(req, make_error(error_code::service_unavailable, "Not ready: " + failing));
+  auto body = json::parse(res.body()).as_object();
+  body["checks"] = std::move(checks);
+  return json_response(req, 503, body);
+}
+
+http::response router::not_found(const http::request& req) const {
+  std::string path(req.target().substr(0, req.target().find('?')));
+  return error_response(req, make_error(error_code::not_found,
+                                        "Cannot " + std::string(req.method_string()) + " " + path));
+}
+
+void router::record(const http::request& req, const http::response& res,
+                    const std::string& route_name, double seconds) {
+  const auto status = std::to_string(res.result_int());
+  metrics_.count(
+      "chatgate_http_requests_total", "HTTP requests by method, route and status",
+      {{"method", std::string(req.method_string())}, {"route", route_name}, {"status", status}});
+  metrics_.observe("chatgate_http_request_duration_seconds", "HTTP request latency",
+                   {{"route", route_name}}, seconds);
+  spdlog::debug("rest: {} {} {} {:.3f}ms", req.method_string(), req.target(), status,
+                seconds * 1000);
+}
+
+}  // namespace chatgate::rest

@@ -1,0 +1,73 @@
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/beast/http/verb.hpp>
+
+#include "auth/verifier.hpp"
+#include "chat/chat_service.hpp"
+#include "chat/presence.hpp"
+#include "core/metrics.hpp"
+#include "http/handler.hpp"
+#include "rest/api.hpp"
+#include "rest/cors.hpp"
+
+namespace chatgate::rest {
+
+/// REST limits and CORS.
+struct router_settings {
+  std::size_t max_body_bytes = 1024 * 1024;       // MAX_BODY_BYTES: larger bodies get 413
+  std::vector<std::string> allowed_origins{"*"};  // ALLOWED_ORIGINS
+};
+
+/// The REST side of chatgate as an http::handler: /api/v1/... (bearer auth), /health, /ready,
+/// /metrics, CORS. Every answer is computed synchronously on the io thread (the store is
+/// synchronous), so handle() is the whole behaviour and tests drive it without sockets.
+class router final : public http::handler {
+ public:
+  router(chat::chat_service& chat, chat::presence& presence, const auth::verifier& verifier,
+         core::metrics& metrics, router_settings settings = {});
+
+  /// /ready answers 503 naming `name` while `ready()` is false (store, Redis, ...).
+  void add_readiness_check(std::string name, std::function<bool()> ready);
+
+  std::size_t body_limit(const http::request_header& header) const override;
+  http::response on_body_too_large(const http::request_header& header) override;
+  void on_request(http::request&& req, const http::connection_info& info,
+                  http::responder respond) override;
+  /// REST has no WebSocket endpoint: answers 404 and closes.
+  void on_upgrade(http::request&& req, boost::beast::tcp_stream&& stream,
+                  boost::beast::flat_buffer&& buffer, const http::connection_info& info) override;
+
+  /// The response to one request, with CORS headers, counted in the metrics.
+  http::response handle(const http::request& req);
+
+ private:
+  struct route {
+    boost::beast::http::verb method;
+    std::vector<std::string_view> pattern;  // segments after /api/v1; ":" matches one segment
+    api::endpoint endpoint;
+    std::string name;  // metrics label, e.g. "/api/v1/conversations/:id"
+  };
+
+  http::response dispatch(const http::request& req, std::string& route_name);
+  http::response call_api(const http::request& req, const route& r, std::vector<std::string> params,
+                          std::map<std::string, std::string, std::less<>> query);
+  http::response ready(const http::request& req);
+  http::response not_found(const http::request& req) const;
+  void record(const http::request& req, const http::response& res, const std::string& route_name,
+              double seconds);
+
+  api api_;
+  const auth::verifier& verifier_;
+  core::metrics& metrics_;
+  router_settings settings_;
+  cors_policy cors_;
+  std::vector<route> routes_;
+  std::vector<std::pair<std::string, std::function<bool()>>> readiness_;
+};
+
+}  // namespace chatgate::rest
