@@ -13,7 +13,7 @@ namespace {
 
 using pkey_ptr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
-core::error key_error(std::string message) {
+core::error key_error(const std::string& message) {
   return core::make_error(core::error_code::internal_error, "JWT_PUBLIC_KEY: " + message);
 }
 

@@ -108,7 +108,8 @@ core::result<identity> verifier::check_claims(std::string_view payload_b64,
   auto claims = decode_object(payload_b64);
   if (!claims) return refuse("malformed payload");
   // As jsonwebtoken does: whole seconds, expired once now >= exp, not yet valid while now < nbf.
-  const auto now_s = static_cast<double>(now.time_since_epoch().count() / 1000);
+  const auto now_s =
+      static_cast<double>(std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count());
   const auto leeway = static_cast<double>(settings_.leeway.count());
   auto exp = numeric_date(*claims, "exp");
   if (!exp) return exp.error();

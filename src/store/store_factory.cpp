@@ -5,7 +5,7 @@
 namespace chatgate::store {
 namespace {
 
-core::error url_error(std::string message) {
+core::error url_error(const std::string& message) {
   return core::make_error(core::error_code::internal_error, "DATABASE_URL: " + message);
 }
 

@@ -132,6 +132,7 @@ participant_role role_from_text(std::string_view text) noexcept {
 
 std::string direct_key(const std::vector<participant>& participants) {
   std::vector<std::string> ids;
+  ids.reserve(participants.size());
   for (const auto& p : participants) ids.push_back(p.user_id);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

@@ -9,17 +9,23 @@
 namespace chatgate::store::sqlite {
 namespace {
 
-const std::string select_conversation =
-    "SELECT " + std::string(conversation_columns) + " FROM conversations c WHERE c.id = ?1";
+const std::string& select_conversation() {
+  static const std::string sql =
+      "SELECT " + std::string(conversation_columns) + " FROM conversations c WHERE c.id = ?1";
+  return sql;
+}
 
 // Latest activity first; the cursor continues strictly after (activity, id) of the last item.
-const std::string select_user_conversations =
-    "SELECT " + std::string(conversation_columns) +
-    " FROM conversations c JOIN participants p ON p.conversation_id = c.id"
-    " WHERE p.user_id = ?1 AND (?2 IS NULL"
-    "   OR COALESCE(c.last_message_at, c.created_at) < ?2"
-    "   OR (COALESCE(c.last_message_at, c.created_at) = ?2 AND c.id < ?3))"
-    " ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT ?4";
+const std::string& select_user_conversations() {
+  static const std::string sql =
+      "SELECT " + std::string(conversation_columns) +
+      " FROM conversations c JOIN participants p ON p.conversation_id = c.id"
+      " WHERE p.user_id = ?1 AND (?2 IS NULL"
+      "   OR COALESCE(c.last_message_at, c.created_at) < ?2"
+      "   OR (COALESCE(c.last_message_at, c.created_at) = ?2 AND c.id < ?3))"
+      " ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT ?4";
+  return sql;
+}
 
 core::error not_found(std::string what) {
   return core::make_error(core::error_code::not_found, std::move(what) + " not found");
@@ -53,7 +59,7 @@ std::optional<conversation> sqlite_store::load_conversation(std::string_view id)
   std::optional<std::string> last_id;
   std::optional<conversation> c;
   {
-    auto st = db_.prepare(select_conversation);
+    auto st = db_.prepare(select_conversation());
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     c = read_conversation(st, last_id);
@@ -161,7 +167,7 @@ core::result<std::vector<conversation>> sqlite_store::list_conversations(
     std::vector<std::optional<std::string>> last_ids;
     if (limit <= 0) return out;
     {
-      auto st = db_.prepare(select_user_conversations);
+      auto st = db_.prepare(select_user_conversations());
       st.bind(1, user_id).bind(4, limit);
       if (after) st.bind(2, to_ms(after->activity)).bind(3, after->id);
       while (st.step()) out.push_back(read_conversation(st, last_ids.emplace_back()));

@@ -8,27 +8,39 @@
 namespace chatgate::store::sqlite {
 namespace {
 
-const std::string select_message =
-    "SELECT " + std::string(message_columns) + " FROM messages WHERE id = ?1";
+const std::string& select_message() {
+  static const std::string sql =
+      "SELECT " + std::string(message_columns) + " FROM messages WHERE id = ?1";
+  return sql;
+}
 
 // Newest first below a bound (the default page, and "before").
-const std::string select_before = "SELECT " + std::string(message_columns) +
-                                  " FROM messages WHERE conversation_id = ?1 AND seq < ?2"
-                                  " ORDER BY seq DESC LIMIT ?3";
+const std::string& select_before() {
+  static const std::string sql = "SELECT " + std::string(message_columns) +
+                                 " FROM messages WHERE conversation_id = ?1 AND seq < ?2"
+                                 " ORDER BY seq DESC LIMIT ?3";
+  return sql;
+}
 
 // Oldest first above a bound (sync, and "after"), optionally below another.
-const std::string select_after = "SELECT " + std::string(message_columns) +
+const std::string& select_after() {
+  static const std::string sql = "SELECT " + std::string(message_columns) +
                                  " FROM messages WHERE conversation_id = ?1 AND seq > ?2"
                                  " AND seq < ?3 ORDER BY seq ASC LIMIT ?4";
+  return sql;
+}
 
-const std::string insert_message_sql =
-    "INSERT INTO messages (" + std::string(message_columns) +
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+const std::string& insert_message_sql() {
+  static const std::string sql =
+      "INSERT INTO messages (" + std::string(message_columns) +
+      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+  return sql;
+}
 
 }  // namespace
 
 std::optional<message> sqlite_store::load_message(std::string_view id) {
-  auto st = db_.prepare(select_message);
+  auto st = db_.prepare(select_message());
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return read_message(st);
@@ -51,7 +63,7 @@ core::result<message> sqlite_store::insert_message(const message& m) {
       stored.seq = st.int64(0);
       st.run();
     }
-    db_.prepare(insert_message_sql)
+    db_.prepare(insert_message_sql())
         .bind(1, stored.id)
         .bind(2, stored.conversation_id)
         .bind(3, stored.seq)
@@ -111,11 +123,11 @@ core::result<std::vector<message>> sqlite_store::list_messages(std::string_view 
     if (range.limit <= 0) return out;
     const auto before = range.before_seq.value_or(std::numeric_limits<std::int64_t>::max());
     if (range.after_seq) {
-      auto st = db_.prepare(select_after);
+      auto st = db_.prepare(select_after());
       st.bind(1, conversation_id).bind(2, *range.after_seq).bind(3, before).bind(4, range.limit);
       while (st.step()) out.push_back(read_message(st));
     } else {
-      auto st = db_.prepare(select_before);
+      auto st = db_.prepare(select_before());
       st.bind(1, conversation_id).bind(2, before).bind(3, range.limit);
       while (st.step()) out.push_back(read_message(st));
     }
