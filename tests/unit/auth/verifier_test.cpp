@@ -1,6 +1,8 @@
 // Signature and header checks of auth::verifier (claims are in claims_test.cpp).
 #include "auth/verifier.hpp"
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "auth/base64url.hpp"
@@ -177,6 +179,24 @@ TEST(verifier, es256_signature_one_byte_short_or_long) {
   const auto input = token.substr(0, dot2 + 1);
   expect_refused(v.verify(input + base64url_encode(raw.substr(0, 63)), now), "bad signature");
   expect_refused(v.verify(input + base64url_encode(raw + "x"), now), "bad signature");
+}
+
+TEST(verifier, one_instance_shared_by_threads) {
+  const auto v = make({.secret = secret, .public_key = ec().public_pem});
+  const auto hs = sign(JWT_ALG_HS256, secret, alice);
+  const auto es = sign(JWT_ALG_ES256, ec().private_pem, alice);
+  const auto bad = sign(JWT_ALG_HS256, "wrong", alice);
+  std::vector<int> accepted(4, 0);
+  std::vector<std::thread> pool;
+  pool.reserve(accepted.size());
+  for (std::size_t t = 0; t < accepted.size(); ++t)
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i)
+        accepted[t] += (v.verify(hs, now) ? 1 : 0) + (v.verify(es, now) ? 1 : 0) +
+                       (v.verify(bad, now) ? 1 : 0);
+    });
+  for (auto& th : pool) th.join();
+  for (int n : accepted) EXPECT_EQ(n, 400);
 }
 
 TEST(verifier, header_alg_is_case_sensitive) {

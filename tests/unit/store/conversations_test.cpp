@@ -57,6 +57,7 @@ TEST_F(conversations, direct_racing_threads_yield_one_conversation) {
   std::vector<std::string> ids(threads);
   std::vector<int> created(threads);
   std::vector<std::thread> pool;
+  pool.reserve(threads);
   for (int i = 0; i < threads; ++i)
     pool.emplace_back([&, i] {
       auto r = i % 2 ? direct("dave", "erin", at(i)) : direct("erin", "dave", at(i));
@@ -158,6 +159,7 @@ TEST_F(conversations, list_ties_on_activity_break_by_id_descending) {
     ids.push_back(store_->create_conversation(group("t", {}, at(500))).value().id);
   std::sort(ids.rbegin(), ids.rend());
   std::vector<std::string> seen;
+  seen.reserve(ids.size());
   std::optional<conversation_cursor> cursor;
   for (;;) {
     auto page = store_->list_conversations("t", 2, cursor).value();

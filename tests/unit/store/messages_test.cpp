@@ -71,6 +71,7 @@ TEST_F(messages, insert_into_unknown_conversation_is_not_found) {
 TEST_F(messages, seq_gapless_under_concurrent_inserts) {
   constexpr int threads = 8, each = 50;
   std::vector<std::thread> pool;
+  pool.reserve(threads);
   for (int t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       for (int i = 0; i < each; ++i)
