@@ -56,6 +56,9 @@ std::optional<std::string> base64url_decode(std::string_view text) {
       out.push_back(static_cast<char>((acc >> bits) & 0xff));
     }
   }
+  // Canonical form only (RFC 4648 §3.5): the unused low bits of the last character must be 0,
+  // else two spellings of one signature would both verify.
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
   return out;
 }
 

@@ -79,7 +79,14 @@ TEST(base64url, rejects_bad_characters_and_lengths) {
   EXPECT_FALSE(base64url_decode("ab+c"));
   EXPECT_FALSE(base64url_decode("ab/c"));
   EXPECT_FALSE(base64url_decode("abcde"));  // 5 chars: one dangling sextet
-  EXPECT_TRUE(base64url_decode("abcdef"));
+  EXPECT_TRUE(base64url_decode("abcdeQ"));
+}
+
+TEST(base64url, rejects_non_canonical_trailing_bits) {
+  EXPECT_EQ(base64url_decode("QQ"), std::string("A"));  // 'Q' = 010000: low 4 bits zero
+  EXPECT_FALSE(base64url_decode("QR"));                 // 'R' = 010001: same byte, bit set
+  EXPECT_EQ(base64url_decode("QUE"), std::string("AA"));
+  EXPECT_FALSE(base64url_decode("QUF"));
 }
 
 }  // namespace

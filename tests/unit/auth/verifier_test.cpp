@@ -1,6 +1,7 @@
 // Signature and header checks of auth::verifier (claims are in claims_test.cpp).
 #include "auth/verifier.hpp"
 
+#include <random>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -197,6 +198,46 @@ TEST(verifier, one_instance_shared_by_threads) {
     });
   for (auto& th : pool) th.join();
   for (int n : accepted) EXPECT_EQ(n, 400);
+}
+
+TEST(verifier, no_mutation_of_a_valid_token_is_accepted) {
+  const auto v = hs256();
+  const auto token = sign(JWT_ALG_HS256, secret, alice);
+  ASSERT_TRUE(v.verify(token, now));
+  const std::string_view chars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
+  std::mt19937 rng(12345);
+  int tried = 0;
+  for (int i = 0; i < 5000; ++i) {
+    auto t = token;
+    const auto pos = rng() % t.size();
+    switch (rng() % 3) {
+      case 0:
+        t[pos] = chars[rng() % chars.size()];
+        break;
+      case 1:
+        t.erase(pos, 1 + rng() % 3);
+        break;
+      default:
+        t.insert(pos, 1, chars[rng() % chars.size()]);
+    }
+    if (t == token) continue;
+    ++tried;
+    ASSERT_FALSE(v.verify(t, now)) << "accepted mutation " << t;
+  }
+  EXPECT_GT(tried, 4500);
+}
+
+TEST(verifier, non_canonical_spelling_of_the_signature_is_refused) {
+  // 32 signature bytes take 43 characters; the last one has 2 unused bits. Setting one gives
+  // the same bytes in another spelling: a second valid token unless decoding is canonical.
+  const auto token = sign(JWT_ALG_HS256, secret, alice);
+  const std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  auto twin = token;
+  twin.back() = alphabet[alphabet.find(token.back()) | 1];
+  ASSERT_NE(twin, token);
+  expect_refused(hs256().verify(twin, now), "bad signature");
 }
 
 TEST(verifier, header_alg_is_case_sensitive) {
