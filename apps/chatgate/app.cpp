@@ -1,0 +1,136 @@
+#include "app.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/ip/address.hpp>
+
+#include "store/store_factory.hpp"
+
+namespace chatgate::app {
+
+namespace {
+
+/// How long a graceful stop waits for in-flight requests before closing anyway.
+constexpr auto drain_limit = std::chrono::seconds(10);
+
+std::unique_ptr<store::store> open_store(const core::config& cfg) {
+  auto s = store::open_store(cfg.database_url);
+  if (!s) {
+    auto msg = s.error().message;
+    if (!msg.starts_with("DATABASE_URL")) msg = "DATABASE_URL: " + msg;
+    throw startup_error("config: " + msg, 2);
+  }
+  return std::move(*s);
+}
+
+auth::verifier make_verifier(const core::config& cfg) {
+  auto v = auth::verifier::create(
+      auth::settings{cfg.jwt_secret, cfg.jwt_public_key, cfg.jwt_issuer, cfg.jwt_audience, {}});
+  if (!v) throw startup_error("config: " + v.error().message, 2);
+  return std::move(*v);
+}
+
+}  // namespace
+
+void forwarding_events::message_created(const store::message& m) {
+  metrics_.count("chatgate_messages_stored_total", "Messages stored (REST and sockets)");
+  target_->message_created(m);
+}
+
+app::app(core::config cfg)
+    : cfg_(std::move(cfg)),
+      store_(open_store(cfg_)),
+      verifier_(make_verifier(cfg_)),
+      limiter_(clock_, chat::rate_limit_settings{cfg_.rate_limit, cfg_.rate_window}),
+      chat_(*store_, clock_, limiter_, chat::chat_settings{cfg_.max_group_size}, &events_),
+      router_(chat_, presence_, verifier_, metrics_,
+              rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins}),
+      dispatcher_(router_),
+      signals_(ioc_, SIGINT, SIGTERM),
+      drain_deadline_(ioc_) {
+  router_.add_readiness_check("store", [this] { return store_->ping(); });
+  wire_gateway();
+}
+
+app::~app() = default;
+
+void app::wire_gateway() {
+  // GATEWAY: build the Socket.IO side here, then plug it in:
+  //   dispatcher_.set_socket_handler(&<engine.io server as http::handler>);
+  //   set_events(&<chat gateway implementing chat::events>);
+  //   set_presence(&<connection map implementing chat::presence>);
+  //   on_stop([&](auto done) { <close sockets>; done(); });
+  //   router_.add_readiness_check("redis", ...) when cfg_.redis_url is set.
+}
+
+void app::on_stop(std::function<void(std::function<void()>)> hook) {
+  stop_hooks_.push_back(std::move(hook));
+}
+
+void app::listen() {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(cfg_.host, ec);
+  if (ec) throw startup_error("config: HOST: cannot use \"" + cfg_.host + "\"", 2);
+  std::vector<std::uint16_t> ports{cfg_.http_port};
+  if (cfg_.ws_port != cfg_.http_port) ports.push_back(cfg_.ws_port);
+  for (auto port : ports) {
+    auto l = std::make_unique<http::listener>(ioc_, boost::asio::ip::tcp::endpoint(address, port),
+                                              dispatcher_);
+    try {
+      l->start();
+    } catch (const std::exception& e) {
+      throw startup_error(std::string("chatgate: ") + e.what(), 1);
+    }
+    listeners_.push_back(std::move(l));
+  }
+  spdlog::info("chatgate: REST on http://{}:{}, Socket.IO on http://{}:{}/socket.io/, store {}",
+               cfg_.host, cfg_.http_port, cfg_.host, cfg_.ws_port, cfg_.database_url);
+}
+
+int app::run() {
+  listen();
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("chatgate: signal {}, stopping", sig);
+    stop();
+  });
+  ioc_.run();
+  listeners_.clear();
+  store_.reset();  // closes the database after the last request
+  spdlog::info("chatgate: stopped");
+  return 0;
+}
+
+void app::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  signals_.cancel();
+  drain_deadline_.expires_after(drain_limit);
+  drain_deadline_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    spdlog::warn("chatgate: connections still open after {}s, closing anyway", drain_limit.count());
+    ioc_.stop();
+  });
+  // Hooks first (the gateway closes its sockets), then the listeners drain.
+  auto pending = std::make_shared<std::size_t>(stop_hooks_.size() + 1);
+  auto one_done = [this, pending] {
+    if (--*pending == 0) finish_stop();
+  };
+  for (auto& hook : stop_hooks_) hook(one_done);
+  one_done();
+}
+
+void app::finish_stop() {
+  auto left = std::make_shared<std::size_t>(listeners_.size());
+  if (*left == 0) return ioc_.stop();
+  for (auto& l : listeners_) {
+    l->stop();
+    l->on_drained([this, left] {
+      if (--*left == 0) {
+        drain_deadline_.cancel();
+        ioc_.stop();
+      }
+    });
+  }
+}
+
+}  // namespace chatgate::app

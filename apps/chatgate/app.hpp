@@ -1,0 +1,127 @@
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "auth/verifier.hpp"
+#include "chat/chat_service.hpp"
+#include "chat/events.hpp"
+#include "chat/presence.hpp"
+#include "chat/rate_limiter.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/metrics.hpp"
+#include "http/listener.hpp"
+#include "path_dispatcher.hpp"
+#include "rest/router.hpp"
+#include "store/store.hpp"
+
+namespace chatgate::app {
+
+/// A start-up failure: `line` is the one line to print, `exit_code` 2 for a bad setting.
+struct startup_error : std::runtime_error {
+  startup_error(std::string line, int exit_code)
+      : std::runtime_error(std::move(line)), exit_code(exit_code) {}
+  int exit_code;
+};
+
+/// Forwards to a sink set later (the gateway), and counts stored messages for /metrics.
+class forwarding_events final : public chat::events {
+ public:
+  explicit forwarding_events(core::metrics& metrics) : metrics_(metrics) {}
+  void set_target(chat::events* target) { target_ = target ? target : &null_; }
+
+  void message_created(const store::message& m) override;
+  void message_updated(const store::message& m) override { target_->message_updated(m); }
+  void message_deleted(const store::message& m) override { target_->message_deleted(m); }
+  void conversation_created(const store::conversation& c) override {
+    target_->conversation_created(c);
+  }
+  void participant_added(const store::conversation& c, std::string_view u) override {
+    target_->participant_added(c, u);
+  }
+  void participant_removed(const store::conversation& c, std::string_view u) override {
+    target_->participant_removed(c, u);
+  }
+
+ private:
+  core::metrics& metrics_;
+  chat::null_events null_;
+  chat::events* target_ = &null_;
+};
+
+/// Forwards to the gateway's presence once set; nobody is online before that.
+class forwarding_presence final : public chat::presence {
+ public:
+  void set_target(chat::presence* target) { target_ = target ? target : &none_; }
+  std::vector<std::string> online(const std::vector<std::string>& ids) override {
+    return target_->online(ids);
+  }
+
+ private:
+  chat::no_presence none_;
+  chat::presence* target_ = &none_;
+};
+
+/// The whole server: one io_context on one thread, the store, auth, chat rules, REST router and
+/// listeners on HTTP_PORT and WS_PORT (one listener when they are equal). run() returns after
+/// SIGTERM/SIGINT once in-flight requests are answered and the store is closed.
+class app {
+ public:
+  /// Opens the store and checks auth settings; throws startup_error.
+  explicit app(core::config cfg);
+  ~app();
+
+  /// Binds the listeners (throws startup_error), serves until a signal, then drains. Returns the
+  /// process exit code (0 after a graceful stop).
+  int run();
+  /// Begins the graceful stop (what SIGTERM does).
+  void stop();
+
+  // --- for the gateway (Socket.IO) wiring --------------------------------------------------
+  boost::asio::io_context& io() { return ioc_; }
+  const core::config& config() const { return cfg_; }
+  core::metrics& metrics() { return metrics_; }
+  const core::clock& clock() const { return clock_; }
+  store::store& store() { return *store_; }
+  const auth::verifier& verifier() const { return verifier_; }
+  chat::chat_service& chat() { return chat_; }
+  path_dispatcher& dispatcher() { return dispatcher_; }
+  rest::router& router() { return router_; }
+  void set_events(chat::events* sink) { events_.set_target(sink); }
+  void set_presence(chat::presence* p) { presence_.set_target(p); }
+  /// Called first on a graceful stop (e.g. close sockets); `done` must be called when finished.
+  void on_stop(std::function<void(std::function<void()> done)> hook);
+
+ private:
+  void listen();
+  void wire_gateway();
+  void finish_stop();
+
+  core::config cfg_;
+  boost::asio::io_context ioc_{1};
+  core::clock clock_;
+  core::metrics metrics_;
+  std::unique_ptr<store::store> store_;
+  auth::verifier verifier_;
+  chat::rate_limiter limiter_;
+  forwarding_events events_{metrics_};
+  forwarding_presence presence_;
+  chat::chat_service chat_;
+  rest::router router_;
+  path_dispatcher dispatcher_;
+  std::vector<std::unique_ptr<http::listener>> listeners_;
+  std::vector<std::function<void(std::function<void()>)>> stop_hooks_;
+  // GATEWAY: the socket gateway's objects (engine.io server, socket.io server, chat gateway)
+  // are owned here, declared after chat_ and router_ so that they are destroyed first.
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer drain_deadline_;
+  bool stopping_ = false;
+};
+
+}  // namespace chatgate::app
