@@ -142,14 +142,14 @@ void server::on_request(http::request&& req, const http::connection_info& info,
   const std::string sid = value_of(*query, "sid");
   if (sid.empty()) {
     auto polling = std::make_shared<polling_transport>(config_);
-    polling->on_get(req, std::move(respond));  // held: the open packet answers it
+    polling->on_get(req, info, std::move(respond));  // held: the open packet answers it
     auto s = open_session(std::move(*query), req, info);
     s->start(polling);
     if (on_connection_) on_connection_(s);
     return;
   }
   auto polling = std::static_pointer_cast<polling_transport>(find(sid)->current_transport());
-  if (req.method() == bhttp::verb::get) return polling->on_get(req, std::move(respond));
+  if (req.method() == bhttp::verb::get) return polling->on_get(req, info, std::move(respond));
   if (req.method() == bhttp::verb::post) return polling->on_post(req, std::move(respond));
   http::response res{bhttp::status::internal_server_error, req.version()};  // as Node
   respond(std::move(res));

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <memory>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -18,8 +19,17 @@ using request_header = boost::beast::http::request_header<>;
 /// connection reads no further request until it has been called (HTTP/1.1 answers in order).
 using responder = std::function<void(response&&)>;
 
+/// Lets a handler that holds a responder (long-polling) learn that the client closed the
+/// connection meanwhile. The listener calls on_peer_closed at most once per pending request; the
+/// responder may still be called afterwards and then does nothing.
+struct connection_monitor {
+  std::function<void()> on_peer_closed;
+};
+
 struct connection_info {
   boost::asio::ip::tcp::endpoint remote;
+  /// Set by http::listener; null when requests come from elsewhere (tests).
+  std::shared_ptr<connection_monitor> monitor;
 };
 
 /// What a listener hands each request to. Everything runs on the single io thread.

@@ -23,6 +23,7 @@ http_session::http_session(boost::asio::ip::tcp::socket&& socket, handler& targe
       id_(id) {
   beast::error_code ec;
   info_.remote = stream_.socket().remote_endpoint(ec);
+  info_.monitor = std::make_shared<connection_monitor>();
 }
 
 http_session::~http_session() {
@@ -93,10 +94,35 @@ void http_session::dispatch(request&& req) {
   responder respond = [self = shared_from_this(), seq](response&& res) {
     if (seq != self->request_seq_ || !self->awaiting_response_) return;
     self->awaiting_response_ = false;
+    self->info_.monitor->on_peer_closed = nullptr;
     if (!self->stream_.socket().is_open()) return;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);  // ends watch_peer's wait
     self->send(std::move(res), !self->keep_alive_);
   };
   handler_.on_request(std::move(req), info_, std::move(respond));
+  if (awaiting_response_) watch_peer();
+}
+
+void http_session::watch_peer() {
+  // While a response is pending nothing is read; wait for readability to notice a client that
+  // hangs up (Node: "poll connection closed prematurely"). Data instead of EOF is a pipelined
+  // request: it stays in the socket and is read after the response.
+  stream_.socket().async_wait(
+      boost::asio::ip::tcp::socket::wait_read,
+      [self = shared_from_this(), seq = request_seq_](beast::error_code ec) {
+        if (ec || seq != self->request_seq_ || !self->awaiting_response_) return;
+        char byte = 0;
+        beast::error_code peek_ec;
+        const std::size_t n = self->stream_.socket().receive(
+            boost::asio::buffer(&byte, 1), boost::asio::socket_base::message_peek, peek_ec);
+        if (!peek_ec && n > 0) return;
+        self->awaiting_response_ = false;
+        auto notify = std::move(self->info_.monitor->on_peer_closed);
+        self->info_.monitor->on_peer_closed = nullptr;
+        self->close();
+        if (notify) notify();
+      });
 }
 
 void http_session::send(response&& res, bool close_after) {

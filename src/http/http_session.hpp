@@ -33,6 +33,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_header(boost::beast::error_code ec);
   void on_body(boost::beast::error_code ec);
   void dispatch(request&& req);
+  void watch_peer();
   void send(response&& res, bool close_after);
   void on_write(boost::beast::error_code ec, bool close_after);
   void close();

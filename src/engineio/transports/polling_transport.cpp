@@ -18,7 +18,8 @@ http::response polling_transport::make_response(bhttp::status status, std::strin
   return res;
 }
 
-void polling_transport::on_get(const http::request& req, http::responder respond) {
+void polling_transport::on_get(const http::request& req, const http::connection_info& info,
+                               http::responder respond) {
   auto self = shared_from_this();
   const std::string origin(req[bhttp::field::origin]);
   if (held_ || closed_) {
@@ -30,6 +31,16 @@ void polling_transport::on_get(const http::request& req, http::responder respond
   held_ = std::move(respond);
   held_origin_ = origin;
   held_version_ = req.version();
+  held_monitor_ = info.monitor;
+  if (held_monitor_) {
+    held_monitor_->on_peer_closed = [weak = weak_from_this()] {
+      auto transport = weak.lock();
+      if (!transport || !transport->held_) return;
+      transport->held_.reset();
+      transport->held_monitor_.reset();
+      if (transport->events_) transport->events_->on_transport_error(*transport, "transport error");
+    };
+  }
   if (events_) events_->on_transport_ready(*this);
 }
 
@@ -74,9 +85,15 @@ void polling_transport::send(std::vector<outgoing_packet> packets) {
   answer_held(writer.take());
 }
 
+void polling_transport::release_monitor() {
+  if (held_monitor_) held_monitor_->on_peer_closed = nullptr;
+  held_monitor_.reset();
+}
+
 void polling_transport::answer_held(std::string body) {
   auto respond = std::move(*held_);
   held_.reset();
+  release_monitor();
   respond(
       make_response(bhttp::status::ok, std::move(body), "text/plain; charset=UTF-8", held_origin_));
 }

@@ -16,8 +16,9 @@ class polling_transport final : public transport,
  public:
   explicit polling_transport(const settings& config) : config_(config) {}
 
-  /// A GET for this session. A second GET while one is held is an error (Node: "overlap").
-  void on_get(const http::request& req, http::responder respond);
+  /// A GET for this session. A second GET while one is held is an error (Node: "overlap"); a
+  /// held GET whose connection closes is one too ("poll connection closed prematurely").
+  void on_get(const http::request& req, const http::connection_info& info, http::responder respond);
   /// A POST for this session, body already read (the listener enforced max_payload).
   void on_post(const http::request& req, http::responder respond);
 
@@ -31,9 +32,11 @@ class polling_transport final : public transport,
   http::response make_response(boost::beast::http::status status, std::string body,
                                std::string_view content_type, std::string_view origin) const;
   void answer_held(std::string body);
+  void release_monitor();
 
   const settings& config_;
   std::optional<http::responder> held_;
+  std::shared_ptr<http::connection_monitor> held_monitor_;  // of the held GET's connection
   std::string held_origin_;
   unsigned held_version_ = 11;
   bool closed_ = false;

@@ -128,6 +128,29 @@ TEST_F(server_test, second_concurrent_get_closes_the_session) {
   EXPECT_EQ(eio->client_count(), 0u);
 }
 
+TEST_F(server_test, held_get_whose_client_hangs_up_closes_the_session) {
+  handshake();
+  info.monitor = std::make_shared<http::connection_monitor>();
+  std::optional<http::response> held;
+  request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling&sid=sid1", "", "", &held);
+  ASSERT_TRUE(info.monitor->on_peer_closed);
+  info.monitor->on_peer_closed();
+  EXPECT_FALSE(held);
+  EXPECT_EQ(reasons, std::vector<std::string>{"transport error"});
+  EXPECT_EQ(eio->client_count(), 0u);
+}
+
+TEST_F(server_test, answered_get_stops_watching_its_connection) {
+  handshake();
+  info.monitor = std::make_shared<http::connection_monitor>();
+  std::optional<http::response> held;
+  request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling&sid=sid1", "", "", &held);
+  sockets[0]->send_text(std::make_shared<const std::string>("x"));
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(info.monitor->on_peer_closed);
+  EXPECT_EQ(eio->client_count(), 1u);
+}
+
 TEST_F(server_test, close_packet_releases_the_get_with_noop) {
   handshake();
   std::optional<http::response> held;

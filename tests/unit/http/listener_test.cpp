@@ -31,6 +31,7 @@ class echo_handler : public http::handler {
   http::responder held;
   std::atomic<int> upgrades{0};
   std::atomic<int> requests{0};
+  std::atomic<int> peer_closed{0};
 
   std::size_t body_limit(const http::request_header&) const override { return limit; }
   http::response on_body_too_large(const http::request_header&) override {
@@ -38,13 +39,14 @@ class echo_handler : public http::handler {
     res.body() = "too large";
     return res;
   }
-  void on_request(http::request&& req, const http::connection_info&,
+  void on_request(http::request&& req, const http::connection_info& info,
                   http::responder respond) override {
     ++requests;
     http::response res{bhttp::status::ok, 11};
     res.body() = req.body();
     if (req.target() == "/hold") {
       held = std::move(respond);
+      info.monitor->on_peer_closed = [this] { ++peer_closed; };
       return;
     }
     if (req.target() != "/delay") return respond(std::move(res));
@@ -182,6 +184,49 @@ TEST_F(listener_test, responder_called_after_the_client_left_is_harmless) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_EQ(on_server([this] { return server->active_sessions(); }), 0u);
+}
+
+TEST_F(listener_test, client_hanging_up_on_a_pending_response_is_reported) {
+  {
+    auto stream = connect();
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/hold", 11};
+    bhttp::write(stream, req);
+    while (on_server([this] { return !handler.held; })) std::this_thread::yield();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (handler.peer_closed.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(handler.peer_closed.load(), 1);
+  on_server([this] {
+    handler.held(http::response{});  // too late: ignored
+    handler.held = nullptr;
+    return 0;
+  });
+  EXPECT_EQ(on_server([this] { return server->active_sessions(); }), 0u);
+}
+
+TEST_F(listener_test, pipelined_request_waits_for_the_pending_response) {
+  auto stream = connect();
+  std::string raw =
+      "GET /hold HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n"
+      "next";
+  net::write(stream, net::buffer(raw));
+  while (on_server([this] { return !handler.held; })) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(handler.peer_closed.load(), 0);
+  on_server([this] {
+    http::response res{bhttp::status::ok, 11};
+    res.body() = "first";
+    handler.held(std::move(res));
+    return 0;
+  });
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> first, second;
+  bhttp::read(stream, buffer, first);
+  bhttp::read(stream, buffer, second);
+  EXPECT_EQ(first.body(), "first");
+  EXPECT_EQ(second.body(), "next");
 }
 
 TEST_F(listener_test, header_over_the_limit_closes_the_connection) {
