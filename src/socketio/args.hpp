@@ -1,4 +1,6 @@
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -7,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include "engineio/socket.hpp"
+#include "socketio/packet.hpp"
 
 namespace chatgate::socketio {
 
@@ -41,6 +44,10 @@ class args : public boost::json::array {
  private:
   std::vector<engineio::shared_bytes> attachments_;
 };
+
+/// The EVENT packet `["event", args...]` for namespace `nsp`, attachments moved along.
+packet make_event_packet(std::string_view nsp, std::string_view event, args a,
+                         std::optional<std::uint64_t> ack_id = std::nullopt);
 
 /// Whether `v` is a `{"_placeholder":true,"num":N}` object.
 bool is_placeholder(const boost::json::value& v);

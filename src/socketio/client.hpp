@@ -38,8 +38,8 @@ class client : public std::enable_shared_from_this<client> {
 
   /// Disconnects every namespace, then closes the session (socket::disconnect(true)).
   void disconnect_all();
-  /// Closes the session ("forced server close").
-  void close();
+  /// Closes the session; its sockets disconnect with `reason`.
+  void close(std::string_view reason = "forced server close");
 
   // Used by socket / namespace_.
   void connected(const std::shared_ptr<socket>& s);
@@ -57,7 +57,8 @@ class client : public std::enable_shared_from_this<client> {
   std::shared_ptr<engineio::socket> conn_;
   decoder decoder_;
   boost::asio::steady_timer connect_timer_;
-  bool open_ = true;
+  bool open_ = true;     // writes accepted
+  bool closed_ = false;  // sockets closed, input ignored
   std::map<std::string, std::shared_ptr<socket>, std::less<>> nsps_;  // nsp name -> socket
 };
 

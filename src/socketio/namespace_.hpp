@@ -83,12 +83,14 @@ class namespace_ {
   void set_adapter(std::unique_ptr<socketio::adapter> a);
 
   // Used by client and socket.
-  void add(client& c, std::shared_ptr<socket> s);
+  void add(std::shared_ptr<socket> s);
   void remove(const socket& s);
 
  private:
+  broadcast_operator local_all() { return broadcast_operator(*this, {}); }
+  void dispatch_server_side(const packet& p);
   void run_middlewares(std::shared_ptr<socket> s, std::size_t index);
-  void do_connect(const std::shared_ptr<socket>& s);
+  void finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> err);
 
   server& server_;
   std::string name_;

@@ -48,7 +48,7 @@ using disconnect_handler = std::function<void(std::string_view reason)>;
 /// "forced server close", "server shutting down", and engineio's "slow client".
 class socket : public std::enable_shared_from_this<socket> {
  public:
-  socket(namespace_& nsp, client& c, std::string id, socketio::handshake hs);
+  socket(namespace_& nsp, std::weak_ptr<client> c, std::string id, socketio::handshake hs);
   ~socket();
   socket(const socket&) = delete;
   socket& operator=(const socket&) = delete;
@@ -99,9 +99,12 @@ class socket : public std::enable_shared_from_this<socket> {
   void disconnect(bool close_transport = false);
 
   // Used by client and namespace_.
+  std::shared_ptr<client> owner() const { return client_.lock(); }
   void on_connect();
   void on_packet(packet p);
   void on_close(std::string_view reason);
+  /// Drops a socket that never connected (middleware refused it or the session closed first).
+  void discard();
   void send_packet(packet p);
   /// Queues packet buffers encoded elsewhere (a broadcast).
   void write_encoded(const encoded_packet& enc);
@@ -118,7 +121,8 @@ class socket : public std::enable_shared_from_this<socket> {
   };
 
   namespace_& nsp_;
-  client* client_;
+  std::weak_ptr<client> client_;
+  bool closed_ = false;  // left for good: joins are ignored (Node's join = noop)
   std::string id_;
   socketio::handshake handshake_;
   std::any data_;

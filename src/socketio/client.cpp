@@ -1,0 +1,139 @@
+#include "socketio/client.hpp"
+
+#include <chrono>
+
+#include "socketio/namespace_.hpp"
+#include "socketio/server.hpp"
+#include "socketio/socket.hpp"
+
+namespace chatgate::socketio {
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+client::client(server& srv, std::shared_ptr<engineio::socket> conn)
+    : server_(srv),
+      conn_(std::move(conn)),
+      decoder_(srv.settings().max_attachments),
+      connect_timer_(srv.executor()) {}
+
+client::~client() = default;
+
+void client::start() {
+  // The session may outlive us (it closes asynchronously): its callbacks hold a weak pointer.
+  std::weak_ptr<client> weak = weak_from_this();
+  conn_->on_text = [weak](std::string_view text) {
+    if (auto self = weak.lock()) self->on_text(text);
+  };
+  conn_->on_binary = [weak](std::string_view bytes) {
+    if (auto self = weak.lock()) self->on_binary(bytes);
+  };
+  conn_->on_close = [weak](std::string_view reason) {
+    if (auto self = weak.lock()) self->on_close(reason);
+  };
+  connect_timer_.expires_after(server_.settings().connect_timeout);
+  connect_timer_.async_wait([weak](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || !self->nsps_.empty()) return;
+    self->close();
+  });
+}
+
+void client::write(const encoded_packet& enc) {
+  if (!open_) return;
+  conn_->send_text(enc.text);
+  for (const auto& a : enc.attachments) conn_->send_binary(a);
+}
+
+void client::on_text(std::string_view text) {
+  if (closed_) return;
+  auto r = decoder_.add_text(text);
+  if (!r) return on_error();
+  if (*r) on_decoded(std::move(**r));
+}
+
+void client::on_binary(std::string_view bytes) {
+  if (closed_) return;
+  auto r = decoder_.add_binary(bytes);
+  if (!r) return on_error();
+  if (*r) on_decoded(std::move(**r));
+}
+
+void client::on_decoded(packet p) {
+  auto it = nsps_.find(p.nsp);
+  if (it == nsps_.end() && p.type == packet_type::connect) {
+    boost::json::object auth =
+        p.data.is_object() ? std::move(p.data.get_object()) : boost::json::object{};
+    return connect(p.nsp, std::move(auth));
+  }
+  if (it != nsps_.end() && p.type != packet_type::connect && p.type != packet_type::connect_error) {
+    auto s = it->second;
+    return s->on_packet(std::move(p));
+  }
+  close();  // Node: "invalid state" (a packet for a namespace not joined, a second CONNECT)
+}
+
+void client::connect(const std::string& name, boost::json::object auth) {
+  namespace_* nsp = server_.find(name);
+  if (!nsp) {
+    packet p;
+    p.type = packet_type::connect_error;
+    p.nsp = name;
+    p.data = boost::json::object{{"message", "Invalid namespace"}};
+    return write(p);
+  }
+  const auto& info = conn_->handshake();
+  handshake hs{std::move(auth), info.query, info.headers, info.remote_address, info.url, now_ms()};
+  auto s = std::make_shared<socket>(*nsp, weak_from_this(), server_.generate_id(), std::move(hs));
+  nsp->add(std::move(s));
+}
+
+void client::connected(const std::shared_ptr<socket>& s) {
+  nsps_[s->nsp().name()] = s;
+  connect_timer_.cancel();
+}
+
+void client::remove(const socket& s) {
+  auto it = nsps_.find(s.nsp().name());
+  if (it != nsps_.end() && it->second.get() == &s) nsps_.erase(it);
+}
+
+void client::on_error() {
+  // Node closes the Engine.IO session on a Socket.IO decode error; the sockets see it as a
+  // parse error (Node reports the resulting "forced close").
+  close("parse error");
+}
+
+void client::disconnect_all() {
+  auto self = shared_from_this();
+  auto sockets = nsps_;
+  for (auto& [name, s] : sockets) s->disconnect(false);
+  close();
+}
+
+void client::close(std::string_view reason) {
+  if (closed_) return;
+  auto self = shared_from_this();
+  on_close(reason);
+  conn_->close();
+}
+
+void client::on_close(std::string_view reason) {
+  if (closed_) return;
+  auto self = shared_from_this();  // the server drops its reference below
+  closed_ = true;
+  open_ = false;
+  connect_timer_.cancel();
+  decoder_.reset();
+  auto sockets = std::move(nsps_);
+  nsps_.clear();
+  for (auto& [name, s] : sockets) s->on_close(reason);
+  server_.remove_client(*this);
+}
+
+}  // namespace chatgate::socketio

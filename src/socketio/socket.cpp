@@ -1,0 +1,227 @@
+#include "socketio/socket.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "socketio/client.hpp"
+#include "socketio/namespace_.hpp"
+#include "socketio/server.hpp"
+
+namespace chatgate::socketio {
+
+socket::socket(namespace_& nsp, std::weak_ptr<client> c, std::string id, socketio::handshake hs)
+    : nsp_(nsp), client_(std::move(c)), id_(std::move(id)), handshake_(std::move(hs)) {}
+
+socket::~socket() = default;
+
+std::string socket::session_id() const {
+  auto c = client_.lock();
+  return c && connected_ ? c->id() : std::string();
+}
+
+std::string_view socket::transport_name() const {
+  auto c = client_.lock();
+  return c && connected_ ? c->conn().transport_name() : std::string_view();
+}
+
+void socket::on(std::string event, event_handler handler) {
+  handlers_[std::move(event)] = std::move(handler);
+}
+
+void socket::on_any(any_handler handler) {
+  any_handlers_.push_back(std::move(handler));
+}
+
+void socket::on_disconnecting(disconnect_handler handler) {
+  disconnecting_handlers_.push_back(std::move(handler));
+}
+
+void socket::on_disconnect(disconnect_handler handler) {
+  disconnect_handlers_.push_back(std::move(handler));
+}
+
+bool socket::emit(std::string_view event, args a) {
+  if (!connected_ || is_reserved_event(event)) return false;
+  send_packet(make_event_packet(nsp_.name(), event, std::move(a)));
+  return true;
+}
+
+bool socket::emit_with_ack(std::string_view event, args a, ack_callback cb,
+                           std::chrono::milliseconds timeout) {
+  if (!connected_ || is_reserved_event(event)) return false;
+  const auto& cfg = nsp_.owner().settings();
+  auto ex = nsp_.owner().executor();
+  if (acks_.size() >= cfg.max_pending_acks) {
+    // Always asynchronous, like a timeout: the caller never sees its callback run inside emit.
+    boost::asio::post(ex, [cb = std::move(cb)] { cb(ack_error{"too many pending acks"}, {}); });
+    return false;
+  }
+  if (timeout == std::chrono::milliseconds::zero()) timeout = cfg.ack_timeout;
+  std::uint64_t id = next_ack_id_++;
+  pending_ack pending{std::move(cb), nullptr};
+  if (timeout > std::chrono::milliseconds::zero()) {
+    pending.timer = std::make_unique<boost::asio::steady_timer>(ex, timeout);
+    pending.timer->async_wait([weak = weak_from_this(), id](boost::system::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      auto it = self->acks_.find(id);
+      if (it == self->acks_.end()) return;
+      auto callback = std::move(it->second.cb);
+      self->acks_.erase(it);
+      callback(ack_error{"operation has timed out"}, {});
+    });
+  }
+  acks_.emplace(id, std::move(pending));
+  send_packet(make_event_packet(nsp_.name(), event, std::move(a), id));
+  return true;
+}
+
+void socket::join(std::string room) {
+  join(std::vector<std::string>{std::move(room)});
+}
+
+void socket::join(const std::vector<std::string>& rooms) {
+  if (closed_) return;
+  nsp_.adapter().add_all(id_, rooms);
+}
+
+void socket::leave(std::string_view room) {
+  nsp_.adapter().del(id_, room);
+}
+
+std::set<std::string> socket::rooms() const {
+  return nsp_.adapter().socket_rooms(id_);
+}
+
+broadcast_operator socket::to(std::string room) const {
+  return broadcast().to(std::move(room));
+}
+
+broadcast_operator socket::to(const std::vector<std::string>& rooms) const {
+  return broadcast().to(rooms);
+}
+
+broadcast_operator socket::except(std::string room) const {
+  return broadcast().except(std::move(room));
+}
+
+broadcast_operator socket::broadcast() const {
+  broadcast_options opts;
+  opts.except.insert(id_);
+  return broadcast_operator(nsp_, std::move(opts));
+}
+
+void socket::disconnect(bool close_transport) {
+  if (!connected_) return;
+  auto c = client_.lock();
+  if (close_transport && c) return c->disconnect_all();
+  packet p;
+  p.type = packet_type::disconnect;
+  p.nsp = nsp_.name();
+  send_packet(std::move(p));
+  on_close("server namespace disconnect");
+}
+
+void socket::on_connect() {
+  connected_ = true;
+  join(id_);
+  packet p;
+  p.type = packet_type::connect;
+  p.nsp = nsp_.name();
+  p.data = boost::json::object{{"sid", id_}};
+  send_packet(std::move(p));
+}
+
+void socket::on_packet(packet p) {
+  switch (p.type) {
+    case packet_type::event:
+    case packet_type::binary_event:
+      return on_event(std::move(p));
+    case packet_type::ack:
+    case packet_type::binary_ack:
+      return on_ack(std::move(p));
+    case packet_type::disconnect:
+      return on_close("client namespace disconnect");
+    case packet_type::connect:
+    case packet_type::connect_error:
+      return;  // the client routes these elsewhere
+  }
+}
+
+void socket::on_event(packet p) {
+  auto self = shared_from_this();  // a handler may disconnect us
+  auto& arr = p.data.as_array();
+  std::string event = arr.front().is_string() ? std::string(arr.front().get_string())
+                                              : boost::json::serialize(arr.front());
+  arr.erase(arr.begin());
+  args a(std::move(arr), std::move(p.attachments));
+  ack_fn ack = p.id ? make_ack(*p.id) : ack_fn{};
+  auto any = any_handlers_;
+  for (const auto& h : any) h(event, a);
+  if (!connected_) return;
+  auto it = handlers_.find(event);
+  if (it == handlers_.end()) return;
+  auto handler = it->second;  // the handler may replace itself
+  handler(a, std::move(ack));
+}
+
+ack_fn socket::make_ack(std::uint64_t id) {
+  auto sent = std::make_shared<bool>(false);
+  return [weak = weak_from_this(), id, sent](args reply) {
+    if (*sent) return;
+    *sent = true;
+    auto self = weak.lock();
+    if (!self) return;
+    packet p;
+    p.type = packet_type::ack;
+    p.nsp = self->nsp_.name();
+    p.id = id;
+    p.attachments = std::move(reply.attachments());
+    p.data = std::move(reply.json());
+    self->send_packet(std::move(p));
+  };
+}
+
+void socket::on_ack(packet p) {
+  auto it = p.id ? acks_.find(*p.id) : acks_.end();
+  if (it == acks_.end()) return;  // unknown or late ack: ignored, as Node does
+  auto cb = std::move(it->second.cb);
+  acks_.erase(it);  // destroys the timer, cancelling it
+  cb(std::nullopt, args(std::move(p.data.as_array()), std::move(p.attachments)));
+}
+
+void socket::fail_pending_acks(const std::string& message) {
+  auto pending = std::move(acks_);
+  acks_.clear();
+  for (auto& [id, ack] : pending) ack.cb(ack_error{message}, {});
+}
+
+void socket::on_close(std::string_view reason) {
+  if (!connected_) return;
+  auto self = shared_from_this();
+  auto disconnecting = disconnecting_handlers_;
+  for (const auto& h : disconnecting) h(reason);
+  discard();
+  if (auto c = client_.lock()) c->remove(*this);
+  connected_ = false;
+  fail_pending_acks("socket has been disconnected");
+  auto handlers = disconnect_handlers_;
+  for (const auto& h : handlers) h(reason);
+}
+
+void socket::discard() {
+  nsp_.adapter().del_all(id_);
+  nsp_.remove(*this);
+  closed_ = true;
+}
+
+void socket::send_packet(packet p) {
+  write_encoded(encode(p));
+}
+
+void socket::write_encoded(const encoded_packet& enc) {
+  if (closed_) return;
+  if (auto c = client_.lock()) c->write(enc);
+}
+
+}  // namespace chatgate::socketio
