@@ -111,6 +111,18 @@ TEST(verifier, hs256_signed_with_the_public_key_is_refused_by_an_rs256_verifier)
                  "'HS256' is not accepted");
 }
 
+TEST(verifier, hs256_signed_with_the_ec_public_key_is_refused_by_an_es256_verifier) {
+  auto forged = sign(JWT_ALG_HS256, ec().public_pem, alice);
+  expect_refused(make({.public_key = ec().public_pem}).verify(forged, now),
+                 "'HS256' is not accepted");
+}
+
+TEST(verifier, rs256_token_refused_by_an_ec_key) {
+  expect_refused(make({.public_key = ec().public_pem})
+                     .verify(sign(JWT_ALG_RS256, rsa().private_pem, alice), now),
+                 "'RS256' is not accepted");
+}
+
 TEST(verifier, rs256_token_refused_when_only_a_secret_is_configured) {
   expect_refused(hs256().verify(sign(JWT_ALG_RS256, rsa().private_pem, alice), now),
                  "'RS256' is not accepted");
