@@ -1,0 +1,102 @@
+// Start-up configuration: a bad value stops the process with one line naming the setting (exit 2);
+// --dev explains how to mint a token; `chatgate token` mints one the server accepts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { BIN, start, SECRET } from './lib/server.mjs';
+import { api } from './lib/rest.mjs';
+
+function run(args, env = {}, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(BIN, args, { env: { PATH: process.env.PATH, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`timeout: ${stdout}${stderr}`)); }, ms);
+    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+  });
+}
+
+const bad = [
+  [{ RATE_LIMIT: 'abc' }, [], 'config: RATE_LIMIT: expected N/<duration> like 30/10s, got "abc"'],
+  [{ HTTP_PORT: '99999' }, [], 'config: HTTP_PORT: expected an integer from 1 to 65535, got "99999"'],
+  [{ LOG_LEVEL: 'loud' }, [], 'config: LOG_LEVEL: expected trace, debug, info, warn, error or off, got "loud"'],
+  [{}, ['--max-group-size', 'many'], 'config: MAX_GROUP_SIZE: expected an integer from 2 to 1000000, got "many"'],
+  [{ DATABASE_URL: 'mysql://db' }, [], 'config: DATABASE_URL: expected sqlite://PATH or postgresql://..., got "mysql://db"'],
+];
+
+for (const [env, args, line] of bad) {
+  test(`bad setting stops with one line: ${line.split(':')[1].trim()}`, async () => {
+    const r = await run(['serve', ...args], { JWT_SECRET: SECRET, ...env });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `${line}\n`);
+    assert.equal(r.stdout, '');
+  });
+}
+
+test('no JWT_SECRET or JWT_PUBLIC_KEY: refuses to start unless --dev', async () => {
+  const r = await run(['serve']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /^config: JWT_SECRET: .*--dev/);
+});
+
+test('an unreadable JWT_PUBLIC_KEY is named', async () => {
+  const r = await run(['serve'], { JWT_PUBLIC_KEY: '/nonexistent/key.pem', DATABASE_URL: 'sqlite:///tmp/chatgate-e2e-never.db' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^config: JWT_PUBLIC_KEY/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
+
+test('--dev prints a secret and the token command; its tokens work', async () => {
+  const server = await start({ env: { JWT_SECRET: '' }, args: ['--dev'] });
+  try {
+    const m = server.output().match(/JWT_SECRET=([0-9a-f]+) chatgate token --user/);
+    assert.ok(m, server.output());
+    const t = await run(['token', '--user', 'dev-user', '--ttl', '10m'], { JWT_SECRET: m[1] });
+    assert.equal(t.code, 0);
+    const token = t.stdout.trim();
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    assert.equal(payload.sub, 'dev-user');
+    assert.equal(payload.exp - payload.iat, 600);
+    const r = await api(server.http, token).post('/conversations', { type: 'group', participantIds: [] });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.createdBy, 'dev-user');
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
+
+test('token without a secret is refused', async () => {
+  const r = await run(['token', '--user', 'x']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^config: JWT_SECRET: /);
+});
+
+test('a port already in use is reported in one line', async () => {
+  const server = await start();
+  try {
+    const port = new URL(server.http).port;
+    const r = await run(['serve'], { JWT_SECRET: SECRET, HTTP_PORT: port, WS_PORT: port, DATABASE_URL: `sqlite://${server.dir}/other.db` });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, new RegExp(port));
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
+
+test('LOG_FORMAT=json writes one JSON object a line', async () => {
+  const server = await start({ env: { LOG_FORMAT: 'json', LOG_LEVEL: 'info' } });
+  await server.stop();
+  const lines = server.output().trim().split('\n');
+  assert.ok(lines.length >= 2, server.output());
+  for (const l of lines) {
+    const o = JSON.parse(l);
+    assert.match(o.ts, /Z$/);
+    assert.equal(typeof o.level, 'string');
+    assert.equal(typeof o.msg, 'string');
+  }
+  server.cleanup();
+});
