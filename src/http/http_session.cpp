@@ -13,6 +13,10 @@ namespace chatgate::http {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
+namespace {
+constexpr auto linger_timeout = std::chrono::seconds(2);  // drain time before closing
+}  // namespace
+
 http_session::http_session(boost::asio::ip::tcp::socket&& socket, handler& target,
                            const listener_settings& settings,
                            std::shared_ptr<session_registry> registry, std::uint64_t id)
@@ -45,6 +49,9 @@ void http_session::do_read() {
   if (stopping_) return close();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
+  // Beast checks Content-Length against its default 1 MB body limit while parsing the header;
+  // the handler's limit is applied in on_header instead.
+  parser_->body_limit(boost::none);
   stream_.expires_after(settings_.idle_timeout);
   reading_ = true;
   bhttp::async_read_header(
@@ -139,8 +146,29 @@ void http_session::send(response&& res, bool close_after) {
 
 void http_session::on_write(beast::error_code ec, bool close_after) {
   writing_.reset();
-  if (ec || close_after) return close();
+  if (ec) return close();
+  if (close_after) return linger_close();
   do_read();
+}
+
+void http_session::linger_close() {
+  // Closing a socket with unread input makes the kernel send RST, which can destroy the
+  // response still in flight (a 413 sent before the body was read). So: stop sending, drain
+  // what the client still sends for a moment, then close.
+  beast::error_code ec;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) return close();
+  stream_.expires_after(linger_timeout);
+  drain_ = std::make_shared<std::array<char, 4096>>();
+  do_drain();
+}
+
+void http_session::do_drain() {
+  stream_.async_read_some(boost::asio::buffer(*drain_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->close();
+                            self->do_drain();
+                          });
 }
 
 void http_session::close() {

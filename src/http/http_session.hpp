@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,6 +37,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void watch_peer();
   void send(response&& res, bool close_after);
   void on_write(boost::beast::error_code ec, bool close_after);
+  void linger_close();
+  void do_drain();
   void close();
 
   boost::beast::tcp_stream stream_;
@@ -46,8 +49,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::uint64_t id_;
   connection_info info_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  std::shared_ptr<response> writing_;  // kept alive for the async write
-  std::uint64_t request_seq_ = 0;      // which request a responder answers
+  std::shared_ptr<response> writing_;              // kept alive for the async write
+  std::shared_ptr<std::array<char, 4096>> drain_;  // discards input while lingering
+  std::uint64_t request_seq_ = 0;                  // which request a responder answers
   bool awaiting_response_ = false;
   bool keep_alive_ = false;
   bool reading_ = false;

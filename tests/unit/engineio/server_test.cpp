@@ -29,6 +29,10 @@ class server_test : public ::testing::Test {
     });
   }
 
+  void TearDown() override {
+    eio.reset();  // its close_all() reports to `reasons`, which must still exist
+  }
+
   /// Sends a request; returns the response if it was answered synchronously.
   std::optional<http::response> request(bhttp::verb method, std::string target,
                                         std::string body = {}, std::string origin = {},

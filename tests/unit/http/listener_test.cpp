@@ -27,7 +27,7 @@ using namespace chatgate;
 class echo_handler : public http::handler {
  public:
   explicit echo_handler(net::io_context& ioc) : ioc_(ioc) {}
-  std::size_t limit = 16;
+  std::size_t limit = 16;  // set on the server thread only
   http::responder held;
   std::atomic<int> upgrades{0};
   std::atomic<int> requests{0};
@@ -141,6 +141,22 @@ TEST_F(listener_test, body_past_the_limit_gets_the_handler_answer_then_close) {
   EXPECT_EQ(res.body(), "too large");
   EXPECT_TRUE(closed_by_peer(stream));
   EXPECT_EQ(handler.requests.load(), 0);
+}
+
+TEST_F(listener_test, large_body_past_the_limit_still_gets_its_413) {
+  // The server answers before reading the body; it must drain, not reset, the connection.
+  auto stream = connect();
+  auto res = exchange(stream, "/", std::string(4 * 1024 * 1024, 'x'));
+  EXPECT_EQ(res.result(), bhttp::status::payload_too_large);
+  EXPECT_TRUE(closed_by_peer(stream));
+}
+
+TEST_F(listener_test, handler_limit_above_beasts_default_is_honoured) {
+  on_server([this] { return handler.limit = 2 * 1024 * 1024; });
+  auto stream = connect();
+  auto res = exchange(stream, "/", std::string(1536 * 1024, 'x'));
+  EXPECT_EQ(res.result(), bhttp::status::ok);
+  EXPECT_EQ(res.body().size(), 1536u * 1024u);
 }
 
 TEST_F(listener_test, chunked_body_past_the_limit_is_refused) {
