@@ -146,6 +146,7 @@ void namespace_::finish_connect(const std::shared_ptr<socket>& s,
   pre_connect_.erase(s->id());
   sockets_[s->id()] = s;
   s->on_connect();
+  if (!s->connected()) return;  // the session closed while the answer was queued
   c->connected(s);
   auto handlers = connection_handlers_;
   for (const auto& h : handlers) {

@@ -205,7 +205,12 @@ void socket::on_close(std::string_view reason) {
   if (auto c = client_.lock()) c->remove(*this);
   connected_ = false;
   fail_pending_acks("socket has been disconnected");
-  auto handlers = disconnect_handlers_;
+  auto handlers = std::move(disconnect_handlers_);
+  // Handlers often capture the socket's shared_ptr: dropping them breaks those cycles.
+  handlers_.clear();
+  any_handlers_.clear();
+  disconnecting_handlers_.clear();
+  disconnect_handlers_.clear();
   for (const auto& h : handlers) h(reason);
 }
 
