@@ -1,0 +1,47 @@
+#pragma once
+#include "auth/verifier.hpp"
+#include "chat/chat_service.hpp"
+#include "chat/events.hpp"
+#include "chat/presence.hpp"
+#include "cluster/connection_map.hpp"
+#include "core/clock.hpp"
+#include "gateway/connection_handler.hpp"
+#include "gateway/connection_presence.hpp"
+#include "gateway/error_filter.hpp"
+#include "gateway/event_handlers.hpp"
+#include "gateway/gateway_settings.hpp"
+#include "gateway/room_service.hpp"
+#include "gateway/socket_events.hpp"
+#include "socketio/namespace_.hpp"
+
+namespace chatgate::gateway {
+
+/// The chat gateway (seed §4.10): serves namespace `nsp` (the client's default "/"), and gives
+/// chat_service its event sink and REST its presence. Build it after the socketio::server and
+/// destroy it before; everything runs on the io thread.
+///
+///   gateway::chat_gateway gw(io.of("/"), chat, verifier, connections, clock, {max});
+///   chat.set_events(&gw.events());
+class chat_gateway {
+ public:
+  chat_gateway(socketio::namespace_& nsp, chat::chat_service& chat, const auth::verifier& verifier,
+               cluster::connection_map& connections, const core::clock& clock,
+               gateway_settings settings = {});
+  chat_gateway(const chat_gateway&) = delete;
+  chat_gateway& operator=(const chat_gateway&) = delete;
+
+  /// The chat::events sink that emits socket events for every store change.
+  chat::events& events() { return events_; }
+  /// Who is online, for POST /api/v1/presence.
+  chat::presence& presence() { return presence_; }
+
+ private:
+  error_filter errors_;
+  room_service rooms_;
+  socket_events events_;
+  connection_presence presence_;
+  connection_handler connections_;
+  event_handlers handlers_;
+};
+
+}  // namespace chatgate::gateway

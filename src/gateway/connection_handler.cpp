@@ -1,0 +1,143 @@
+#include "gateway/connection_handler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/payloads.hpp"
+#include "gateway/socket_user.hpp"
+
+namespace chatgate::gateway {
+
+namespace {
+
+/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive).
+std::optional<std::string> bearer(std::string_view header) {
+  constexpr std::string_view scheme = "bearer ";
+  if (header.size() <= scheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
+  auto token = header.substr(scheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  if (token.empty()) return std::nullopt;
+  return std::string(token);
+}
+
+}  // namespace
+
+connection_handler::connection_handler(socketio::namespace_& nsp, const auth::verifier& verifier,
+                                       cluster::connection_map& connections, room_service& rooms,
+                                       const error_filter& errors, const core::clock& clock,
+                                       gateway_settings settings)
+    : nsp_(nsp),
+      verifier_(verifier),
+      connections_(connections),
+      rooms_(rooms),
+      errors_(errors),
+      clock_(clock),
+      settings_(settings) {}
+
+std::optional<std::string> connection_handler::extract_token(const socketio::handshake& hs) {
+  if (auto it = hs.auth.find("token"); it != hs.auth.end()) {
+    if (const auto* s = it->value().if_string(); s && !s->empty()) return std::string(*s);
+  }
+  if (auto it = hs.query.find("token"); it != hs.query.end() && !it->second.empty())
+    return it->second;
+  if (auto it = hs.headers.find("authorization"); it != hs.headers.end()) return bearer(it->second);
+  return std::nullopt;
+}
+
+core::result<auth::identity> connection_handler::authenticate(const socketio::handshake& hs) const {
+  auto token = extract_token(hs);
+  if (!token)
+    return core::make_error(core::error_code::unauthorized, "Missing authentication token");
+  auto id = verifier_.verify(*token, clock_.now());
+  if (!id) return core::make_error(core::error_code::unauthorized, "Invalid authentication token");
+  return id;
+}
+
+void connection_handler::on_connection(const std::shared_ptr<socketio::socket>& s) {
+  s->on_disconnect([this, alive = std::weak_ptr<bool>(alive_), raw = s.get()](std::string_view) {
+    if (alive.lock()) on_disconnect(*raw);
+  });
+  auto id = authenticate(s->handshake());
+  if (!id) {
+    spdlog::warn("gateway: socket {} from {} refused: {}", s->id(), s->handshake().address,
+                 id.error().message);
+    return refuse(*s, id.error());
+  }
+  s->data() = socket_user{id->user_id, clock_.now(), false};
+  connections_.register_connection(
+      s->id(), id->user_id, [this, alive = std::weak_ptr<bool>(alive_), s](std::size_t count) {
+        if (alive.lock()) on_registered(s, count);
+      });
+}
+
+void connection_handler::on_registered(const std::shared_ptr<socketio::socket>& s,
+                                       std::size_t count) {
+  auto* user = user_of(*s);
+  if (!user) return;
+  if (!s->connected()) {
+    // Gone while the map answered (networked map): undo, nobody saw this socket online.
+    connections_.remove_connection(s->id(), user->user_id, [](std::size_t) {});
+    return;
+  }
+  user->registered = true;
+  const auto limit = settings_.max_connections_per_user;
+  if (limit > 0 && count > static_cast<std::size_t>(limit)) {
+    spdlog::warn("gateway: user {} over {} connections, socket {} refused", user->user_id, limit,
+                 s->id());
+    return refuse(*s, core::make_error(core::error_code::connection_error,
+                                       "Too many connections for this user (max " +
+                                           std::to_string(limit) + ")"));
+  }
+  auto conversations = rooms_.join_user_rooms(*s, user->user_id);
+  if (!conversations) {
+    spdlog::error("gateway: socket {} user {}: cannot load conversations: {}", s->id(),
+                  user->user_id, conversations.error().message);
+    return refuse(
+        *s, core::make_error(core::error_code::connection_error, "Failed to establish connection"));
+  }
+  spdlog::debug("gateway: user {} connected, socket {}, {} rooms", user->user_id, s->id(),
+                conversations->size() + 1);
+  s->emit("connected", payloads::one(payloads::connected(user->user_id, s->id(),
+                                                         conversations->size() + 1, clock_.now())));
+  if (count == 1) broadcast_presence("user:online", user->user_id, *conversations);
+}
+
+void connection_handler::on_disconnect(socketio::socket& s) {
+  auto* user = user_of(s);
+  if (!user || !user->registered) return;
+  user->registered = false;
+  connections_.remove_connection(
+      s.id(), user->user_id,
+      [this, alive = std::weak_ptr<bool>(alive_), user_id = user->user_id](std::size_t left) {
+        if (!alive.lock() || left > 0) return;
+        auto conversations = rooms_.conversation_ids(user_id);
+        if (!conversations) {
+          spdlog::error("gateway: user {} offline, cannot load conversations: {}", user_id,
+                        conversations.error().message);
+          return;
+        }
+        broadcast_presence("user:offline", user_id, *conversations);
+      });
+}
+
+void connection_handler::refuse(socketio::socket& s, const core::error& e) {
+  if (auto* user = user_of(s); user && user->registered) {
+    user->registered = false;
+    connections_.remove_connection(s.id(), user->user_id, [](std::size_t) {});
+  }
+  s.emit("error", payloads::one(errors_.error_event(e, {})));
+  s.disconnect();
+}
+
+void connection_handler::broadcast_presence(std::string_view event, const std::string& user,
+                                            const std::vector<std::string>& conversation_ids) {
+  const auto now = clock_.now();
+  const auto own = room_service::user_room(user);
+  for (const auto& id : conversation_ids)
+    nsp_.to(room_service::conversation_room(id))
+        .except(own)
+        .emit(event, payloads::one(payloads::presence(user, id, now)));
+}
+
+}  // namespace chatgate::gateway

@@ -1,0 +1,12 @@
+#pragma once
+
+namespace chatgate::gateway {
+
+/// Settings of the chat gateway (contract §1, §6).
+struct gateway_settings {
+  /// MAX_CONNECTIONS_PER_USER: a user's further sockets get `error` CONNECTION_ERROR and are
+  /// disconnected. 0 or less: no limit.
+  int max_connections_per_user = 10;
+};
+
+}  // namespace chatgate::gateway

@@ -1,0 +1,55 @@
+#include "gateway/socket_events.hpp"
+
+#include <string>
+#include <vector>
+
+#include "chat/json.hpp"
+#include "gateway/payloads.hpp"
+#include "gateway/room_service.hpp"
+
+namespace chatgate::gateway {
+
+void socket_events::message_created(const store::message& m) {
+  nsp_.to(room_service::conversation_room(m.conversation_id))
+      .emit("message:new", payloads::one(chat::to_json(m)));
+}
+
+void socket_events::message_updated(const store::message& m) {
+  nsp_.to(room_service::conversation_room(m.conversation_id))
+      .emit("message:updated", payloads::one(payloads::message_updated(m)));
+}
+
+void socket_events::message_deleted(const store::message& m) {
+  nsp_.to(room_service::conversation_room(m.conversation_id))
+      .emit("message:deleted", payloads::one(payloads::message_deleted(m)));
+}
+
+void socket_events::conversation_created(const store::conversation& c) {
+  std::vector<std::string> users;
+  users.reserve(c.participants.size());
+  for (const auto& p : c.participants) users.push_back(room_service::user_room(p.user_id));
+  if (users.empty()) return;
+  auto members = nsp_.to(users);
+  members.sockets_join(room_service::conversation_room(c.id));
+  members.emit("conversation:new", payloads::one(chat::to_json(c)));
+}
+
+void socket_events::participant_added(const store::conversation& c, std::string_view user_id) {
+  auto user = nsp_.to(room_service::user_room(user_id));
+  const auto room = room_service::conversation_room(c.id);
+  user.sockets_join(room);
+  user.emit("conversation:joined", payloads::one(chat::to_json(c)));
+  nsp_.to(room).emit("participant:added",
+                     payloads::one(payloads::participant(c.id, user_id, clock_.now())));
+}
+
+void socket_events::participant_removed(const store::conversation& c, std::string_view user_id) {
+  auto user = nsp_.to(room_service::user_room(user_id));
+  const auto room = room_service::conversation_room(c.id);
+  nsp_.to(room).emit("participant:removed",
+                     payloads::one(payloads::participant(c.id, user_id, clock_.now())));
+  user.emit("conversation:removed", payloads::one(payloads::conversation_removed(c.id)));
+  user.sockets_leave(room);
+}
+
+}  // namespace chatgate::gateway

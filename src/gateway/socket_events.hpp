@@ -1,0 +1,39 @@
+#pragma once
+#include <string_view>
+
+#include "chat/events.hpp"
+#include "core/clock.hpp"
+#include "socketio/namespace_.hpp"
+
+namespace chatgate::gateway {
+
+/// Turns store changes, whether REST or a socket asked for them, into the seed's socket events
+/// (§4.12, contract §6). Room changes go through the namespace's adapter (sockets_join /
+/// sockets_leave on `user:{id}`), so they reach sockets held by any instance the adapter reaches,
+/// and each is ordered with its events: a member joins the room before `conversation:new` /
+/// `conversation:joined`, and leaves it only after `conversation:removed`, after which no event
+/// of that conversation reaches it.
+class socket_events final : public chat::events {
+ public:
+  socket_events(socketio::namespace_& nsp, const core::clock& clock) : nsp_(nsp), clock_(clock) {}
+
+  /// `message:new` (the full message) to the conversation room.
+  void message_created(const store::message& m) override;
+  /// `message:updated` {messageId, content, isEdited, updatedAt, conversationId}.
+  void message_updated(const store::message& m) override;
+  /// `message:deleted` {messageId, conversationId, deletedAt}.
+  void message_deleted(const store::message& m) override;
+  /// Every participant's sockets join the room, then get `conversation:new`.
+  void conversation_created(const store::conversation& c) override;
+  /// The user's sockets join, get `conversation:joined`; the room gets `participant:added`.
+  void participant_added(const store::conversation& c, std::string_view user_id) override;
+  /// The room (the user still in it) gets `participant:removed`, the user
+  /// `conversation:removed`, then the user's sockets leave the room.
+  void participant_removed(const store::conversation& c, std::string_view user_id) override;
+
+ private:
+  socketio::namespace_& nsp_;
+  const core::clock& clock_;
+};
+
+}  // namespace chatgate::gateway

@@ -1,0 +1,23 @@
+#pragma once
+#include <string>
+
+#include "core/clock.hpp"
+#include "socketio/socket.hpp"
+
+namespace chatgate::gateway {
+
+/// What the gateway keeps on an authenticated socket (seed §4.3 SocketUserData), in
+/// socketio::socket::data(). The user's conversations are not cached here: they change under
+/// the socket (REST adds and removes members), so the store is asked when they are needed.
+struct socket_user {
+  std::string user_id;  // externalUserId, else sub
+  core::sys_time_ms connected_at{};
+  bool registered = false;  // counted in the connection map (undone on disconnect)
+};
+
+/// The socket's user, or nullptr before authentication succeeded.
+inline socket_user* user_of(socketio::socket& s) {
+  return std::any_cast<socket_user>(&s.data());
+}
+
+}  // namespace chatgate::gateway
