@@ -30,6 +30,7 @@ class client : public std::enable_shared_from_this<client> {
 
   const std::string& id() const { return conn_->id(); }
   engineio::socket& conn() { return *conn_; }
+  const std::shared_ptr<engineio::socket>& conn_ptr() const { return conn_; }
   bool open() const { return open_; }
 
   /// Queues an encoded packet on the session (nothing once closed).

@@ -19,6 +19,11 @@ std::string socket::session_id() const {
   return c && connected_ ? c->id() : std::string();
 }
 
+std::shared_ptr<engineio::socket> socket::conn() const {
+  auto c = client_.lock();
+  return c && connected_ ? c->conn_ptr() : nullptr;
+}
+
 std::string_view socket::transport_name() const {
   auto c = client_.lock();
   return c && connected_ ? c->conn().transport_name() : std::string_view();

@@ -63,6 +63,9 @@ class socket : public std::enable_shared_from_this<socket> {
   bool connected() const { return connected_; }
   /// The Engine.IO session id; empty once disconnected.
   std::string session_id() const;
+  /// The Engine.IO session under this socket (Node's socket.conn), null once disconnected.
+  /// Closing it drops the transport without a DISCONNECT: the client reconnects.
+  std::shared_ptr<engineio::socket> conn() const;
   /// "polling" or "websocket" (empty once disconnected).
   std::string_view transport_name() const;
 

@@ -16,6 +16,7 @@
 
 #include "engineio/server.hpp"
 #include "http/listener.hpp"
+#include "socketio_app.hpp"
 
 namespace {
 
@@ -103,9 +104,9 @@ int main(int argc, char** argv) {
   routes.mount(eio_settings.path, eio);
 
   // ---- Socket.IO mount point (socketio engineer) -------------------------------------------
-  // Create the Socket.IO server here on its own engineio::server with path "/socket.io/"
-  // (pingInterval 300, pingTimeout 200 as the v5 suite expects), register namespaces "/" and
-  // "/custom", and `routes.mount("/socket.io/", <that engineio::server>);`.
+  // Socket.IO server on its own engineio::server at /socket.io/ (see socketio_app.hpp).
+  conformance::socketio_app sio(ioc);
+  routes.mount("/socket.io/", sio.engine());
   // ----------------------------------------------------------------------------------------
 
   std::vector<std::unique_ptr<http::listener>> listeners;
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
   signals.async_wait([&](const boost::system::error_code&, int) {
     for (auto& l : listeners) l->stop();
     eio.close_all();
+    sio.close();
     ioc.stop();
   });
   ioc.run();
