@@ -148,7 +148,11 @@ void server::on_request(http::request&& req, const http::connection_info& info,
     if (on_connection_) on_connection_(s);
     return;
   }
-  auto polling = std::static_pointer_cast<polling_transport>(find(sid)->current_transport());
+  const auto s = find(sid);
+  // A plain HTTP request naming a websocket session (transport=websocket, no upgrade): Node
+  // leaves it hanging; refuse it instead. Otherwise verify() saw the transport is polling.
+  if (s->transport_name() != "polling") return refuse(request_error::bad_request);
+  auto polling = std::static_pointer_cast<polling_transport>(s->current_transport());
   if (req.method() == bhttp::verb::get) return polling->on_get(req, info, std::move(respond));
   if (req.method() == bhttp::verb::post) return polling->on_post(req, std::move(respond));
   http::response res{bhttp::status::internal_server_error, req.version()};  // as Node

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "engineio/server.hpp"
@@ -121,6 +122,24 @@ TEST_F(websocket_test, server_close_flushes_then_closes) {
   beast::error_code ec;
   ws.read(buffer, ec);
   EXPECT_EQ(ec, websocket::error::closed);
+}
+
+TEST_F(websocket_test, plain_http_request_for_a_websocket_session_is_refused) {
+  auto ws = connect();
+  const std::string open = read(ws);
+  const std::string sid = open.substr(9, open.find('"', 9) - 9);
+  beast::tcp_stream http_stream(client_ioc);
+  http_stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  beast::http::request<beast::http::string_body> req{
+      beast::http::verb::get, "/engine.io/?EIO=4&transport=websocket&sid=" + sid, 11};
+  beast::http::write(http_stream, req);
+  beast::flat_buffer buffer;
+  beast::http::response<beast::http::string_body> res;
+  beast::http::read(http_stream, buffer, res);
+  EXPECT_EQ(res.result(), beast::http::status::bad_request);
+  EXPECT_EQ(res.body(), R"({"code":3,"message":"Bad request"})");
+  ws.write(net::buffer(std::string("4still here")));  // the session is untouched
+  EXPECT_EQ(read(ws), "4still here");
 }
 
 TEST_F(websocket_test, upgrade_with_unknown_sid_is_refused_with_400) {
