@@ -62,6 +62,10 @@ class forwarding_presence final : public chat::presence {
   std::vector<std::string> online(const std::vector<std::string>& ids) override {
     return target_->online(ids);
   }
+  void query_online(const std::vector<std::string>& ids,
+                    std::function<void(std::vector<std::string>)> done) override {
+    target_->query_online(ids, std::move(done));
+  }
 
  private:
   chat::no_presence none_;

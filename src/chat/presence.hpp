@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,13 @@ class presence {
   virtual ~presence() = default;
   /// The subset of `user_ids` with at least one live socket, in the order given.
   virtual std::vector<std::string> online(const std::vector<std::string>& user_ids) = 0;
+  /// The same answer through a callback, run once on the io thread, now or later: what POST
+  /// /presence uses, so that a networked map (Redis) can answer without blocking the thread.
+  /// By default it answers at once with online().
+  virtual void query_online(const std::vector<std::string>& user_ids,
+                            std::function<void(std::vector<std::string>)> done) {
+    done(online(user_ids));
+  }
 };
 
 /// Nobody online: REST-only use and tests.

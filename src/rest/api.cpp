@@ -115,15 +115,17 @@ core::result<reply> api::delete_message(const call& c) {
   return reply{200, json::object{{"success", true}}};
 }
 
-core::result<reply> api::presence(const call& c) {
+void api::presence(const call& c, answer done) {
   chat::body_reader in(c.body);
   auto ids = in.user_ids("userIds", true);
   if (ids && ids->size() > presence_max)
     in.fail("userIds", "must contain at most " + std::to_string(presence_max) + " ids");
-  if (!in.ok()) return in.error();
-  json::array online;
-  for (auto& id : presence_.online(*ids)) online.emplace_back(id);
-  return reply{200, json::object{{"online", std::move(online)}}};
+  if (!in.ok()) return done(in.error());
+  presence_.query_online(*ids, [done = std::move(done)](std::vector<std::string> ids_online) {
+    json::array online;
+    for (auto& id : ids_online) online.emplace_back(std::move(id));
+    done(reply{200, json::object{{"online", std::move(online)}}});
+  });
 }
 
 }  // namespace chatgate::rest

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ class api {
   api(chat::chat_service& chat, chat::presence& presence);
 
   using endpoint = core::result<reply> (api::*)(const call&);
+  /// Answers through `done`, now or later (presence may ask another service).
+  using answer = std::function<void(core::result<reply>)>;
+  using async_endpoint = void (api::*)(const call&, answer done);
 
   core::result<reply> create_conversation(const call& c);
   core::result<reply> list_conversations(const call& c);
@@ -41,7 +45,7 @@ class api {
   core::result<reply> get_message(const call& c);
   core::result<reply> edit_message(const call& c);
   core::result<reply> delete_message(const call& c);
-  core::result<reply> presence(const call& c);
+  void presence(const call& c, answer done);
 
   /// Most user ids one POST /presence may ask about.
   static constexpr std::size_t presence_max = 1000;

@@ -1,6 +1,8 @@
 #include "rest/router.hpp"
 
 #include <chrono>
+#include <optional>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 #include <boost/beast/http/field.hpp>
@@ -70,7 +72,7 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
   auto add = [this](v method, std::vector<std::string_view> pattern, api::endpoint fn) {
     std::string name = "/api/v1";
     for (auto s : pattern) name += "/" + std::string(s == ":" ? ":param" : s);
-    routes_.push_back({method, std::move(pattern), fn, std::move(name)});
+    routes_.push_back({method, std::move(pattern), fn, nullptr, std::move(name)});
   };
   add(v::post, {"conversations"}, &api::create_conversation);
   add(v::get, {"conversations"}, &api::list_conversations);
@@ -84,7 +86,7 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
   add(v::get, {"messages", ":"}, &api::get_message);
   add(v::patch, {"messages", ":"}, &api::edit_message);
   add(v::delete_, {"messages", ":"}, &api::delete_message);
-  add(v::post, {"presence"}, &api::presence);
+  routes_.push_back({v::post, {"presence"}, nullptr, &api::presence, "/api/v1/presence"});
 }
 
 void router::add_readiness_check(std::string name, std::function<bool()> ready) {
@@ -111,7 +113,7 @@ http::response router::on_body_too_large(const http::request_header& header) {
 
 void router::on_request(http::request&& req, const http::connection_info&,
                         http::responder respond) {
-  respond(handle(req));
+  handle_async(req, std::move(respond));
 }
 
 void router::on_upgrade(http::request&& req, boost::beast::tcp_stream&& stream,
@@ -125,85 +127,101 @@ void router::on_upgrade(http::request&& req, boost::beast::tcp_stream&& stream,
   stream.close();
 }
 
-http::response router::handle(const http::request& req) {
+void router::handle_async(const http::request& req, http::responder respond) {
   const auto start = std::chrono::steady_clock::now();
-  std::string route_name = "unmatched";
-  http::response res;
+  auto answered = std::make_shared<bool>(false);
+  finisher finish = [this, start, answered, header = http::request_header(req.base()),
+                     respond = std::move(respond)](http::response res,
+                                                   const std::string& route_name) {
+    if (*answered) return;
+    *answered = true;
+    cors_.decorate(header, res);
+    record(header, res, route_name,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    respond(std::move(res));
+  };
   try {
-    res = dispatch(req, route_name);
+    dispatch(req, finish);
   } catch (const std::exception& e) {
     spdlog::error("rest: {} {}: unexpected exception: {}", req.method_string(), req.target(),
                   e.what());
-    res = error_response(req, make_error(error_code::internal_error, "Internal server error"));
+    finish(error_response(req, make_error(error_code::internal_error, "Internal server error")),
+           "unmatched");
   }
-  cors_.decorate(req, res);
-  record(req, res, route_name,
-         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  return res;
 }
 
-http::response router::dispatch(const http::request& req, std::string& route_name) {
-  if (req.method() == bhttp::verb::options) {
-    route_name = "preflight";
-    return cors_.preflight(req);
-  }
+http::response router::handle(const http::request& req) {
+  auto out = std::make_shared<std::optional<http::response>>();
+  handle_async(req, [out](http::response&& res) { *out = std::move(res); });
+  if (!*out) throw std::logic_error("rest::router::handle: the answer was deferred");
+  return std::move(**out);
+}
+
+void router::dispatch(const http::request& req, const finisher& finish) {
+  if (req.method() == bhttp::verb::options) return finish(cors_.preflight(req), "preflight");
   auto url = boost::urls::parse_origin_form(req.target());
-  if (!url) {
-    return error_response(req, core::validation_error("path", "is not a valid request target"));
-  }
+  if (!url)
+    return finish(
+        error_response(req, core::validation_error("path", "is not a valid request target")),
+        "unmatched");
   std::vector<std::string> path;
   for (auto seg : url->segments()) path.push_back(seg);
   while (!path.empty() && path.back().empty()) path.pop_back();  // "/health/" = "/health"
 
-  const bool get = req.method() == bhttp::verb::get;
-  if (get && path == std::vector<std::string>{"health"}) {
-    route_name = "/health";
-    return json_response(req, 200, json::object{{"status", "ok"}});
+  if (req.method() == bhttp::verb::get && path.size() == 1) {
+    if (path[0] == "health")
+      return finish(json_response(req, 200, json::object{{"status", "ok"}}), "/health");
+    if (path[0] == "ready") return finish(ready(req), "/ready");
+    if (path[0] == "metrics") return finish(metrics_response(req), "/metrics");
   }
-  if (get && path == std::vector<std::string>{"ready"}) {
-    route_name = "/ready";
-    return ready(req);
-  }
-  if (get && path == std::vector<std::string>{"metrics"}) {
-    route_name = "/metrics";
-    http::response res{bhttp::status::ok, req.version()};
-    res.keep_alive(req.keep_alive());
-    res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    res.body() = metrics_.render();
-    res.prepare_payload();
-    return res;
-  }
-  if (path.size() < 2 || path[0] != "api" || path[1] != "v1") return not_found(req);
+  if (path.size() < 2 || path[0] != "api" || path[1] != "v1")
+    return finish(not_found(req), "unmatched");
   path.erase(path.begin(), path.begin() + 2);
   std::vector<std::string> params;
   for (const auto& r : routes_) {
     if (r.method != req.method() || !matches(r.pattern, path, params)) continue;
-    route_name = r.name;
     std::map<std::string, std::string, std::less<>> query;
     for (auto p : url->params()) query.try_emplace(p.key, p.has_value ? p.value : "");
-    return call_api(req, r, std::move(params), std::move(query));
+    return call_api(req, r, std::move(params), std::move(query), finish);
   }
-  return not_found(req);
+  finish(not_found(req), "unmatched");
 }
 
-http::response router::call_api(const http::request& req, const route& r,
-                                std::vector<std::string> params,
-                                std::map<std::string, std::string, std::less<>> query) {
+http::response router::metrics_response(const http::request& req) {
+  http::response res{bhttp::status::ok, req.version()};
+  res.keep_alive(wants_keep_alive(req));
+  res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.body() = metrics_.render();
+  res.prepare_payload();
+  return res;
+}
+
+void router::call_api(const http::request& req, const route& r, std::vector<std::string> params,
+                      std::map<std::string, std::string, std::less<>> query,
+                      const finisher& finish) {
   auto token = bearer_token(req);
-  if (!token) return error_response(req, token.error());
+  if (!token) return finish(error_response(req, token.error()), r.name);
   auto who = verifier_.verify(*token);
-  if (!who) return error_response(req, who.error());
+  if (!who) return finish(error_response(req, who.error()), r.name);
   auto body = parse_body(req);
-  if (!body) return error_response(req, body.error());
+  if (!body) return finish(error_response(req, body.error()), r.name);
 
   call c{who->user_id, std::move(params), std::move(query), std::move(*body)};
-  auto out = (api_.*r.endpoint)(c);
+  if (r.endpoint) return finish(api_response(req, c.user, (api_.*r.endpoint)(c)), r.name);
+  (api_.*r.async_endpoint)(c, [this, finish, name = r.name, user = c.user,
+                               header = http::request_header(req.base())](core::result<reply> out) {
+    finish(api_response(header, user, std::move(out)), name);
+  });
+}
+
+http::response router::api_response(const http::request_header& req, const std::string& user,
+                                    core::result<reply> out) {
   if (out) {
     if (out->body.is_null()) return empty_response(req, out->status);
     return json_response(req, out->status, out->body);
   }
   if (out.error().code == error_code::internal_error) {
-    spdlog::error("rest: {} {} user={}: {}", req.method_string(), req.target(), c.user,
+    spdlog::error("rest: {} {} user={}: {}", req.method_string(), req.target(), user,
                   out.error().message);
     return error_response(req, make_error(error_code::internal_error, "Internal server error"));
   }
@@ -238,7 +256,7 @@ http::response router::not_found(const http::request& req) const {
                                         "Cannot " + std::string(req.method_string()) + " " + path));
 }
 
-void router::record(const http::request& req, const http::response& res,
+void router::record(const http::request_header& req, const http::response& res,
                     const std::string& route_name, double seconds) {
   const auto status = std::to_string(res.result_int());
   metrics_.count(

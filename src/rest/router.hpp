@@ -42,24 +42,34 @@ class router final : public http::handler {
   void on_upgrade(http::request&& req, boost::beast::tcp_stream&& stream,
                   boost::beast::flat_buffer&& buffer, const http::connection_info& info) override;
 
-  /// The response to one request, with CORS headers, counted in the metrics.
+  /// Answers one request through `respond` (now, or later for POST /presence), with CORS
+  /// headers, counted in the metrics.
+  void handle_async(const http::request& req, http::responder respond);
+  /// handle_async for collaborators that answer at once (tests): throws std::logic_error if the
+  /// answer was deferred.
   http::response handle(const http::request& req);
 
  private:
   struct route {
     boost::beast::http::verb method;
     std::vector<std::string_view> pattern;  // segments after /api/v1; ":" matches one segment
-    api::endpoint endpoint;
-    std::string name;  // metrics label, e.g. "/api/v1/conversations/:id"
+    api::endpoint endpoint = nullptr;       // one of the two is set
+    api::async_endpoint async_endpoint = nullptr;
+    std::string name;  // metrics label, e.g. "/api/v1/conversations/:param"
   };
+  /// Receives the response and the route's metrics label.
+  using finisher = std::function<void(http::response, const std::string& route_name)>;
 
-  http::response dispatch(const http::request& req, std::string& route_name);
-  http::response call_api(const http::request& req, const route& r, std::vector<std::string> params,
-                          std::map<std::string, std::string, std::less<>> query);
+  void dispatch(const http::request& req, const finisher& finish);
+  void call_api(const http::request& req, const route& r, std::vector<std::string> params,
+                std::map<std::string, std::string, std::less<>> query, const finisher& finish);
+  http::response api_response(const http::request_header& req, const std::string& user,
+                              core::result<reply> out);
+  http::response metrics_response(const http::request& req);
   http::response ready(const http::request& req);
   http::response not_found(const http::request& req) const;
-  void record(const http::request& req, const http::response& res, const std::string& route_name,
-              double seconds);
+  void record(const http::request_header& req, const http::response& res,
+              const std::string& route_name, double seconds);
 
   api api_;
   const auth::verifier& verifier_;

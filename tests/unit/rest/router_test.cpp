@@ -303,4 +303,47 @@ TEST_F(router_test, presence) {
   EXPECT_EQ(post("/api/v1/presence", json::serialize(json::object{{"userIds", ids}})).status, 400);
 }
 
+/// Answers presence later, as a Redis-backed connection map would.
+class deferred_presence : public chat::presence {
+ public:
+  std::vector<std::string> online(const std::vector<std::string>&) override { return {}; }
+  void query_online(const std::vector<std::string>& ids,
+                    std::function<void(std::vector<std::string>)> done) override {
+    pending.emplace_back(ids, std::move(done));
+  }
+  std::vector<std::pair<std::vector<std::string>, std::function<void(std::vector<std::string>)>>>
+      pending;
+};
+
+TEST_F(router_test, presence_may_answer_later) {
+  deferred_presence later;
+  rest::router r2{chat, later, verifier, metrics, {}};
+  http::request req{bhttp::verb::post, "/api/v1/presence", 11};
+  req.set(bhttp::field::authorization, "Bearer " + minter.mint("alice", std::chrono::seconds(60)));
+  req.set(bhttp::field::origin, "https://x.example");
+  req.body() = R"({"userIds":["a","b"]})";
+  req.prepare_payload();
+  std::optional<http::response> got;
+  r2.handle_async(req, [&](http::response&& res) { got = std::move(res); });
+  EXPECT_FALSE(got);
+  EXPECT_THROW(r2.handle(req), std::logic_error);
+  ASSERT_EQ(later.pending.size(), 2u);
+  later.pending[0].second({"b"});
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->result_int(), 200);
+  EXPECT_EQ(got->body(), R"({"online":["b"]})");
+  EXPECT_EQ((*got)[bhttp::field::access_control_allow_origin], "https://x.example");
+  EXPECT_EQ(metrics.value("chatgate_http_requests_total",
+                          {{"method", "POST"}, {"route", "/api/v1/presence"}, {"status", "200"}}),
+            1);
+  // Bad input is still answered at once, without asking presence.
+  req.body() = R"({"userIds":[1]})";
+  req.prepare_payload();
+  got.reset();
+  r2.handle_async(req, [&](http::response&& res) { got = std::move(res); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->result_int(), 400);
+  EXPECT_EQ(later.pending.size(), 2u);
+}
+
 }  // namespace
