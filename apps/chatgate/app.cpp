@@ -54,12 +54,30 @@ app::app(core::config cfg)
 app::~app() = default;
 
 void app::wire_gateway() {
-  // GATEWAY: build the Socket.IO side here, then plug it in:
-  //   dispatcher_.set_socket_handler(&<engine.io server as http::handler>);
-  //   set_events(&<chat gateway implementing chat::events>);
-  //   set_presence(&<connection map implementing chat::presence>);
-  //   on_stop([&](auto done) { <close sockets>; done(); });
-  //   router_.add_readiness_check("redis", ...) when cfg_.redis_url is set.
+  engineio::settings es;
+  es.ping_interval = cfg_.ping_interval;
+  es.ping_timeout = cfg_.ping_timeout;
+  es.max_payload = cfg_.max_payload_bytes;
+  es.allowed_origins = cfg_.allowed_origins;
+  engine_ = std::make_unique<engineio::server>(ioc_, es);
+  socketio::settings ss;
+  ss.connect_timeout = cfg_.connect_timeout;
+  io_ = std::make_unique<socketio::server>(ioc_.get_executor(), ss);
+  engine_->on_connection(
+      [this](std::shared_ptr<engineio::socket> s) { io_->accept(std::move(s)); });
+  connections_ = std::make_unique<cluster::local_connection_map>();
+  gateway_ = std::make_unique<gateway::chat_gateway>(
+      io_->of("/"), chat_, verifier_, *connections_, clock_,
+      gateway::gateway_settings{cfg_.max_connections_per_user});
+  dispatcher_.set_socket_handler(engine_.get());
+  set_events(&gateway_->events());
+  set_presence(&gateway_->presence());
+  on_stop([this](std::function<void()> done) {
+    io_->close();
+    engine_->close_all();
+    done();
+  });
+  // REDIS_URL (cluster adapter, Redis connection map, readiness check) is a later issue.
 }
 
 void app::on_stop(std::function<void(std::function<void()>)> hook) {

@@ -13,12 +13,16 @@
 #include "chat/events.hpp"
 #include "chat/presence.hpp"
 #include "chat/rate_limiter.hpp"
+#include "cluster/local_connection_map.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/metrics.hpp"
+#include "engineio/server.hpp"
+#include "gateway/chat_gateway.hpp"
 #include "http/listener.hpp"
 #include "path_dispatcher.hpp"
 #include "rest/router.hpp"
+#include "socketio/server.hpp"
 #include "store/store.hpp"
 
 namespace chatgate::app {
@@ -123,6 +127,10 @@ class app {
   std::vector<std::function<void(std::function<void()>)>> stop_hooks_;
   // GATEWAY: the socket gateway's objects (engine.io server, socket.io server, chat gateway)
   // are owned here, declared after chat_ and router_ so that they are destroyed first.
+  std::unique_ptr<engineio::server> engine_;
+  std::unique_ptr<socketio::server> io_;
+  std::unique_ptr<cluster::local_connection_map> connections_;
+  std::unique_ptr<gateway::chat_gateway> gateway_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_deadline_;
   bool stopping_ = false;
