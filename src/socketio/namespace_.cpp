@@ -9,12 +9,6 @@
 
 namespace chatgate::socketio {
 
-bool is_reserved_event(std::string_view event) {
-  static constexpr std::array<std::string_view, 6> reserved{
-      "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
-  return std::find(reserved.begin(), reserved.end(), event) != reserved.end();
-}
-
 namespace_::namespace_(server& srv, std::string name) : server_(srv), name_(std::move(name)) {
   set_adapter(srv.make_adapter(*this));
 }

@@ -102,7 +102,4 @@ class namespace_ {
   std::unique_ptr<socketio::adapter> adapter_;
 };
 
-/// Event names the protocol reserves; emitting or receiving them is refused.
-bool is_reserved_event(std::string_view event);
-
 }  // namespace chatgate::socketio

@@ -1,11 +1,11 @@
 #include "socketio/packet.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/throw_exception.hpp>
 #include <stdexcept>
-
-#include "socketio/namespace_.hpp"
 
 namespace chatgate::socketio {
 namespace {
@@ -65,6 +65,12 @@ decode_result<boost::json::value> parse_payload(std::string_view text) {
 }
 
 }  // namespace
+
+bool is_reserved_event(std::string_view event) {
+  static constexpr std::array<std::string_view, 6> reserved{
+      "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
+  return std::find(reserved.begin(), reserved.end(), event) != reserved.end();
+}
 
 std::string_view to_string(decode_error e) noexcept {
   switch (e) {

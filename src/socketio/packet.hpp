@@ -79,6 +79,10 @@ struct decoded_header {
 };
 decode_result<decoded_header> decode_text(std::string_view text, std::size_t max_attachments);
 
+/// Event names the protocol reserves ("connect", "disconnect", ...): never emitted, and a
+/// received EVENT naming one is invalid.
+bool is_reserved_event(std::string_view event);
+
 /// A packet encoded once: the text message, then one binary message per attachment. Shared so
 /// that a broadcast queues the same buffers on every recipient.
 struct encoded_packet {
