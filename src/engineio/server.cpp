@@ -79,13 +79,16 @@ http::response server::on_body_too_large(const http::request_header& header) {
   return res;
 }
 
-std::shared_ptr<session> server::find(const std::string& sid) const {
+std::shared_ptr<session> server::find(const std::string& sid) {
   const auto it = sessions_.find(sid);
-  return it == sessions_.end() ? nullptr : it->second;
+  if (it == sessions_.end()) return nullptr;
+  auto s = it->second;
+  // A session past its pong deadline is gone for the client, whether or not its timer ran.
+  return s->enforce_deadline() ? nullptr : s;
 }
 
 std::optional<request_error> server::verify(const query_map& query, const http::request& req,
-                                            bool upgrade) const {
+                                            bool upgrade) {
   const std::string transport = value_of(query, "transport");
   const bool known = (transport == "polling" && config_.allow_polling) ||
                      (transport == "websocket" && config_.allow_websocket);

@@ -55,8 +55,8 @@ class server final : public http::handler {
  private:
   /// Node's verify(): the error a request is refused with, if any.
   std::optional<request_error> verify(const std::map<std::string, std::string>& query,
-                                      const http::request& req, bool upgrade) const;
-  std::shared_ptr<session> find(const std::string& sid) const;
+                                      const http::request& req, bool upgrade);
+  std::shared_ptr<session> find(const std::string& sid);
   std::shared_ptr<session> open_session(std::map<std::string, std::string> query,
                                         const http::request& req,
                                         const http::connection_info& info);

@@ -78,6 +78,16 @@ void session::terminate(std::string_view reason) {
   finish(reason);
 }
 
+bool session::enforce_deadline() {
+  if (state_ == state::closed) return true;
+  if (awaiting_pong_ && boost::asio::steady_timer::clock_type::now() >= pong_timer_.expiry()) {
+    auto self = shared_from_this();
+    finish("ping timeout");
+    return true;
+  }
+  return false;
+}
+
 void session::enqueue(outgoing_packet p) {
   if (state_ != state::open) return;  // as Node: nothing is queued once closing
   if (queued_bytes_ + p.size() > config_.max_queued_bytes) return finish("slow client");
@@ -143,6 +153,7 @@ void session::on_packet(packet&& p) {
     case packet_type::ping:  // protocol 4: only the server pings
       return finish("transport error");
     case packet_type::pong:
+      awaiting_pong_ = false;
       pong_timer_.cancel();
       return schedule_ping();
     case packet_type::message:
@@ -166,6 +177,7 @@ void session::schedule_ping() {
     // The pong deadline runs from the moment the ping is queued, whether or not a GET is
     // waiting to carry it: a client that stopped polling times out all the same.
     s.pong_timer_.expires_after(s.config_.ping_timeout);
+    s.awaiting_pong_ = true;
     on_expiry(s.pong_timer_, s.weak_from_this(), [](session& t) { t.finish("ping timeout"); });
     s.enqueue(make_packet(packet_type::ping));
     s.flush();

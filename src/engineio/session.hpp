@@ -35,6 +35,10 @@ class session final : public socket,
   /// Ends the session now with `reason`, after handing the transport whatever it can take.
   void terminate(std::string_view reason);
 
+  /// Closes the session with "ping timeout" if its pong deadline has passed, even if the timer
+  /// has not run yet (a loaded loop runs timers late); true if the session is closed.
+  bool enforce_deadline();
+
   state current_state() const { return state_; }
   bool upgrading() const { return probe_ != nullptr; }
   bool upgraded() const { return upgraded_; }
@@ -73,7 +77,9 @@ class session final : public socket,
   std::shared_ptr<transport> transport_;
   std::shared_ptr<transport> probe_;
   bool upgraded_ = false;
-  bool probed_ = false;  // the probe was answered: release every GET with a noop
+  bool probed_ = false;
+  bool awaiting_pong_ =
+      false;  // pong_timer_ is armed  // the probe was answered: release every GET with a noop
   std::deque<outgoing_packet> queue_;
   std::size_t queued_bytes_ = 0;
   boost::asio::steady_timer ping_timer_;     // next ping

@@ -2,6 +2,8 @@
 // intervals.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <boost/asio/io_context.hpp>
 
 #include "engineio/session.hpp"
@@ -149,6 +151,18 @@ TEST_F(session_test, no_pong_closes_with_ping_timeout_even_without_a_get) {
   EXPECT_EQ(closed_reasons, std::vector<std::string>{"ping timeout"});
   EXPECT_EQ(on_close_reasons, std::vector<std::string>{"ping timeout"});
   EXPECT_EQ(t->sent.size(), 1u);  // the ping never left
+}
+
+TEST_F(session_test, deadline_is_enforced_even_before_the_timer_runs) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  EXPECT_FALSE(s->enforce_deadline());  // no ping out yet
+  run_for(45ms);                        // the ping leaves at 40 ms
+  ASSERT_EQ(t->sent.size(), 2u);
+  EXPECT_FALSE(s->enforce_deadline());  // within ping_timeout
+  std::this_thread::sleep_for(35ms);    // past the deadline, the loop not running
+  EXPECT_TRUE(s->enforce_deadline());
+  EXPECT_EQ(closed_reasons, std::vector<std::string>{"ping timeout"});
 }
 
 TEST_F(session_test, client_ping_is_a_transport_error) {
