@@ -1,0 +1,221 @@
+// The gateway in process: socketio::server over fake Engine.IO sessions, chat_service over the
+// in-memory store, the real verifier. Checks what each client receives, packet by packet.
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "../chat/memory_store.hpp"
+#include "../socketio/fake_engine_socket.hpp"
+#include "auth/minter.hpp"
+#include "cluster/local_connection_map.hpp"
+#include "gateway/chat_gateway.hpp"
+
+namespace chatgate::gateway {
+namespace {
+
+namespace json = boost::json;
+using socketio::testing::fake_engine_socket;
+using namespace std::chrono_literals;
+
+const std::string secret = "unit-secret-0123456789abcdef0123456789";
+
+/// What one client received, decoded: event names ("DISCONNECT" for a disconnect packet, "ACK"
+/// for an ack) with their first argument.
+struct received {
+  std::vector<std::string> names;
+  std::vector<json::value> args;
+  json::value of(std::string_view name) const {
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == name) return args[i];
+    ADD_FAILURE() << "no " << name;
+    return nullptr;
+  }
+};
+
+received take(fake_engine_socket& c) {
+  received r;
+  for (const auto& text : c.take()) {
+    if (text == "1") {
+      r.names.push_back("DISCONNECT");
+      r.args.emplace_back(nullptr);
+    } else if (text.starts_with("2")) {
+      auto a = json::parse(std::string_view(text).substr(1)).as_array();
+      r.names.push_back(std::string(a.at(0).as_string()));
+      r.args.push_back(a.size() > 1 ? a[1] : json::value());
+    } else if (text.starts_with("3")) {
+      auto at = text.find('[');
+      r.names.push_back("ACK");
+      r.args.push_back(json::parse(std::string_view(text).substr(at)).as_array().at(0));
+    }
+  }
+  return r;
+}
+
+struct gateway_flow : ::testing::Test {
+  test_support::manual_clock clock;
+  test_support::memory_store db;
+  chat::rate_limiter limiter{clock, {100, 10s}};
+  chat::chat_service chat{db, clock, limiter};
+  auth::verifier verifier = auth::verifier::create(auth::settings{secret, {}, {}, {}, {}}).value();
+  auth::minter minter{auth::settings{secret, {}, {}, {}, {}}};
+  cluster::local_connection_map map;
+  socketio::testing::harness h;
+  chat_gateway gw{h.io.of("/"), chat, verifier, map, clock, gateway_settings{2}};
+  int sessions = 0;
+
+  gateway_flow() { chat.set_events(&gw.events()); }
+
+  /// A client connecting to "/" with CONNECT payload `auth` (raw JSON, may be empty).
+  std::shared_ptr<fake_engine_socket> open(const std::string& auth) {
+    auto c = std::make_shared<fake_engine_socket>("e" + std::to_string(++sessions));
+    h.io.accept(c);
+    c->recv("0" + auth);
+    return c;
+  }
+  std::shared_ptr<fake_engine_socket> connect(const std::string& user) {
+    auto c = open(R"({"token":")" + minter.mint(user, 1h, clock.now()) + "\"}");
+    auto r = take(*c);
+    EXPECT_EQ(r.names, std::vector<std::string>{"connected"}) << user;
+    return c;
+  }
+  std::string group(const std::string& owner, std::vector<std::string> others) {
+    json::array ids(others.begin(), others.end());
+    json::object body{{"type", "group"}, {"name", "g"}, {"participantIds", ids}};
+    return chat.create_conversation(owner, body).value().conversation.id;
+  }
+  static void emit(fake_engine_socket& c, std::string_view event, std::string_view payload,
+                   int ack = -1) {
+    c.recv("2" + (ack >= 0 ? std::to_string(ack) : std::string()) + "[\"" + std::string(event) +
+           "\"," + std::string(payload) + "]");
+  }
+};
+
+TEST_F(gateway_flow, no_token_gets_unauthorized_then_disconnect) {
+  auto c = open("");
+  auto r = take(*c);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"error", "DISCONNECT"}));
+  EXPECT_EQ(r.args[0].at("code"), "UNAUTHORIZED");
+  EXPECT_EQ(map.socket_count(), 0u);
+}
+
+TEST_F(gateway_flow, bad_token_gets_unauthorized_then_disconnect) {
+  auto c = open(R"({"token":"a.b.c"})");
+  EXPECT_EQ(take(*c).names, (std::vector<std::string>{"error", "DISCONNECT"}));
+}
+
+TEST_F(gateway_flow, connected_counts_rooms_and_registers_the_socket) {
+  group("alice", {"bob"});
+  group("carol", {"alice"});
+  auto c = open(R"({"token":")" + minter.mint("alice", 1h, clock.now()) + "\"}");
+  auto r = take(*c);
+  ASSERT_EQ(r.names, std::vector<std::string>{"connected"});
+  EXPECT_EQ(r.args[0].at("rooms"), 3);
+  EXPECT_EQ(r.args[0].at("userId"), "alice");
+  EXPECT_EQ(map.count("alice"), 1u);
+}
+
+TEST_F(gateway_flow, connections_at_the_limit_pass_and_past_it_are_refused) {
+  auto c1 = connect("alice");
+  auto c2 = connect("alice");
+  auto c3 = open(R"({"token":")" + minter.mint("alice", 1h, clock.now()) + "\"}");
+  auto r = take(*c3);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"error", "DISCONNECT"}));
+  EXPECT_EQ(r.args[0].at("code"), "CONNECTION_ERROR");
+  EXPECT_EQ(map.count("alice"), 2u);
+  c1->drop("transport close");
+  EXPECT_EQ(map.count("alice"), 1u);
+  connect("alice");
+  EXPECT_EQ(map.count("alice"), 2u);
+}
+
+TEST_F(gateway_flow, online_on_first_socket_offline_after_last) {
+  auto id = group("alice", {"bob"});
+  auto a = connect("alice");
+  auto b1 = connect("bob");
+  auto on = take(*a);
+  ASSERT_EQ(on.names, std::vector<std::string>{"user:online"});
+  EXPECT_EQ(on.args[0].at("userId"), "bob");
+  EXPECT_EQ(on.args[0].at("conversationId"), json::value(id));
+  auto b2 = connect("bob");
+  EXPECT_TRUE(take(*a).names.empty());
+  EXPECT_TRUE(take(*b1).names.empty());  // bob's own sockets are not told about bob
+  b1->drop("transport close");
+  EXPECT_TRUE(take(*a).names.empty());
+  b2->drop("transport close");
+  auto off = take(*a);
+  ASSERT_EQ(off.names, std::vector<std::string>{"user:offline"});
+  EXPECT_EQ(off.args[0].at("userId"), "bob");
+  EXPECT_EQ(map.online_count(), 1u);
+}
+
+TEST_F(gateway_flow, send_broadcasts_message_new_before_the_ack) {
+  auto id = group("alice", {"bob"});
+  auto a = connect("alice");
+  auto b = connect("bob");
+  take(*a);
+  emit(*a, "message:send", R"({"conversationId":")" + id + R"(","content":"hi"})", 5);
+  auto ra = take(*a);
+  ASSERT_EQ(ra.names, (std::vector<std::string>{"message:new", "ACK"}));
+  EXPECT_EQ(ra.args[1].at("success"), true);
+  EXPECT_EQ(ra.args[1].at("message"), ra.args[0]);
+  EXPECT_EQ(take(*b).names, std::vector<std::string>{"message:new"});
+}
+
+TEST_F(gateway_flow, a_new_conversation_joins_members_before_telling_them) {
+  auto a = connect("alice");
+  auto id = group("bob", {"alice"});
+  auto r = take(*a);
+  ASSERT_EQ(r.names, std::vector<std::string>{"conversation:new"});
+  EXPECT_EQ(r.args[0].at("id"), json::value(id));
+  chat.send_message("bob", id, json::parse(R"({"content":"x"})")).value();
+  EXPECT_EQ(take(*a).names, std::vector<std::string>{"message:new"});
+}
+
+TEST_F(gateway_flow, a_removed_member_hears_nothing_after_conversation_removed) {
+  auto id = group("alice", {"bob", "carol"});
+  auto a = connect("alice");
+  auto c = connect("carol");
+  take(*a);
+  chat.remove_participant("alice", id, "carol").value();
+  auto rc = take(*c);
+  ASSERT_EQ(rc.names, (std::vector<std::string>{"participant:removed", "conversation:removed"}));
+  EXPECT_EQ(rc.args[1], json::parse(R"({"conversationId":")" + id + "\"}"));
+  EXPECT_EQ(take(*a).names, std::vector<std::string>{"participant:removed"});
+  chat.send_message("alice", id, json::parse(R"({"content":"x"})")).value();
+  EXPECT_TRUE(take(*c).names.empty());
+  EXPECT_EQ(take(*a).names, std::vector<std::string>{"message:new"});
+}
+
+TEST_F(gateway_flow, an_added_member_joins_then_hears_the_room) {
+  auto id = group("alice", {"bob"});
+  auto c = connect("carol");
+  chat.add_participant("alice", id, json::parse(R"({"userId":"carol"})")).value();
+  auto r = take(*c);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"conversation:joined", "participant:added"}));
+  EXPECT_EQ(r.args[1].at("userId"), "carol");
+}
+
+TEST_F(gateway_flow, a_store_failure_is_internal_error_without_details) {
+  auto id = group("alice", {"bob"});
+  auto a = connect("alice");
+  db.fail_next = true;
+  emit(*a, "messages:sync", R"({"conversationId":")" + id + "\"}", 1);
+  auto r = take(*a);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"error", "ACK"}));
+  EXPECT_EQ(r.args[0].at("code"), "INTERNAL_ERROR");
+  EXPECT_EQ(r.args[0].at("message"), "Internal server error");
+  EXPECT_EQ(r.args[0].at("originalEvent"), "messages:sync");
+  EXPECT_EQ(r.args[1].at("error").at("message"), "Internal server error");
+}
+
+TEST_F(gateway_flow, ping_sends_pong_event_then_ack) {
+  auto a = connect("alice");
+  emit(*a, "ping", "{}", 9);
+  auto r = take(*a);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"pong", "ACK"}));
+  EXPECT_EQ(r.args[1].at("event"), "pong");
+  EXPECT_EQ(r.args[1].at("timestamp"), core::to_epoch_ms(clock.now()));
+}
+
+}  // namespace
+}  // namespace chatgate::gateway
