@@ -20,4 +20,9 @@ std::vector<std::string> connection_presence::online(const std::vector<std::stri
   return std::move(**answer);
 }
 
+void connection_presence::query_online(const std::vector<std::string>& user_ids,
+                                       std::function<void(std::vector<std::string>)> done) {
+  connections_.online_users(user_ids, std::move(done));
+}
+
 }  // namespace chatgate::gateway

@@ -62,5 +62,25 @@ TEST(connection_presence, an_asynchronous_map_answers_nobody_and_a_late_answer_i
   map.pending();  // must not touch the finished call's frame
 }
 
+TEST(connection_presence, query_online_forwards_a_late_answer) {
+  deferred_map map;
+  map.local.add("s1", "alice");
+  connection_presence p(map);
+  std::vector<std::string> got{"unset"};
+  p.query_online({"bob", "alice"}, [&](std::vector<std::string> ids) { got = std::move(ids); });
+  EXPECT_THAT(got, ElementsAre("unset"));
+  map.pending();
+  EXPECT_THAT(got, ElementsAre("alice"));
+}
+
+TEST(connection_presence, query_online_over_the_local_map_answers_at_once) {
+  cluster::local_connection_map map;
+  map.add("s1", "alice");
+  connection_presence p(map);
+  std::vector<std::string> got;
+  p.query_online({"alice", "bob"}, [&](std::vector<std::string> ids) { got = std::move(ids); });
+  EXPECT_THAT(got, ElementsAre("alice"));
+}
+
 }  // namespace
 }  // namespace chatgate::gateway
