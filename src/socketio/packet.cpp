@@ -1,9 +1,10 @@
 #include "socketio/packet.hpp"
 
+#include "socketio/json_writer.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/throw_exception.hpp>
 #include <stdexcept>
 
@@ -158,7 +159,7 @@ std::string encode_text(const packet& p) {
     out.push_back(',');
   }
   if (p.id) out += std::to_string(*p.id);
-  if (!p.data.is_null()) out += boost::json::serialize(p.data);
+  if (!p.data.is_null()) write_json(out, p.data);
   return out;
 }
 

@@ -50,7 +50,7 @@ TEST(socketio_packet, encodes_every_type_as_the_protocol_examples) {
 }
 
 TEST(socketio_packet, keeps_key_order_and_integer_formatting) {
-  const char* text = R"(2["m",{"z":1,"a":[true,null,-3],"m":{"3":[false]}},12345678901])";
+  const char* text = R"(2["m",{"z":1,"a":[true,null,-3,0.5,1e+21],"m":{"3":[false]}},12345678901])";
   EXPECT_EQ(encode_text(decode_one(text)), text);
 }
 

@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include <boost/json/parse.hpp>
+
+#include "socketio/json_writer.hpp"
+
+namespace chatgate::socketio {
+namespace {
+
+std::string js(double d) {
+  std::string out;
+  write_js_number(out, d);
+  return out;
+}
+
+std::string json(std::string_view text) {
+  std::string out;
+  write_json(out, boost::json::parse(text));
+  return out;
+}
+
+// Expected strings are what node prints for JSON.stringify of the same numbers.
+TEST(socketio_json_writer, numbers_as_javascript_prints_them) {
+  EXPECT_EQ(js(1.5), "1.5");
+  EXPECT_EQ(js(0.1), "0.1");
+  EXPECT_EQ(js(2.0), "2");
+  EXPECT_EQ(js(-0.0), "0");
+  EXPECT_EQ(js(-2.25), "-2.25");
+  EXPECT_EQ(js(123456789012.5), "123456789012.5");
+  EXPECT_EQ(js(1e21), "1e+21");
+  EXPECT_EQ(js(1e20), "100000000000000000000");  // the last power printed in full
+  EXPECT_EQ(js(1.5e21), "1.5e+21");
+  EXPECT_EQ(js(1e-6), "0.000001");  // the last small one printed in full
+  EXPECT_EQ(js(1e-7), "1e-7");
+  EXPECT_EQ(js(1.25e-7), "1.25e-7");
+  EXPECT_EQ(js(1e300), "1e+300");
+  EXPECT_EQ(js(5e-324), "5e-324");
+  EXPECT_EQ(js(1.7976931348623157e308), "1.7976931348623157e+308");
+  EXPECT_EQ(js(0.30000000000000004), "0.30000000000000004");
+  EXPECT_EQ(js(std::numeric_limits<double>::infinity()), "null");
+  EXPECT_EQ(js(std::nan("")), "null");
+}
+
+TEST(socketio_json_writer, values_as_json_stringify) {
+  EXPECT_EQ(json(R"({"b":1,"a":[true,false,null,-3,18446744073709551615,1.5]})"),
+            R"({"b":1,"a":[true,false,null,-3,18446744073709551615,1.5]})");
+  EXPECT_EQ(json(R"(["\u001f\u007f/\"\\\b\f\n\r\t\ud83d\ude00"])"),
+            "[\"\\u001f\x7f/\\\"\\\\\\b\\f\\n\\r\\t\xf0\x9f\x98\x80\"]");
+  EXPECT_EQ(json("{}"), "{}");
+  EXPECT_EQ(json("[]"), "[]");
+  EXPECT_EQ(json(R"({"":""})"), R"({"":""})");
+}
+
+}  // namespace
+}  // namespace chatgate::socketio
