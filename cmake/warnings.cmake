@@ -1,7 +1,7 @@
 # Project-wide warnings, applied per target with chatgate_warnings(target).
 function(chatgate_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
-    -Wnon-virtual-dtor -Wno-missing-field-initializers)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wnon-virtual-dtor
+    -Wno-missing-field-initializers $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
 endfunction()
 
 # chatgate_module(name SOURCES ... DEPS ...): a static library chatgate_<name>, include root src/.
