@@ -1,0 +1,158 @@
+// One client worker process: holds sockets (official socket.io-client), sends on some of them and
+// counts every `message:new` it receives, per socket and seq, with its end-to-end latency.
+// Latency uses process.hrtime (CLOCK_MONOTONIC), one clock for every process on the machine.
+import { io } from 'socket.io-client';
+import { samples } from './lib/stats.mjs';
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+// By the slot the parent gave each spec, so the parent can name a sender by slot.
+const clients = [];  // { socket, user, convs, seen: Map<convId, Uint8Array>, rooms }
+const rx = { recording: false, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0 };
+
+function onMessageNew(client, m) {
+  if (!rx.recording) return;
+  const at = nowMs();
+  rx.delivered++;
+  if (rx.first === 0) rx.first = at;
+  rx.last = at;
+  const t = Number(m?.metadata?.benchT);
+  if (t > 0) rx.latency.push(at - t);
+  let seen = client.seen.get(m.conversationId);
+  if (!seen || seen.length <= m.seq) {
+    const bigger = new Uint8Array(Math.max(1024, (m.seq + 1) * 2));
+    if (seen) bigger.set(seen);
+    seen = bigger;
+    client.seen.set(m.conversationId, seen);
+  }
+  if (seen[m.seq]) rx.duplicates++;
+  seen[m.seq] = 1;
+}
+
+/** Opens one socket and resolves with ms to the gateway's `connected` event (rejects on failure). */
+function open(url, spec, transport, timeoutMs) {
+  const started = nowMs();
+  const socket = io(url, { forceNew: true, reconnection: false, transports: [transport], auth: { token: spec.token }, timeout: timeoutMs });
+  const client = { socket, user: spec.user, convs: spec.convs ?? [], seen: new Map(), rooms: 0 };
+  socket.on('message:new', (m) => onMessageNew(client, m));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(`no 'connected' within ${timeoutMs} ms`), timeoutMs);
+    const fail = (why) => { clearTimeout(timer); socket.close(); reject(new Error(why)); };
+    socket.once('connected', (p) => {
+      clearTimeout(timer);
+      client.rooms = p?.rooms ?? 0;
+      clients[spec.slot] = client;
+      resolve(nowMs() - started);
+    });
+    socket.once('error', (e) => fail(`error ${e?.code}: ${e?.message}`));
+    socket.once('connect_error', (e) => fail(`connect_error: ${e?.message}`));
+    socket.once('disconnect', (r) => fail(`disconnect before connected: ${r}`));
+  });
+}
+
+async function connect({ url, transport = 'websocket', specs, concurrency = 100, timeoutMs = 20000 }) {
+  const times = new samples(specs.length);
+  const errors = [];
+  let next = 0, failed = 0;
+  async function lane() {
+    while (next < specs.length) {
+      const spec = specs[next++];
+      try { times.push(await open(url, spec, transport, timeoutMs)); } catch (e) { failed++; if (errors.length < 5) errors.push(e.message); }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, specs.length) }, lane));
+  const rooms = clients.filter(Boolean).map((c) => c.rooms);
+  return { connected: times.length, failed, errors, connectMs: times.array().slice(), roomsMin: Math.min(...rooms), roomsMax: Math.max(...rooms) };
+}
+
+function startRecording() {
+  Object.assign(rx, { recording: true, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0 });
+  for (const c of clients) if (c) c.seen.clear();
+  return {};
+}
+
+/** One sender: `rate` messages/s (0: as fast as `window` acks in flight allow) for `durationMs`. */
+function runSender(client, conversationId, { rate, window, durationMs, content, ackTimeoutMs }, out) {
+  return new Promise((resolve) => {
+    const started = nowMs();
+    let issued = 0, inFlight = 0, stopped = false;
+    const finish = () => { if (stopped && inFlight === 0) { clearInterval(tick); resolve(); } };
+    const sendOne = () => {
+      const n = issued++;
+      inFlight++;
+      out.sent++;
+      const t0 = nowMs();
+      client.socket.timeout(ackTimeoutMs).emit('message:send',
+        { conversationId, content, metadata: { benchT: String(t0), benchN: n } },
+        (err, ack) => {
+          inFlight--;
+          if (err) out.ackTimeouts++;
+          else if (ack?.success) {
+            out.acked++;
+            out.ackLat.push(nowMs() - t0);
+            (out.seqs[conversationId] ??= []).push(ack.message.seq);
+          } else {
+            out.ackFailed++;
+            out.firstError ??= JSON.stringify(ack?.error ?? ack);
+          }
+          if (!stopped && rate === 0) sendOne();
+          finish();
+        });
+    };
+    const tick = setInterval(() => {
+      const elapsed = nowMs() - started;
+      if (elapsed >= durationMs) { stopped = true; finish(); return; }
+      if (rate === 0) return;
+      const due = Math.floor((elapsed * rate) / 1000) - issued;
+      for (let i = 0; i < due && inFlight < window; i++) sendOne();
+    }, 5);
+    if (rate === 0) for (let i = 0; i < window; i++) sendOne();
+  });
+}
+
+async function send({ senders, rate = 0, window = 16, durationMs = 10000, contentBytes = 64, ackTimeoutMs = 15000 }) {
+  const content = 'bench '.padEnd(contentBytes, 'x');
+  const out = { sent: 0, acked: 0, ackFailed: 0, ackTimeouts: 0, firstError: null, ackLat: new samples(), seqs: {} };
+  const opts = { rate, window, durationMs, content, ackTimeoutMs };
+  await Promise.all(senders.map((s) => runSender(clients[s.slot], s.conversationId, opts, out)));
+  return { ...out, ackLat: out.ackLat.array().slice() };
+}
+
+function status() { return { delivered: rx.delivered, last: rx.last }; }
+
+/** Checks every socket got every acked seq of each of its conversations exactly once. */
+function report({ expected }) {
+  let missing = 0, unexpected = 0;
+  for (const c of clients) {
+    if (!c) continue;
+    for (const conv of c.convs) {
+      const want = expected[conv] ?? [];
+      const seen = c.seen.get(conv) ?? new Uint8Array(0);
+      let matched = 0;
+      for (const seq of want) if (seen[seq]) matched++; else missing++;
+      let total = 0;
+      for (const v of seen) total += v;
+      unexpected += total - matched;
+    }
+  }
+  rx.recording = false;
+  return { delivered: rx.delivered, duplicates: rx.duplicates, missing, unexpected, first: rx.first, last: rx.last, latency: rx.latency.array().slice() };
+}
+
+function close() {
+  let closed = 0;
+  for (const c of clients) if (c) { c.socket.close(); closed++; }
+  clients.length = 0;
+  return { closed };
+}
+
+const commands = { connect, startRecording, send, status, report, close };
+
+process.on('message', async ({ id, cmd, args }) => {
+  try {
+    process.send({ id, ok: true, result: await commands[cmd](args) });
+  } catch (e) {
+    process.send({ id, ok: false, error: e.stack ?? String(e) });
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,75 @@
+// Starts the real `chatgate serve` (release build) on loopback with free ports, a temporary SQLite
+// file and a rate limit high enough to never trigger, waits for /health, and stops it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const DEFAULT_BIN = new URL('../../../build/release/apps/chatgate/chatgate', import.meta.url).pathname;
+export const SECRET = 'bench-secret-0123456789abcdef0123456789';
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+async function waitHealthy(url, proc, ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (proc.exitCode !== null) throw new Error(`chatgate exited with ${proc.exitCode}`);
+    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`chatgate not healthy at ${url}`);
+}
+
+/** start({ bin, env }) -> { http, ws, pid, stop() } */
+export async function startServer({ bin = DEFAULT_BIN, env = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'chatgate-bench-'));
+  const httpPort = await freePort();
+  const wsPort = await freePort();
+  const fullEnv = {
+    PATH: process.env.PATH,
+    HOST: '127.0.0.1',
+    HTTP_PORT: String(httpPort),
+    WS_PORT: String(wsPort),
+    DATABASE_URL: `sqlite://${join(dir, 'chatgate.db')}`,
+    JWT_SECRET: SECRET,
+    RATE_LIMIT: '1000000/1s',
+    LOG_LEVEL: 'warn',
+    ...env,
+  };
+  const proc = spawn(bin, ['serve'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  // Keep only the tail: a long run must not grow the generator's memory.
+  const keep = (d) => { output = (output + d).slice(-20000); };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const http = `http://127.0.0.1:${httpPort}`;
+  try {
+    await waitHealthy(`${http}/health`, proc);
+  } catch (e) {
+    proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${e.message}\n--- chatgate output ---\n${output}`);
+  }
+  return {
+    http,
+    ws: `http://127.0.0.1:${wsPort}`,
+    pid: proc.pid,
+    output: () => output,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
+      const status = await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      return status;
+    },
+  };
+}

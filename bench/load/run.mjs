@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// chatgate load benchmark: starts the real binary per scenario, drives it with the official
+// socket.io-client from worker processes, prints a table and writes JSON to results/.
+// Usage: node run.mjs [--scenarios connections,fanout,fanout-max] [--help]
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import { startServer, DEFAULT_BIN } from './lib/server.mjs';
+import { pool as workerPool } from './lib/pool.mjs';
+import { connections } from './scenarios/connections.mjs';
+import { fanout } from './scenarios/fanout.mjs';
+import { printResult } from './lib/table.mjs';
+
+const options = {
+  scenarios: { type: 'string', default: 'connections,fanout,fanout-max' },
+  bin: { type: 'string', default: process.env.CHATGATE_BIN ?? DEFAULT_BIN },
+  workers: { type: 'string', default: '2' },            // client worker processes
+  transport: { type: 'string', default: 'websocket' },   // or polling
+  concurrency: { type: 'string', default: '50' },        // connects in flight per worker
+  connections: { type: 'string', default: '2000' },      // `connections`: sockets
+  groups: { type: 'string', default: '10' },             // `fanout`: conversations
+  members: { type: 'string', default: '100' },           // `fanout`: sockets per conversation
+  rate: { type: 'string', default: '100' },              // `fanout`: messages/s over all senders
+  window: { type: 'string', default: '4' },              // `fanout-max`: unacked messages per sender
+  duration: { type: 'string', default: '10' },           // `fanout*`: seconds of sending
+  'content-bytes': { type: 'string', default: '64' },
+  json: { type: 'string' },                              // results file (default results/<time>.json)
+  help: { type: 'boolean', default: false },
+};
+const { values: o } = parseArgs({ options });
+if (o.help) {
+  console.log('node run.mjs ' + Object.entries(options).map(([k, v]) => `[--${k}${v.type === 'string' ? ` ${v.default ?? 'X'}` : ''}]`).join(' '));
+  process.exit(0);
+}
+if (!existsSync(o.bin)) { console.error(`no chatgate binary at ${o.bin} (bash scripts/build.sh release)`); process.exit(2); }
+
+const num = (k) => Number(o[k]);
+const common = { transport: o.transport, concurrency: num('concurrency') };
+const fan = { ...common, groups: num('groups'), members: num('members'), durationMs: num('duration') * 1000, contentBytes: num('content-bytes'), window: num('window') };
+const scenarios = {
+  connections: (ctx) => connections({ ...ctx, ...common, n: num('connections') }),
+  fanout: (ctx) => fanout({ ...ctx, ...fan, rate: num('rate'), name: 'fanout' }),
+  'fanout-max': (ctx) => fanout({ ...ctx, ...fan, rate: 0, name: 'fanout-max' }),
+};
+
+const results = [];
+for (const name of o.scenarios.split(',').filter(Boolean)) {
+  if (!scenarios[name]) { console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`); process.exit(2); }
+  const server = await startServer({ bin: o.bin });
+  const pool = new workerPool(num('workers'));
+  try {
+    const r = await scenarios[name]({ server, pool });
+    results.push(r);
+    printResult(r);
+  } catch (e) {
+    console.error(`${name} failed: ${e.stack}\n--- chatgate output (tail) ---\n${server.output()}`);
+    process.exitCode = 1;
+  } finally {
+    await pool.close();
+    const status = await server.stop();
+    if (status.code !== 0) console.error(`chatgate exited with ${JSON.stringify(status)}`);
+  }
+}
+
+const meta = { date: new Date().toISOString(), bin: o.bin, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, workers: num('workers'), options: o };
+const file = o.json ?? new URL(`results/${meta.date.replace(/[:.]/g, '-')}.json`, import.meta.url).pathname;
+mkdirSync(new URL('results/', import.meta.url).pathname, { recursive: true });
+writeFileSync(file, JSON.stringify({ meta, results }, null, 2));
+console.log(`\nresults: ${file}`);

@@ -1,0 +1,83 @@
+// `fanout`: G group conversations of S members, one socket per member. Member 0 of each group
+// (its admin) sends `message:send` with an ack, at a fixed total rate or as fast as `window`
+// unacknowledged messages per sender allow, for D seconds. Every member, the sender included,
+// must receive every acked message exactly once (checked by seq); latency is send -> delivery.
+import { cpuMs, rssKiB } from '../lib/proc.mjs';
+import { place, connectAll, nowMs, sleep, token } from '../lib/clients.mjs';
+import { concat, summary } from '../lib/stats.mjs';
+
+async function createGroup(http, members, name) {
+  const res = await fetch(`${http}/api/v1/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token(members[0])}` },
+    body: JSON.stringify({ type: 'group', name, participantIds: members.slice(1) }),
+  });
+  if (res.status !== 201) throw new Error(`create group: ${res.status} ${await res.text()}`);
+  return (await res.json()).id;
+}
+
+/** Waits until the workers have seen `expected` deliveries, or `ms` passed. */
+async function drain(pool, expected, ms) {
+  const end = nowMs() + ms;
+  for (;;) {
+    const got = (await pool.all('status')).reduce((s, r) => s + r.delivered, 0);
+    if (got >= expected || nowMs() > end) return got;
+    await sleep(50);
+  }
+}
+
+export async function fanout({ server, pool, groups, members, rate, window, durationMs, contentBytes, transport, concurrency, name = 'fanout' }) {
+  const specs = [];
+  const convs = [];
+  for (let g = 0; g < groups; g++) {
+    const users = Array.from({ length: members }, (_, m) => `g${g}-m${m}`);
+    const conv = await createGroup(server.http, users, `bench ${g}`);
+    convs.push(conv);
+    for (const user of users) specs.push({ user, convs: [conv] });
+  }
+  const { perWorker, where } = place(specs, pool.size);
+  const c = await connectAll(pool, server.ws, perWorker, { transport, concurrency });
+  const senders = Array.from({ length: pool.size }, () => []);
+  convs.forEach((conversationId, g) => {
+    const w = where[g * members];
+    senders[w.worker].push({ slot: w.slot, conversationId });
+  });
+  await pool.all('startRecording');
+  const rssBefore = rssKiB(server.pid);
+  const cpu0 = cpuMs(server.pid);
+  const t0 = nowMs();
+  const perSender = rate > 0 ? rate / groups : 0;
+  const sent = await pool.all('send', (i) => ({ senders: senders[i], rate: perSender, window: rate > 0 ? 100000 : window, durationMs, contentBytes }));
+  const sendEnd = nowMs();
+  const seqs = {};
+  for (const s of sent) for (const [conv, list] of Object.entries(s.seqs)) seqs[conv] = list;
+  const acked = sent.reduce((s, r) => s + r.acked, 0);
+  const expected = acked * members;
+  await drain(pool, expected, 15000);
+  const cpu1 = cpuMs(server.pid);
+  const rssAfter = rssKiB(server.pid);
+  const reports = await pool.all('report', () => ({ expected: seqs }));
+  await pool.all('close');
+  const delivered = reports.reduce((s, r) => s + r.delivered, 0);
+  const last = Math.max(...reports.map((r) => r.last));
+  const elapsedS = (Math.max(last, sendEnd) - t0) / 1000;
+  const serverCpuMs = cpu1 - cpu0;
+  return {
+    scenario: name, transport, groups, members, sockets: c.connected, senders: groups,
+    mode: rate > 0 ? `fixed ${rate} msg/s` : `max (window ${window}/sender)`, durationMs, contentBytes,
+    sent: sent.reduce((s, r) => s + r.sent, 0), acked,
+    ackFailed: sent.reduce((s, r) => s + r.ackFailed, 0), ackTimeouts: sent.reduce((s, r) => s + r.ackTimeouts, 0),
+    firstError: sent.map((r) => r.firstError).find(Boolean) ?? null,
+    expectedDeliveries: expected, delivered,
+    missing: reports.reduce((s, r) => s + r.missing, 0),
+    duplicates: reports.reduce((s, r) => s + r.duplicates, 0),
+    unexpected: reports.reduce((s, r) => s + r.unexpected, 0),
+    elapsedS, acksPerSec: acked / ((sendEnd - t0) / 1000), deliveriesPerSec: delivered / elapsedS,
+    latencyMs: summary(concat(reports.map((r) => r.latency))),
+    ackLatencyMs: summary(concat(sent.map((r) => r.ackLat))),
+    serverCpuMs, serverCpuUtil: serverCpuMs / (elapsedS * 1000),
+    serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, delivered),
+    serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, acked),
+    rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
+  };
+}
