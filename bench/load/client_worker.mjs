@@ -8,7 +8,7 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 // By the slot the parent gave each spec, so the parent can name a sender by slot.
 const clients = [];  // { socket, user, convs, seen: Map<convId, Uint8Array>, rooms }
-const rx = { recording: false, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0 };
+const rx = { recording: false, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: null, wall: 0 };
 
 function onMessageNew(client, m) {
   if (!rx.recording) return;
@@ -66,7 +66,7 @@ async function connect({ url, transport = 'websocket', specs, concurrency = 100,
 }
 
 function startRecording() {
-  Object.assign(rx, { recording: true, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0 });
+  Object.assign(rx, { recording: true, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: process.cpuUsage(), wall: nowMs() });
   for (const c of clients) if (c) c.seen.clear();
   return {};
 }
@@ -136,7 +136,11 @@ function report({ expected }) {
     }
   }
   rx.recording = false;
-  return { delivered: rx.delivered, duplicates: rx.duplicates, missing, unexpected, first: rx.first, last: rx.last, latency: rx.latency.array().slice() };
+  const cpu = process.cpuUsage(rx.cpu);
+  // Share of one core this worker used while recording: near 100% means the client, not the
+  // server, set the pace.
+  const cpuUtil = (cpu.user + cpu.system) / 1000 / (nowMs() - rx.wall);
+  return { cpuUtil, delivered: rx.delivered, duplicates: rx.duplicates, missing, unexpected, first: rx.first, last: rx.last, latency: rx.latency.array().slice() };
 }
 
 function close() {

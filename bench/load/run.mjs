@@ -24,6 +24,7 @@ const options = {
   window: { type: 'string', default: '4' },              // `fanout-max`: unacked messages per sender
   duration: { type: 'string', default: '10' },           // `fanout*`: seconds of sending
   'content-bytes': { type: 'string', default: '64' },
+  'db-dir': { type: 'string', default: os.tmpdir() },  // where the temporary SQLite file goes
   json: { type: 'string' },                              // results file (default results/<time>.json)
   help: { type: 'boolean', default: false },
 };
@@ -46,7 +47,7 @@ const scenarios = {
 const results = [];
 for (const name of o.scenarios.split(',').filter(Boolean)) {
   if (!scenarios[name]) { console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`); process.exit(2); }
-  const server = await startServer({ bin: o.bin });
+  const server = await startServer({ bin: o.bin, dbDir: o['db-dir'] });
   const pool = new workerPool(num('workers'));
   try {
     const r = await scenarios[name]({ server, pool });

@@ -27,9 +27,9 @@ async function waitHealthy(url, proc, ms = 15000) {
   throw new Error(`chatgate not healthy at ${url}`);
 }
 
-/** start({ bin, env }) -> { http, ws, pid, stop() } */
-export async function startServer({ bin = DEFAULT_BIN, env = {} } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'chatgate-bench-'));
+/** startServer({ bin, env, dbDir }) -> { http, ws, pid, dbPath, stop() }; the database lives in a new folder under dbDir. */
+export async function startServer({ bin = DEFAULT_BIN, env = {}, dbDir = tmpdir() } = {}) {
+  const dir = mkdtempSync(join(dbDir, 'chatgate-bench-'));
   const httpPort = await freePort();
   const wsPort = await freePort();
   const fullEnv = {
@@ -62,6 +62,7 @@ export async function startServer({ bin = DEFAULT_BIN, env = {} } = {}) {
     http,
     ws: `http://127.0.0.1:${wsPort}`,
     pid: proc.pid,
+    dbPath: fullEnv.DATABASE_URL,
     output: () => output,
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');

@@ -11,7 +11,8 @@ function rows(r) {
       ['server RSS before / after', `${r.rssBeforeKiB} KiB / ${r.rssAfterKiB} KiB (after close ${r.rssAfterCloseKiB} KiB)`],
       ['server RSS per connection', `${f(r.rssPerConnectionKiB, 1)} KiB`],
       ['server CPU per connect', `${f(r.serverCpuMsPerConnect * 1000, 0)} us`],
-      ['server open fds', `${r.serverFds}`],
+      ['server open fds', `${r.serverFds} (after close ${r.serverFdsAfterClose})`],
+      ['second round', `${r.round2Connected} connected, server RSS ${r.rssAfterRound2KiB} KiB`],
     ];
   }
   return [
@@ -26,6 +27,7 @@ function rows(r) {
     ['server CPU', `${f(r.serverCpuMs, 0)} ms (${f(r.serverCpuUtil * 100, 0)}% of one core)`],
     ['server CPU per delivery', `${f(r.serverCpuUsPerDelivery, 2)} us (${f(r.serverCpuUsPerMessage, 0)} us per message)`],
     ['server RSS before / after', `${r.rssBeforeKiB} KiB / ${r.rssAfterKiB} KiB`],
+    ['client workers CPU', r.clientCpuUtil.map((u) => `${f(u * 100, 0)}%`).join(', ') + ' of one core each'],
   ];
 }
 

@@ -18,12 +18,20 @@ export async function connections({ server, pool, n, transport, concurrency }) {
   await pool.all('close');
   await sleep(1500);
   const rssClosed = rssKiB(server.pid);
+  const fdsClosed = fdCount(server.pid);
+  // A second round on the same server: RSS that keeps growing round after round is a leak, RSS
+  // that stays is the allocator keeping freed pages.
+  const again = await connectAll(pool, server.ws, perWorker, { transport, concurrency, allowFailures: true });
+  await sleep(1000);
+  const rssRound2 = rssKiB(server.pid);
+  await pool.all('close');
   const lat = summary(concat(c.results.map((r) => r.connectMs)));
   return {
     scenario: 'connections', transport, requested: n, connected: c.connected, failed: c.failed, errors: c.errors,
     connectWallMs: c.wallMs, connectsPerSec: c.connected / (c.wallMs / 1000),
     connectLatencyMs: lat, serverCpuMsPerConnect: cpuConnect / Math.max(1, c.connected),
     serverFds: fds, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter, rssAfterCloseKiB: rssClosed,
+    serverFdsAfterClose: fdsClosed, round2Connected: again.connected, rssAfterRound2KiB: rssRound2,
     rssPerConnectionKiB: (rssAfter - rssBefore) / Math.max(1, c.connected),
   };
 }

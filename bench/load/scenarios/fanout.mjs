@@ -79,5 +79,6 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
     serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, delivered),
     serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, acked),
     rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
+    clientCpuUtil: reports.map((r) => r.cpuUtil),
   };
 }
