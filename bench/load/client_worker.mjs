@@ -33,7 +33,7 @@ function onMessageNew(client, m) {
 function open(url, spec, transport, timeoutMs) {
   const started = nowMs();
   const socket = io(url, { forceNew: true, reconnection: false, transports: [transport], auth: { token: spec.token }, timeout: timeoutMs });
-  const client = { socket, user: spec.user, convs: spec.convs ?? [], seen: new Map(), rooms: 0 };
+  const client = { socket, user: spec.user, token: spec.token, convs: spec.convs ?? [], seen: new Map(), rooms: 0 };
   socket.on('message:new', (m) => onMessageNew(client, m));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(`no 'connected' within ${timeoutMs} ms`), timeoutMs);
@@ -71,8 +71,32 @@ function startRecording() {
   return {};
 }
 
+/** Sends one message over the socket with an ack; calls done(error, message). */
+function emitSend(client, body, ackTimeoutMs, done) {
+  client.socket.timeout(ackTimeoutMs).emit('message:send', body, (err, ack) => {
+    if (err) done({ timeout: true });
+    else if (ack?.success) done(null, ack.message);
+    else done({ error: JSON.stringify(ack?.error ?? ack) });
+  });
+}
+
+/** Sends one message with REST POST /conversations/{id}/messages; the 201 body is the ack. */
+function postSend(client, body, ackTimeoutMs, done, http) {
+  const { conversationId, ...rest } = body;
+  fetch(`${http}/api/v1/conversations/${conversationId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${client.token}` },
+    body: JSON.stringify(rest),
+    signal: AbortSignal.timeout(ackTimeoutMs),
+  }).then(async (res) => {
+    if (res.status === 201) done(null, await res.json());
+    else done({ error: `${res.status} ${await res.text()}` });
+  }, (e) => done(e.name === 'TimeoutError' ? { timeout: true } : { error: e.message }));
+}
+
 /** One sender: `rate` messages/s (0: as fast as `window` acks in flight allow) for `durationMs`. */
-function runSender(client, conversationId, { rate, window, durationMs, content, ackTimeoutMs }, out) {
+function runSender(client, conversationId, { rate, window, durationMs, content, ackTimeoutMs, via, http }, out) {
+  const transmit = via === 'rest' ? postSend : emitSend;
   return new Promise((resolve) => {
     const started = nowMs();
     let issued = 0, inFlight = 0, stopped = false;
@@ -82,22 +106,19 @@ function runSender(client, conversationId, { rate, window, durationMs, content, 
       inFlight++;
       out.sent++;
       const t0 = nowMs();
-      client.socket.timeout(ackTimeoutMs).emit('message:send',
-        { conversationId, content, metadata: { benchT: String(t0), benchN: n } },
-        (err, ack) => {
-          inFlight--;
-          if (err) out.ackTimeouts++;
-          else if (ack?.success) {
-            out.acked++;
-            out.ackLat.push(nowMs() - t0);
-            (out.seqs[conversationId] ??= []).push(ack.message.seq);
-          } else {
-            out.ackFailed++;
-            out.firstError ??= JSON.stringify(ack?.error ?? ack);
-          }
-          if (!stopped && rate === 0) sendOne();
-          finish();
-        });
+      const body = { conversationId, content, metadata: { benchT: String(t0), benchN: n } };
+      transmit(client, body, ackTimeoutMs, (fail, message) => {
+        inFlight--;
+        if (fail?.timeout) out.ackTimeouts++;
+        else if (fail) { out.ackFailed++; out.firstError ??= fail.error; }
+        else {
+          out.acked++;
+          out.ackLat.push(nowMs() - t0);
+          (out.seqs[conversationId] ??= []).push(message.seq);
+        }
+        if (!stopped && rate === 0) sendOne();
+        finish();
+      }, http);
     };
     const tick = setInterval(() => {
       const elapsed = nowMs() - started;
@@ -110,10 +131,10 @@ function runSender(client, conversationId, { rate, window, durationMs, content, 
   });
 }
 
-async function send({ senders, rate = 0, window = 16, durationMs = 10000, contentBytes = 64, ackTimeoutMs = 15000 }) {
+async function send({ senders, rate = 0, window = 16, durationMs = 10000, contentBytes = 64, ackTimeoutMs = 15000, via = 'socket', http }) {
   const content = 'bench '.padEnd(contentBytes, 'x');
   const out = { sent: 0, acked: 0, ackFailed: 0, ackTimeouts: 0, firstError: null, ackLat: new samples(), seqs: {} };
-  const opts = { rate, window, durationMs, content, ackTimeoutMs };
+  const opts = { rate, window, durationMs, content, ackTimeoutMs, via, http };
   await Promise.all(senders.map((s) => runSender(clients[s.slot], s.conversationId, opts, out)));
   return { ...out, ackLat: out.ackLat.array().slice() };
 }

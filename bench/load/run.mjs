@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // chatgate load benchmark: starts the real binary per scenario, drives it with the official
 // socket.io-client from worker processes, prints a table and writes JSON to results/.
-// Usage: node run.mjs [--scenarios connections,fanout,fanout-max] [--help]
+// Usage: node run.mjs [--scenarios connections,fanout,fanout-max,rest-to-socket] [--help]
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -42,6 +42,7 @@ const scenarios = {
   connections: (ctx) => connections({ ...ctx, ...common, n: num('connections') }),
   fanout: (ctx) => fanout({ ...ctx, ...fan, rate: num('rate'), name: 'fanout' }),
   'fanout-max': (ctx) => fanout({ ...ctx, ...fan, rate: 0, name: 'fanout-max' }),
+  'rest-to-socket': (ctx) => fanout({ ...ctx, ...fan, rate: num('rate'), via: 'rest', name: 'rest-to-socket' }),
 };
 
 const results = [];

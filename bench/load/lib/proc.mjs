@@ -26,3 +26,15 @@ export function cpuMs(pid) {
 export function fdCount(pid) {
   try { return readdirSync(`/proc/${pid}/fd`).length; } catch { return -1; }
 }
+
+/**
+ * Time `pid`'s threads were runnable but waiting for a CPU, in ms (/proc/<pid>/task/N/schedstat).
+ * On a shared machine this tells a slow server from a starved one.
+ */
+export function runQueueWaitMs(pid) {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try { ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[1]); } catch { /* thread gone */ }
+  }
+  return ns / 1e6;
+}

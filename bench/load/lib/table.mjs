@@ -17,7 +17,7 @@ function rows(r) {
   }
   return [
     ['shape', `${r.groups} groups x ${r.members} members = ${r.sockets} sockets (${r.transport}), ${r.senders} senders, ${r.contentBytes} B content`],
-    ['mode', `${r.mode}, ${f(r.durationMs / 1000, 0)} s`],
+    ['mode', `${r.mode} via ${r.via === 'rest' ? 'REST POST' : 'socket message:send'}, ${f(r.durationMs / 1000, 0)} s`],
     ['messages sent / acked', `${r.sent} / ${r.acked} (failed ${r.ackFailed}, ack timeouts ${r.ackTimeouts})${r.firstError ? ` first error ${r.firstError}` : ''}`],
     ['deliveries expected / received', `${r.expectedDeliveries} / ${r.delivered}: missing ${r.missing}, duplicates ${r.duplicates}, unexpected ${r.unexpected}`],
     ['deliveries/s', f(r.deliveriesPerSec, 0)],
@@ -27,6 +27,7 @@ function rows(r) {
     ['server CPU', `${f(r.serverCpuMs, 0)} ms (${f(r.serverCpuUtil * 100, 0)}% of one core)`],
     ['server CPU per delivery', `${f(r.serverCpuUsPerDelivery, 2)} us (${f(r.serverCpuUsPerMessage, 0)} us per message)`],
     ['server RSS before / after', `${r.rssBeforeKiB} KiB / ${r.rssAfterKiB} KiB`],
+    ['server waited for a CPU', `${f(r.serverRunQueueWaitMs, 0)} ms (machine load average ${f(r.loadAverage1m, 2)})`],
     ['client workers CPU', r.clientCpuUtil.map((u) => `${f(u * 100, 0)}%`).join(', ') + ' of one core each'],
   ];
 }

@@ -1,8 +1,10 @@
 // `fanout`: G group conversations of S members, one socket per member. Member 0 of each group
 // (its admin) sends `message:send` with an ack, at a fixed total rate or as fast as `window`
-// unacknowledged messages per sender allow, for D seconds. Every member, the sender included,
+// unacknowledged messages per sender allow, for D seconds. With via 'rest' the senders POST
+// /conversations/{id}/messages instead and the 201 response is the ack (rest-to-socket). Every member, the sender included,
 // must receive every acked message exactly once (checked by seq); latency is send -> delivery.
-import { cpuMs, rssKiB } from '../lib/proc.mjs';
+import { cpuMs, rssKiB, runQueueWaitMs } from '../lib/proc.mjs';
+import os from 'node:os';
 import { place, connectAll, nowMs, sleep, token } from '../lib/clients.mjs';
 import { concat, summary } from '../lib/stats.mjs';
 
@@ -26,7 +28,7 @@ async function drain(pool, expected, ms) {
   }
 }
 
-export async function fanout({ server, pool, groups, members, rate, window, durationMs, contentBytes, transport, concurrency, name = 'fanout' }) {
+export async function fanout({ server, pool, groups, members, rate, window, durationMs, contentBytes, transport, concurrency, via = 'socket', name = 'fanout' }) {
   const specs = [];
   const convs = [];
   for (let g = 0; g < groups; g++) {
@@ -45,9 +47,10 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
   await pool.all('startRecording');
   const rssBefore = rssKiB(server.pid);
   const cpu0 = cpuMs(server.pid);
+  const wait0 = runQueueWaitMs(server.pid);
   const t0 = nowMs();
   const perSender = rate > 0 ? rate / groups : 0;
-  const sent = await pool.all('send', (i) => ({ senders: senders[i], rate: perSender, window: rate > 0 ? 100000 : window, durationMs, contentBytes }));
+  const sent = await pool.all('send', (i) => ({ senders: senders[i], rate: perSender, window: rate > 0 ? 100000 : window, durationMs, contentBytes, via, http: server.http }));
   const sendEnd = nowMs();
   const seqs = {};
   for (const s of sent) for (const [conv, list] of Object.entries(s.seqs)) seqs[conv] = list;
@@ -55,6 +58,7 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
   const expected = acked * members;
   await drain(pool, expected, 15000);
   const cpu1 = cpuMs(server.pid);
+  const wait1 = runQueueWaitMs(server.pid);
   const rssAfter = rssKiB(server.pid);
   const reports = await pool.all('report', () => ({ expected: seqs }));
   await pool.all('close');
@@ -63,7 +67,7 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
   const elapsedS = (Math.max(last, sendEnd) - t0) / 1000;
   const serverCpuMs = cpu1 - cpu0;
   return {
-    scenario: name, transport, groups, members, sockets: c.connected, senders: groups,
+    scenario: name, transport, via, groups, members, sockets: c.connected, senders: groups,
     mode: rate > 0 ? `fixed ${rate} msg/s` : `max (window ${window}/sender)`, durationMs, contentBytes,
     sent: sent.reduce((s, r) => s + r.sent, 0), acked,
     ackFailed: sent.reduce((s, r) => s + r.ackFailed, 0), ackTimeouts: sent.reduce((s, r) => s + r.ackTimeouts, 0),
@@ -80,5 +84,6 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
     serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, acked),
     rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
     clientCpuUtil: reports.map((r) => r.cpuUtil),
+    serverRunQueueWaitMs: wait1 - wait0, loadAverage1m: os.loadavg()[0],
   };
 }
