@@ -11,6 +11,7 @@ function rows(r) {
       ['server RSS before / after', `${r.rssBeforeKiB} KiB / ${r.rssAfterKiB} KiB (after close ${r.rssAfterCloseKiB} KiB)`],
       ['server RSS per connection', `${f(r.rssPerConnectionKiB, 1)} KiB`],
       ['server CPU per connect', `${f(r.serverCpuMsPerConnect * 1000, 0)} us`],
+      ['server waited for a CPU', `${f(r.serverRunQueueWaitMs, 0)} ms while connecting (machine load average ${f(r.loadAverage1m, 2)})`],
       ['server open fds', `${r.serverFds} (after close ${r.serverFdsAfterClose})`],
       ['second round', `${r.round2Connected} connected, server RSS ${r.rssAfterRound2KiB} KiB`],
     ];

@@ -1,6 +1,7 @@
 // `connections`: N sockets, each its own user, until every one has had the gateway's `connected`
 // event; the server's RSS before and after gives memory per connection.
-import { rssKiB, cpuMs, fdCount } from '../lib/proc.mjs';
+import os from 'node:os';
+import { rssKiB, cpuMs, fdCount, runQueueWaitMs } from '../lib/proc.mjs';
 import { place, connectAll, sleep } from '../lib/clients.mjs';
 import { concat, summary } from '../lib/stats.mjs';
 
@@ -10,8 +11,11 @@ export async function connections({ server, pool, n, transport, concurrency }) {
   await sleep(300);
   const rssBefore = rssKiB(server.pid);
   const cpuBefore = cpuMs(server.pid);
+  const waitBefore = runQueueWaitMs(server.pid);
   const c = await connectAll(pool, server.ws, perWorker, { transport, concurrency, allowFailures: true });
   const cpuConnect = cpuMs(server.pid) - cpuBefore;
+  const waitConnect = runQueueWaitMs(server.pid) - waitBefore;
+  const load = os.loadavg()[0];
   await sleep(1000);  // let the allocator settle before reading RSS
   const rssAfter = rssKiB(server.pid);
   const fds = fdCount(server.pid);
@@ -30,6 +34,7 @@ export async function connections({ server, pool, n, transport, concurrency }) {
     scenario: 'connections', transport, requested: n, connected: c.connected, failed: c.failed, errors: c.errors,
     connectWallMs: c.wallMs, connectsPerSec: c.connected / (c.wallMs / 1000),
     connectLatencyMs: lat, serverCpuMsPerConnect: cpuConnect / Math.max(1, c.connected),
+    serverRunQueueWaitMs: waitConnect, loadAverage1m: load,
     serverFds: fds, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter, rssAfterCloseKiB: rssClosed,
     serverFdsAfterClose: fdsClosed, round2Connected: again.connected, rssAfterRound2KiB: rssRound2,
     rssPerConnectionKiB: (rssAfter - rssBefore) / Math.max(1, c.connected),
