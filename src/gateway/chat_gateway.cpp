@@ -11,7 +11,7 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::chat_service& chat,
       presence_(connections),
       connections_(nsp, verifier, connections, rooms_, errors_, clock, settings),
       handlers_(chat, rooms_, errors_, clock) {
-  nsp.on_connection([this](std::shared_ptr<socketio::socket> s) {
+  nsp.on_connection([this](const std::shared_ptr<socketio::socket>& s) {
     // Handlers first: they refuse to act until the socket is authenticated and registered.
     handlers_.bind(*s);
     connections_.on_connection(s);

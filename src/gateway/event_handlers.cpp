@@ -16,9 +16,10 @@ void event_handlers::bind(socketio::socket& s) {
   // The handlers live in the socket, so the raw pointer never outlives it.
   auto* sp = &s;
   auto route = [this, sp](std::string_view event, handler h) {
-    sp->on(std::string(event), [this, sp, event, h](const socketio::args& a, socketio::ack_fn ack) {
-      handle(*sp, event, h, a, ack);
-    });
+    sp->on(std::string(event),
+           [this, sp, event, h](const socketio::args& a, const socketio::ack_fn& ack) {
+             handle(*sp, event, h, a, ack);
+           });
   };
   route("message:send", &event_handlers::send);
   route("message:edit", &event_handlers::edit);
@@ -26,7 +27,7 @@ void event_handlers::bind(socketio::socket& s) {
   route("messages:sync", &event_handlers::sync);
   route("room:join", &event_handlers::join);
   route("room:leave", &event_handlers::leave);
-  s.on("ping", [this, sp](const socketio::args&, socketio::ack_fn ack) { ping(*sp, ack); });
+  s.on("ping", [this, sp](const socketio::args&, const socketio::ack_fn& ack) { ping(*sp, ack); });
 }
 
 void event_handlers::handle(socketio::socket& s, std::string_view event, handler h,
