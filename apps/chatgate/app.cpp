@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/address.hpp>
 
@@ -76,6 +77,15 @@ void app::wire_gateway() {
     io_->close();
     engine_->close_all();
     done();
+  });
+  metrics_.add_collector([this](std::string& out) {
+    auto gauge = [&out](const char* name, const char* help, std::size_t v) {
+      out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, v);
+    };
+    gauge("chatgate_engineio_sessions", "Open Engine.IO sessions", engine_->client_count());
+    gauge("chatgate_socket_connections", "Authenticated sockets in the connection map",
+          connections_->socket_count());
+    gauge("chatgate_online_users", "Users with at least one socket", connections_->online_count());
   });
   // REDIS_URL (cluster adapter, Redis connection map, readiness check) is a later issue.
 }

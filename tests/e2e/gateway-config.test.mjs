@@ -64,3 +64,29 @@ test('SIGTERM disconnects websocket and polling clients and exits 0 promptly', a
   closeAll(ws.socket, poll.socket);
   server.cleanup();
 });
+
+test('/metrics shows Engine.IO sessions, authenticated sockets and online users', async () => {
+  const server = await start();
+  const gauge = async (name) => {
+    const text = await (await fetch(`${server.http}/metrics`)).text();
+    const m = text.match(new RegExp(`^${name} (\\d+)$`, 'm'));
+    assert.ok(m, `${name} missing`);
+    return Number(m[1]);
+  };
+  try {
+    assert.equal(await gauge('chatgate_socket_connections'), 0);
+    const a1 = await connectAs(server.ws, tokenFor('m-a'));
+    const a2 = await connectAs(server.ws, tokenFor('m-a'));
+    const b = await connectAs(server.ws, tokenFor('m-b'));
+    assert.equal(await gauge('chatgate_socket_connections'), 3);
+    assert.equal(await gauge('chatgate_online_users'), 2);
+    assert.equal(await gauge('chatgate_engineio_sessions'), 3);
+    closeAll(a1.socket, a2.socket, b.socket);
+    await sleep(300);
+    assert.equal(await gauge('chatgate_socket_connections'), 0);
+    assert.equal(await gauge('chatgate_online_users'), 0);
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
