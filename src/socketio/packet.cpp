@@ -1,10 +1,10 @@
 #include "socketio/packet.hpp"
 
+#include "socketio/json_reader.hpp"
 #include "socketio/json_writer.hpp"
 
 #include <algorithm>
 #include <array>
-#include <boost/json/parse.hpp>
 #include <boost/throw_exception.hpp>
 #include <stdexcept>
 
@@ -56,13 +56,10 @@ bool valid_payload(packet_type type, const boost::json::value& v) {
 }
 
 decode_result<boost::json::value> parse_payload(std::string_view text) {
-  boost::json::parse_options opts;
-  opts.max_depth = 64;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec, {}, opts);
+  auto v = parse_json(text, 64);
   // "null" is never a valid payload, so null doubles as "absent".
-  if (ec || v.is_null()) return decode_error::bad_json;
-  return v;
+  if (!v || v->is_null()) return decode_error::bad_json;
+  return std::move(*v);
 }
 
 }  // namespace

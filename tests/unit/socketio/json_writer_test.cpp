@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
 
 #include <boost/json/parse.hpp>
 
+#include "socketio/json_reader.hpp"
 #include "socketio/json_writer.hpp"
 
 namespace chatgate::socketio {
@@ -52,6 +55,45 @@ TEST(socketio_json_writer, values_as_json_stringify) {
   EXPECT_EQ(json("{}"), "{}");
   EXPECT_EQ(json("[]"), "[]");
   EXPECT_EQ(json(R"({"":""})"), R"({"":""})");
+}
+
+}  // namespace
+}  // namespace chatgate::socketio
+
+namespace chatgate::socketio {
+namespace {
+
+TEST(socketio_json_reader, doubles_round_trip_exactly) {
+  // Boost.JSON 1.81's parser reads this one ulp off; JSON.parse does not.
+  auto v = parse_json("[9.399999999000001e+24]", 64);
+  ASSERT_TRUE(v.has_value());
+  std::string out;
+  write_json(out, *v);
+  EXPECT_EQ(out, "[9.399999999000001e+24]");
+
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 20000; ++i) {
+    std::uint64_t bits = rng();
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    if (!std::isfinite(d)) continue;
+    std::string text;
+    write_js_number(text, d);
+    auto back = parse_json(text, 64);
+    ASSERT_TRUE(back.has_value()) << text;
+    double got = back->is_double() ? back->get_double() : back->to_number<double>();
+    EXPECT_EQ(got, d == 0 ? 0.0 : d) << text;
+  }
+}
+
+TEST(socketio_json_reader, rejects_what_json_parse_rejects) {
+  for (const char* bad : {"", "[1,]", "{\"a\":1,}", "[1] x", "// c\n[1]", "[01]", "[1.]", "'a'",
+                          "[\"\x01\"]", "[NaN]"}) {
+    EXPECT_FALSE(parse_json(bad, 64).has_value()) << bad;
+  }
+  EXPECT_TRUE(parse_json(" [1, {\"a\": null}] ", 64).has_value());
+  EXPECT_TRUE(parse_json("[[1]]", 2).has_value());     // at the depth limit
+  EXPECT_FALSE(parse_json("[[[1]]]", 2).has_value());  // past it
 }
 
 }  // namespace
