@@ -94,8 +94,12 @@ function postSend(client, body, ackTimeoutMs, done, http) {
   }, (e) => done(e.name === 'TimeoutError' ? { timeout: true } : { error: e.message }));
 }
 
-/** One sender: `rate` messages/s (0: as fast as `window` acks in flight allow) for `durationMs`. */
-function runSender(client, conversationId, { rate, window, durationMs, content, ackTimeoutMs, via, http }, out) {
+/**
+ * One sender: `rate` messages/s (0: as fast as `window` acks in flight allow) for `durationMs`.
+ * At a fixed rate the first message leaves `offsetMs` after the start, so that the parent can
+ * interleave senders instead of having them all fire on the same tick.
+ */
+function runSender(client, conversationId, offsetMs, { rate, window, durationMs, content, ackTimeoutMs, via, http }, out) {
   const transmit = via === 'rest' ? postSend : emitSend;
   return new Promise((resolve) => {
     const started = nowMs();
@@ -124,9 +128,10 @@ function runSender(client, conversationId, { rate, window, durationMs, content, 
       const elapsed = nowMs() - started;
       if (elapsed >= durationMs) { stopped = true; finish(); return; }
       if (rate === 0) return;
-      const due = Math.floor((elapsed * rate) / 1000) - issued;
+      if (elapsed < offsetMs) return;
+      const due = Math.floor(((elapsed - offsetMs) * rate) / 1000) + 1 - issued;
       for (let i = 0; i < due && inFlight < window; i++) sendOne();
-    }, 5);
+    }, 1);
     if (rate === 0) for (let i = 0; i < window; i++) sendOne();
   });
 }
@@ -135,7 +140,7 @@ async function send({ senders, rate = 0, window = 16, durationMs = 10000, conten
   const content = 'bench '.padEnd(contentBytes, 'x');
   const out = { sent: 0, acked: 0, ackFailed: 0, ackTimeouts: 0, firstError: null, ackLat: new samples(), seqs: {} };
   const opts = { rate, window, durationMs, content, ackTimeoutMs, via, http };
-  await Promise.all(senders.map((s) => runSender(clients[s.slot], s.conversationId, opts, out)));
+  await Promise.all(senders.map((s) => runSender(clients[s.slot], s.conversationId, s.offsetMs ?? 0, opts, out)));
   return { ...out, ackLat: out.ackLat.array().slice() };
 }
 

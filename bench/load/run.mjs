@@ -12,7 +12,7 @@ import { fanout } from './scenarios/fanout.mjs';
 import { printResult } from './lib/table.mjs';
 
 const options = {
-  scenarios: { type: 'string', default: 'connections,fanout,fanout-max' },
+  scenarios: { type: 'string', default: 'connections,fanout,fanout-max,rest-to-socket' },
   bin: { type: 'string', default: process.env.CHATGATE_BIN ?? DEFAULT_BIN },
   workers: { type: 'string', default: '2' },            // client worker processes
   transport: { type: 'string', default: 'websocket' },   // or polling

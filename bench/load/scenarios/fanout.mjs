@@ -42,7 +42,8 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
   const senders = Array.from({ length: pool.size }, () => []);
   convs.forEach((conversationId, g) => {
     const w = where[g * members];
-    senders[w.worker].push({ slot: w.slot, conversationId });
+    // Senders take turns: one message every 1000/rate ms over all of them.
+    senders[w.worker].push({ slot: w.slot, conversationId, offsetMs: rate > 0 ? (g * 1000) / rate : 0 });
   });
   await pool.all('startRecording');
   const rssBefore = rssKiB(server.pid);
