@@ -39,6 +39,9 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
   }
   const { perWorker, where } = place(specs, pool.size);
   const c = await connectAll(pool, server.ws, perWorker, { transport, concurrency });
+  // `connected.rooms` counts user:{id} and the conversation: each socket must be in its group's room.
+  const roomsMin = Math.min(...c.results.map((r) => r.roomsMin));
+  if (roomsMin < 2) throw new Error(`a socket reported ${roomsMin} rooms on connect; expected 2`);
   const senders = Array.from({ length: pool.size }, () => []);
   convs.forEach((conversationId, g) => {
     const w = where[g * members];
