@@ -68,6 +68,17 @@ for (const transports of [['polling'], ['websocket']]) {
   });
 }
 
+test('numbers, unicode and key order survive the echo unchanged', async () => {
+  const c = await connected(client('/', { transports: ['websocket'] }));
+  const payload = { z: 1, a: [0.1, 1.5, 1e21, 1e-7, 9.399999999000001e+24, -2, 2 ** 53, 18446744073709552000],
+    s: 'h\u00e9 \u{1F600} "q" \\ \n \u0001', nested: { '3': [false, null] } };
+  c.emit('message', payload);
+  const [back] = await once(c, 'message-back');
+  assert.deepEqual(back, payload);
+  assert.equal(JSON.stringify(back), JSON.stringify(payload));
+  c.disconnect();
+});
+
 test('upgrade from polling to websocket keeps the session', async () => {
   const c = client('/');
   await connected(c);
