@@ -4,6 +4,7 @@
 #include <array>
 
 #include "socketio/client.hpp"
+#include "socketio/guarded.hpp"
 #include "socketio/server.hpp"
 #include "socketio/socket.hpp"
 
@@ -95,7 +96,7 @@ void namespace_::dispatch_server_side(const packet& p) {
   std::string event(arr->front().get_string());
   args a(boost::json::array(arr->begin() + 1, arr->end()), p.attachments);
   auto handlers = server_side_handlers_;
-  for (const auto& h : handlers) h(event, a);
+  for (const auto& h : handlers) detail::guarded("server-side handler", [&] { h(event, a); });
 }
 
 void namespace_::add(std::shared_ptr<socket> s) {
@@ -108,12 +109,15 @@ void namespace_::run_middlewares(std::shared_ptr<socket> s, std::size_t index) {
   // `next` may be called later (an async check); it holds the socket, not the namespace's
   // bookkeeping, so a session closed meanwhile is detected in finish_connect.
   auto called = std::make_shared<bool>(false);
-  middlewares_[index](*s, [this, s, index, called](std::optional<connect_error> err) {
+  next_fn next = [this, s, index, called](std::optional<connect_error> err) {
     if (*called) return;
     *called = true;
     if (err) return finish_connect(s, std::move(err));
     run_middlewares(s, index + 1);
-  });
+  };
+  bool ok = detail::guarded("middleware", [&] { middlewares_[index](*s, next); });
+  // A middleware that throws before deciding refuses the connection, as a failed check would.
+  if (!ok && !*called) next(connect_error{"Internal server error", nullptr});
 }
 
 void namespace_::finish_connect(const std::shared_ptr<socket>& s,
@@ -145,7 +149,7 @@ void namespace_::finish_connect(const std::shared_ptr<socket>& s,
   auto handlers = connection_handlers_;
   for (const auto& h : handlers) {
     if (!s->connected()) break;
-    h(s);
+    detail::guarded("connection handler", [&] { h(s); });
   }
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "socketio/client.hpp"
+#include "socketio/guarded.hpp"
 #include "socketio/namespace_.hpp"
 #include "socketio/server.hpp"
 
@@ -58,7 +59,9 @@ bool socket::emit_with_ack(std::string_view event, args a, ack_callback cb,
   auto ex = nsp_.owner().executor();
   if (acks_.size() >= cfg.max_pending_acks) {
     // Always asynchronous, like a timeout: the caller never sees its callback run inside emit.
-    boost::asio::post(ex, [cb = std::move(cb)] { cb(ack_error{"too many pending acks"}, {}); });
+    boost::asio::post(ex, [cb = std::move(cb)] {
+      detail::guarded("ack callback", [&] { cb(ack_error{"too many pending acks"}, {}); });
+    });
     return false;
   }
   if (timeout == std::chrono::milliseconds::zero()) timeout = cfg.ack_timeout;
@@ -73,7 +76,7 @@ bool socket::emit_with_ack(std::string_view event, args a, ack_callback cb,
       if (it == self->acks_.end()) return;
       auto callback = std::move(it->second.cb);
       self->acks_.erase(it);
-      callback(ack_error{"operation has timed out"}, {});
+      detail::guarded("ack callback", [&] { callback(ack_error{"operation has timed out"}, {}); });
     });
   }
   acks_.emplace(id, std::move(pending));
@@ -162,12 +165,12 @@ void socket::on_event(packet p) {
   args a(std::move(arr), std::move(p.attachments));
   ack_fn ack = p.id ? make_ack(*p.id) : ack_fn{};
   auto any = any_handlers_;
-  for (const auto& h : any) h(event, a);
+  for (const auto& h : any) detail::guarded("on_any handler", [&] { h(event, a); });
   if (!connected_) return;
   auto it = handlers_.find(event);
   if (it == handlers_.end()) return;
   auto handler = it->second;  // the handler may replace itself
-  handler(a, std::move(ack));
+  detail::guarded(event, [&] { handler(a, std::move(ack)); });
 }
 
 ack_fn socket::make_ack(std::uint64_t id) {
@@ -192,20 +195,23 @@ void socket::on_ack(packet p) {
   if (it == acks_.end()) return;  // unknown or late ack: ignored, as Node does
   auto cb = std::move(it->second.cb);
   acks_.erase(it);  // destroys the timer, cancelling it
-  cb(std::nullopt, args(std::move(p.data.as_array()), std::move(p.attachments)));
+  args reply(std::move(p.data.as_array()), std::move(p.attachments));
+  detail::guarded("ack callback", [&] { cb(std::nullopt, std::move(reply)); });
 }
 
 void socket::fail_pending_acks(const std::string& message) {
   auto pending = std::move(acks_);
   acks_.clear();
-  for (auto& [id, ack] : pending) ack.cb(ack_error{message}, {});
+  for (auto& [id, ack] : pending) {
+    detail::guarded("ack callback", [&] { ack.cb(ack_error{message}, {}); });
+  }
 }
 
 void socket::on_close(std::string_view reason) {
   if (!connected_) return;
   auto self = shared_from_this();
   auto disconnecting = disconnecting_handlers_;
-  for (const auto& h : disconnecting) h(reason);
+  for (const auto& h : disconnecting) detail::guarded("disconnecting handler", [&] { h(reason); });
   discard();
   if (auto c = client_.lock()) c->remove(*this);
   connected_ = false;
@@ -216,7 +222,7 @@ void socket::on_close(std::string_view reason) {
   any_handlers_.clear();
   disconnecting_handlers_.clear();
   disconnect_handlers_.clear();
-  for (const auto& h : handlers) h(reason);
+  for (const auto& h : handlers) detail::guarded("disconnect handler", [&] { h(reason); });
 }
 
 void socket::discard() {

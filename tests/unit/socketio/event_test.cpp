@@ -197,3 +197,35 @@ TEST(socketio_event, handler_may_disconnect_its_socket) {
 
 }  // namespace
 }  // namespace chatgate::socketio
+
+namespace chatgate::socketio {
+namespace {
+
+TEST(socketio_event, a_throwing_handler_is_contained) {
+  testing::harness h;
+  h.io.of("/").use([](socket& s, namespace_::next_fn next) {
+    if (s.handshake().auth.contains("boom")) throw std::runtime_error("middleware bug");
+    next(std::nullopt);
+  });
+  h.io.of("/").use([](socket&, namespace_::next_fn next) { next(std::nullopt); });
+  h.io.of("/").on_connection([](std::shared_ptr<socket> s) {
+    s->on("bad", [](const boost::json::array& a, ack_fn) { (void)a.at(5); });  // throws
+    s->on("good", [s](const args&, ack_fn ack) {
+      if (ack) ack({"fine"});
+    });
+    s->on_disconnect([](std::string_view) { throw std::logic_error("disconnect bug"); });
+  });
+  auto refused = h.open_session();
+  refused->recv(R"(0{"boom":1})");
+  EXPECT_EQ(refused->last(), R"(4{"message":"Internal server error"})");
+
+  auto conn = h.connect();
+  conn->recv(R"(2["bad"])");
+  conn->recv(R"(21["good"])");
+  EXPECT_EQ(conn->take(), (std::vector<std::string>{R"(31["fine"])"}));
+  conn->drop("transport close");
+  EXPECT_TRUE(h.io.of("/").sockets().empty());
+}
+
+}  // namespace
+}  // namespace chatgate::socketio
