@@ -8,7 +8,8 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 // By the slot the parent gave each spec, so the parent can name a sender by slot.
 const clients = [];  // { socket, user, convs, seen: Map<convId, Uint8Array>, rooms }
-const rx = { recording: false, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: null, wall: 0 };
+const rx = { recording: false, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: null, wall: 0, errorEvents: 0, firstErrorEvent: null, disconnects: 0, firstDisconnect: null };
+let closing = false;  // set by close(): disconnects after it are ours
 
 function onMessageNew(client, m) {
   if (!rx.recording) return;
@@ -37,16 +38,23 @@ function open(url, spec, transport, timeoutMs) {
   socket.on('message:new', (m) => onMessageNew(client, m));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(`no 'connected' within ${timeoutMs} ms`), timeoutMs);
-    const fail = (why) => { clearTimeout(timer); socket.close(); reject(new Error(why)); };
+    const onError = (e) => fail(`error ${e?.code}: ${e?.message}`);
+    const onConnectError = (e) => fail(`connect_error: ${e?.message}`);
+    const onDisconnect = (r) => fail(`disconnect before connected: ${r}`);
+    function fail(why) { clearTimeout(timer); socket.close(); reject(new Error(why)); }
+    socket.once('error', onError);
+    socket.once('connect_error', onConnectError);
+    socket.once('disconnect', onDisconnect);
     socket.once('connected', (p) => {
       clearTimeout(timer);
+      socket.off('error', onError).off('connect_error', onConnectError).off('disconnect', onDisconnect);
+      // From here on an `error` event or a disconnect is a finding of the run, not a failed connect.
+      socket.on('error', (e) => { rx.errorEvents++; rx.firstErrorEvent ??= JSON.stringify(e); });
+      socket.on('disconnect', (r) => { if (!closing) { rx.disconnects++; rx.firstDisconnect ??= r; } });
       client.rooms = p?.rooms ?? 0;
       clients[spec.slot] = client;
       resolve(nowMs() - started);
     });
-    socket.once('error', (e) => fail(`error ${e?.code}: ${e?.message}`));
-    socket.once('connect_error', (e) => fail(`connect_error: ${e?.message}`));
-    socket.once('disconnect', (r) => fail(`disconnect before connected: ${r}`));
   });
 }
 
@@ -66,7 +74,7 @@ async function connect({ url, transport = 'websocket', specs, concurrency = 100,
 }
 
 function startRecording() {
-  Object.assign(rx, { recording: true, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: process.cpuUsage(), wall: nowMs() });
+  Object.assign(rx, { recording: true, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: process.cpuUsage(), wall: nowMs(), errorEvents: 0, firstErrorEvent: null, disconnects: 0, firstDisconnect: null });
   for (const c of clients) if (c) c.seen.clear();
   return {};
 }
@@ -166,13 +174,16 @@ function report({ expected }) {
   // Share of one core this worker used while recording: near 100% means the client, not the
   // server, set the pace.
   const cpuUtil = (cpu.user + cpu.system) / 1000 / (nowMs() - rx.wall);
-  return { cpuUtil, delivered: rx.delivered, duplicates: rx.duplicates, missing, unexpected, first: rx.first, last: rx.last, latency: rx.latency.array().slice() };
+  const { errorEvents, firstErrorEvent, disconnects, firstDisconnect } = rx;
+  return { cpuUtil, errorEvents, firstErrorEvent, disconnects, firstDisconnect, delivered: rx.delivered, duplicates: rx.duplicates, missing, unexpected, first: rx.first, last: rx.last, latency: rx.latency.array().slice() };
 }
 
 function close() {
+  closing = true;
   let closed = 0;
   for (const c of clients) if (c) { c.socket.close(); closed++; }
   clients.length = 0;
+  closing = false;
   return { closed };
 }
 

@@ -54,6 +54,9 @@ for (const name of o.scenarios.split(',').filter(Boolean)) {
     const r = await scenarios[name]({ server, pool });
     results.push(r);
     printResult(r);
+    const problems = ['failed', 'ackFailed', 'ackTimeouts', 'missing', 'duplicates', 'unexpected', 'errorEvents', 'disconnects']
+      .filter((k) => r[k] > 0).map((k) => `${k} ${r[k]}`);
+    if (problems.length) { console.error(`${name}: NOT A VALID RUN: ${problems.join(', ')}`); process.exitCode = 1; }
   } catch (e) {
     console.error(`${name} failed: ${e.stack}\n--- chatgate output (tail) ---\n${server.output()}`);
     process.exitCode = 1;

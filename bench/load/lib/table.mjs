@@ -21,6 +21,7 @@ function rows(r) {
     ['mode', `${r.mode} via ${r.via === 'rest' ? 'REST POST' : 'socket message:send'}, ${f(r.durationMs / 1000, 0)} s`],
     ['messages sent / acked', `${r.sent} / ${r.acked} (failed ${r.ackFailed}, ack timeouts ${r.ackTimeouts})${r.firstError ? ` first error ${r.firstError}` : ''}`],
     ['deliveries expected / received', `${r.expectedDeliveries} / ${r.delivered}: missing ${r.missing}, duplicates ${r.duplicates}, unexpected ${r.unexpected}`],
+    ['error events / disconnects', `${r.errorEvents}${r.firstErrorEvent ? ` (first ${r.firstErrorEvent})` : ''} / ${r.disconnects}${r.firstDisconnect ? ` (first ${r.firstDisconnect})` : ''}`],
     ['deliveries/s', f(r.deliveriesPerSec, 0)],
     ['acks/s', f(r.acksPerSec, 0)],
     ['delivery latency ms', lat(r.latencyMs)],
