@@ -81,8 +81,8 @@ void namespace_::on_server_side(server_side_handler handler) {
 }
 
 std::shared_ptr<socket> namespace_::find(std::string_view id) const {
-  auto it = sockets_.find(id);
-  return it == sockets_.end() ? nullptr : it->second;
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : it->second->shared_from_this();
 }
 
 void namespace_::set_adapter(std::unique_ptr<socketio::adapter> a) {
@@ -143,6 +143,7 @@ void namespace_::finish_connect(const std::shared_ptr<socket>& s,
   }
   pre_connect_.erase(s->id());
   sockets_[s->id()] = s;
+  index_[s->id()] = s.get();
   s->on_connect();
   if (!s->connected()) return;  // the session closed while the answer was queued
   c->connected(s);
@@ -154,6 +155,7 @@ void namespace_::finish_connect(const std::shared_ptr<socket>& s,
 }
 
 void namespace_::remove(const socket& s) {
+  if (auto it = index_.find(s.id()); it != index_.end() && it->second == &s) index_.erase(it);
   if (sockets_.erase(s.id()) == 0) pre_connect_.erase(s.id());
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -98,6 +99,9 @@ class namespace_ {
   std::vector<connection_handler> connection_handlers_;
   std::vector<server_side_handler> server_side_handlers_;
   std::map<std::string, std::shared_ptr<socket>, std::less<>> sockets_;
+  // Hash index over sockets_ for find(), the per-recipient lookup of every broadcast (keys view
+  // the sockets' own ids).
+  std::unordered_map<std::string_view, socket*> index_;
   std::map<std::string, std::shared_ptr<socket>, std::less<>> pre_connect_;
   std::unique_ptr<socketio::adapter> adapter_;
 };
