@@ -8,7 +8,9 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 // By the slot the parent gave each spec, so the parent can name a sender by slot.
 const clients = [];  // { socket, user, convs, seen: Map<convId, Uint8Array>, rooms }
-const rx = { recording: false, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: null, wall: 0, errorEvents: 0, firstErrorEvent: null, disconnects: 0, firstDisconnect: null };
+// latency: deliveries to members that do not send; senderLatency: to the sending sockets, whose
+// queue also carries their acks.
+const rx = { recording: false, delivered: 0, duplicates: 0, latency: new samples(1 << 16), senderLatency: new samples(), first: 0, last: 0, cpu: null, wall: 0, errorEvents: 0, firstErrorEvent: null, disconnects: 0, firstDisconnect: null };
 let closing = false;  // set by close(): disconnects after it are ours
 
 function onMessageNew(client, m) {
@@ -18,7 +20,7 @@ function onMessageNew(client, m) {
   if (rx.first === 0) rx.first = at;
   rx.last = at;
   const t = Number(m?.metadata?.benchT);
-  if (t > 0) rx.latency.push(at - t);
+  if (t > 0) (client.sender ? rx.senderLatency : rx.latency).push(at - t);
   let seen = client.seen.get(m.conversationId);
   if (!seen || seen.length <= m.seq) {
     const bigger = new Uint8Array(Math.max(1024, (m.seq + 1) * 2));
@@ -74,7 +76,7 @@ async function connect({ url, transport = 'websocket', specs, concurrency = 100,
 }
 
 function startRecording() {
-  Object.assign(rx, { recording: true, delivered: 0, duplicates: 0, latency: new samples(1 << 16), first: 0, last: 0, cpu: process.cpuUsage(), wall: nowMs(), errorEvents: 0, firstErrorEvent: null, disconnects: 0, firstDisconnect: null });
+  Object.assign(rx, { recording: true, delivered: 0, duplicates: 0, latency: new samples(1 << 16), senderLatency: new samples(), first: 0, last: 0, cpu: process.cpuUsage(), wall: nowMs(), errorEvents: 0, firstErrorEvent: null, disconnects: 0, firstDisconnect: null });
   for (const c of clients) if (c) c.seen.clear();
   return {};
 }
@@ -148,6 +150,7 @@ async function send({ senders, rate = 0, window = 16, durationMs = 10000, conten
   const content = 'bench '.padEnd(contentBytes, 'x');
   const out = { sent: 0, acked: 0, ackFailed: 0, ackTimeouts: 0, firstError: null, ackLat: new samples(), seqs: {} };
   const opts = { rate, window, durationMs, content, ackTimeoutMs, via, http };
+  for (const s of senders) clients[s.slot].sender = true;
   await Promise.all(senders.map((s) => runSender(clients[s.slot], s.conversationId, s.offsetMs ?? 0, opts, out)));
   return { ...out, ackLat: out.ackLat.array().slice() };
 }
@@ -175,7 +178,7 @@ function report({ expected }) {
   // server, set the pace.
   const cpuUtil = (cpu.user + cpu.system) / 1000 / (nowMs() - rx.wall);
   const { errorEvents, firstErrorEvent, disconnects, firstDisconnect } = rx;
-  return { cpuUtil, errorEvents, firstErrorEvent, disconnects, firstDisconnect, delivered: rx.delivered, duplicates: rx.duplicates, missing, unexpected, first: rx.first, last: rx.last, latency: rx.latency.array().slice() };
+  return { cpuUtil, errorEvents, firstErrorEvent, disconnects, firstDisconnect, delivered: rx.delivered, duplicates: rx.duplicates, missing, unexpected, first: rx.first, last: rx.last, latency: rx.latency.array().slice(), senderLatency: rx.senderLatency.array().slice() };
 }
 
 function close() {

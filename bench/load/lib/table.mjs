@@ -25,6 +25,7 @@ function rows(r) {
     ['deliveries/s', f(r.deliveriesPerSec, 0)],
     ['acks/s', f(r.acksPerSec, 0)],
     ['delivery latency ms', lat(r.latencyMs)],
+    ['  at the senders\' sockets', lat(r.senderDeliveryLatencyMs)],
     ['ack latency ms', lat(r.ackLatencyMs)],
     ['server CPU', `${f(r.serverCpuMs, 0)} ms (${f(r.serverCpuUtil * 100, 0)}% of one core)`],
     ['server CPU per delivery', `${f(r.serverCpuUsPerDelivery, 2)} us (${f(r.serverCpuUsPerMessage, 0)} us per message)`],

@@ -86,6 +86,7 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
     firstDisconnect: reports.map((r) => r.firstDisconnect).find(Boolean) ?? null,
     elapsedS, acksPerSec: acked / ((sendEnd - t0) / 1000), deliveriesPerSec: delivered / elapsedS,
     latencyMs: summary(concat(reports.map((r) => r.latency))),
+    senderDeliveryLatencyMs: summary(concat(reports.map((r) => r.senderLatency))),
     ackLatencyMs: summary(concat(sent.map((r) => r.ackLat))),
     serverCpuMs, serverCpuUtil: serverCpuMs / (elapsedS * 1000),
     serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, delivered),
