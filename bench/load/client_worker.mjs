@@ -35,7 +35,7 @@ function onMessageNew(client, m) {
 /** Opens one socket and resolves with ms to the gateway's `connected` event (rejects on failure). */
 function open(url, spec, transport, timeoutMs) {
   const started = nowMs();
-  const socket = io(url, { forceNew: true, reconnection: false, transports: [transport], auth: { token: spec.token }, timeout: timeoutMs });
+  const socket = io(url, { forceNew: true, reconnection: false, transports: transport.split(','), auth: { token: spec.token }, timeout: timeoutMs });
   const client = { socket, user: spec.user, token: spec.token, convs: spec.convs ?? [], seen: new Map(), rooms: 0 };
   socket.on('message:new', (m) => onMessageNew(client, m));
   return new Promise((resolve, reject) => {

@@ -15,7 +15,7 @@ const options = {
   scenarios: { type: 'string', default: 'connections,fanout,fanout-max,rest-to-socket' },
   bin: { type: 'string', default: process.env.CHATGATE_BIN ?? DEFAULT_BIN },
   workers: { type: 'string', default: '2' },            // client worker processes
-  transport: { type: 'string', default: 'websocket' },   // or polling
+  transport: { type: 'string', default: 'websocket' },   // polling, or polling,websocket (upgrade)
   concurrency: { type: 'string', default: '50' },        // connects in flight per worker
   connections: { type: 'string', default: '2000' },      // `connections`: sockets
   groups: { type: 'string', default: '10' },             // `fanout`: conversations
