@@ -6,8 +6,10 @@ namespace chatgate::cluster {
 
 std::size_t local_connection_map::add(const std::string& socket_id, const std::string& user_id) {
   // A socket id registered again under another user moves: a socket belongs to one user.
-  if (auto it = by_socket_.find(socket_id); it != by_socket_.end() && it->second != user_id)
-    remove(socket_id, it->second);
+  if (auto it = by_socket_.find(socket_id); it != by_socket_.end() && it->second != user_id) {
+    const std::string previous = it->second;  // a copy: remove() erases the entry it lives in
+    remove(socket_id, previous);
+  }
   by_socket_[socket_id] = user_id;
   auto& sockets = by_user_[user_id];
   sockets.insert(socket_id);
