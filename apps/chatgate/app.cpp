@@ -86,6 +86,24 @@ void app::wire_gateway() {
     gauge("chatgate_socket_connections", "Authenticated sockets in the connection map",
           connections_->socket_count());
     gauge("chatgate_online_users", "Users with at least one socket", connections_->online_count());
+    const auto& stats = engine_->stats();
+    auto counter = [&out](const char* name, const char* help, std::uint64_t v) {
+      out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, v);
+    };
+    counter("chatgate_engineio_sessions_opened_total", "Engine.IO sessions opened",
+            stats.sessions_opened);
+    counter("chatgate_engineio_slow_client_disconnects_total",
+            "Sessions closed because their outgoing queue passed the limit",
+            stats.slow_client_disconnects);
+    counter("chatgate_engineio_requests_refused_total",
+            "Engine.IO requests answered with an error code", stats.requests_refused);
+    out +=
+        "# HELP chatgate_engineio_sessions_closed_total Engine.IO sessions closed, by reason\n"
+        "# TYPE chatgate_engineio_sessions_closed_total counter\n";
+    for (const auto& [reason, n] : stats.closed_by_reason) {
+      out += fmt::format("chatgate_engineio_sessions_closed_total{} {}\n",
+                         core::render_labels({{"reason", reason}}), n);
+    }
   });
   // REDIS_URL (cluster adapter, Redis connection map, readiness check) is a later issue.
 }
