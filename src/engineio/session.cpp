@@ -250,7 +250,12 @@ void session::finish(std::string_view reason) {
   abort_upgrade();
   if (transport_) {
     transport_->set_events(nullptr);
-    transport_->close();
+    // A slow client is not reading what it was sent: a graceful close would wait behind it.
+    if (reason == "slow client") {
+      transport_->abort();
+    } else {
+      transport_->close();
+    }
   }
   const std::string why(reason);  // `reason` may live in something the callbacks destroy
   if (on_close) on_close(why);

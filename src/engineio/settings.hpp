@@ -24,7 +24,8 @@ struct settings {
   /// Outgoing bytes a session may hold unsent; past it the session closes with "slow client"
   /// (not in Node, whose buffer is unbounded).
   std::size_t max_queued_bytes = 1024 * 1024;
-  /// How long a closing polling session waits for a GET to carry the close packet (Node: 30 s).
+  /// How long a closing polling session waits for a GET to carry the close packet (Node: 30 s),
+  /// and a closing websocket for its writes in flight before the connection is dropped.
   std::chrono::milliseconds close_timeout{30'000};
   /// Transports accepted (Node's `transports`).
   bool allow_polling = true;

@@ -40,6 +40,9 @@ class transport {
   virtual void close() = 0;
   /// Upgrade completed elsewhere: polling releases a held GET with a noop, then closes.
   virtual void discard() { close(); }
+  /// Drops the connection now, unsent data included: for a peer that does not read, whose
+  /// close frame would wait behind that data forever. No events fire afterwards.
+  virtual void abort() { close(); }
 
   void set_events(transport_events* events) { events_ = events; }
 

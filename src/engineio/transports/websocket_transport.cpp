@@ -17,7 +17,9 @@ constexpr std::array<char, 7> type_bytes{'0', '1', '2', '3', '4', '5', '6'};
 }  // namespace
 
 websocket_transport::websocket_transport(beast::tcp_stream&& stream, const settings& config)
-    : ws_(std::move(stream)) {
+    : ws_(std::move(stream)),
+      close_timer_(ws_.get_executor()),
+      close_timeout_(config.close_timeout) {
   ws_.read_message_max(config.max_payload);
   // Engine.IO heartbeats detect dead peers; Beast only bounds the handshakes.
   websocket::stream_base::timeout timeouts{std::chrono::seconds(30), websocket::stream_base::none(),
@@ -84,6 +86,7 @@ void websocket_transport::send(std::vector<outgoing_packet> packets) {
 void websocket_transport::do_write() {
   if (writes_.empty() || !open_) {
     writing_ = false;
+    close_timer_.cancel();
     if (close_requested_) return do_close();
     if (open_ && events_) events_->on_transport_ready(*this);
     return;
@@ -110,7 +113,21 @@ void websocket_transport::do_write() {
 void websocket_transport::close() {
   if (close_requested_) return;
   close_requested_ = true;
-  if (!writing_) do_close();
+  if (!writing_) return do_close();
+  close_timer_.expires_after(close_timeout_);
+  close_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (!ec && self && self->writing_) self->abort();
+  });
+}
+
+void websocket_transport::abort() {
+  close_requested_ = true;
+  close_sent_ = true;
+  open_ = false;
+  close_timer_.cancel();
+  // Cancels the read and a write stuck on a full socket buffer; their handlers release `this`.
+  beast::get_lowest_layer(ws_).close();
 }
 
 void websocket_transport::do_close() {

@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -29,7 +30,10 @@ class websocket_transport final : public transport,
   std::string_view name() const override { return "websocket"; }
   bool writable() const override { return open_ && !writing_; }
   void send(std::vector<outgoing_packet> packets) override;
+  /// Close frame after the writes in flight; if they have not finished within close_timeout
+  /// (the peer stopped reading), the connection is dropped (Node's ws: closeTimeout).
   void close() override;
+  void abort() override;
 
  private:
   void do_read();
@@ -38,6 +42,8 @@ class websocket_transport final : public transport,
   void do_close();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::asio::steady_timer close_timer_;  // close() waiting for a write in flight
+  std::chrono::milliseconds close_timeout_;
   boost::beast::flat_buffer read_buffer_;
   std::deque<outgoing_packet> writes_;
   bool open_ = false;

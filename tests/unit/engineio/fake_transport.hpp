@@ -22,6 +22,10 @@ class fake_transport final : public transport {
     if (name_ == "polling") writable_ = false;  // the held GET was answered
   }
   void close() override { closed = true; }
+  void abort() override {
+    aborted = true;
+    closed = true;
+  }
   void discard() override {
     discarded = true;
     closed = true;
@@ -37,10 +41,13 @@ class fake_transport final : public transport {
   void fail(std::string_view reason) { events_->on_transport_error(*this, reason); }
   void peer_closed() { events_->on_transport_close(*this); }
   bool attached() const { return events_ != nullptr; }
+  /// A write that does not finish (the peer stopped reading): not writable from now on.
+  void stall() { writable_ = false; }
 
   std::vector<std::string> sent;  // one entry per send(), in payload form
   bool closed = false;
   bool discarded = false;
+  bool aborted = false;
 
  private:
   std::string name_;

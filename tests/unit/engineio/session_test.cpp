@@ -121,6 +121,26 @@ TEST_F(session_test, queue_past_the_limit_closes_with_slow_client) {
   EXPECT_EQ(on_close_reasons.size(), 1u);
 }
 
+TEST_F(session_test, slow_client_connection_is_dropped_not_closed_gracefully) {
+  // A websocket whose write is stuck (the peer does not read): not writable, so the queue grows.
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  t->stall();
+  s->send_text(bytes(std::string(149, 'x')));
+  EXPECT_FALSE(t->aborted);
+  s->send_text(bytes("y"));
+  EXPECT_EQ(closed_reasons, std::vector<std::string>{"slow client"});
+  EXPECT_TRUE(t->aborted);
+}
+
+TEST_F(session_test, other_closes_are_graceful) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  t->peer_closed();
+  EXPECT_TRUE(t->closed);
+  EXPECT_FALSE(t->aborted);
+}
+
 TEST_F(session_test, delivers_messages_to_the_layer_above) {
   auto t = std::make_shared<fake_transport>("websocket");
   auto s = make(t);

@@ -27,12 +27,20 @@ class websocket_test : public ::testing::Test {
   void SetUp() override {
     config.path = "/engine.io/";
     config.max_payload = 64;
+    config.max_queued_bytes = 32 * 1024 * 1024;
+    config.close_timeout = std::chrono::milliseconds(200);
     eio = std::make_unique<engineio::server>(ioc, config);
     eio->on_connection([this](std::shared_ptr<engineio::socket> s) {
       std::weak_ptr<engineio::socket> weak = s;
       s->on_text = [weak](std::string_view text) {
         auto self = weak.lock();
         if (text == "close me") return self->close();
+        if (text == "flood then close") {
+          // 16 MB, more than loopback socket buffers hold, then a graceful close.
+          auto chunk = std::make_shared<const std::string>(128 * 1024, 'f');
+          for (int i = 0; i < 128; ++i) self->send_text(chunk);
+          return self->close();
+        }
         self->send_text(std::make_shared<const std::string>(text));
       };
       s->on_binary = [weak](std::string_view b) {
@@ -122,6 +130,31 @@ TEST_F(websocket_test, server_close_flushes_then_closes) {
   beast::error_code ec;
   ws.read(buffer, ec);
   EXPECT_EQ(ec, websocket::error::closed);
+}
+
+TEST_F(websocket_test, close_behind_a_write_the_peer_does_not_read_drops_the_connection) {
+  auto ws = connect();
+  read(ws);
+  ws.write(net::buffer(std::string("4flood then close")));
+  // Not reading: the server's writes stall. The session gives up after close_timeout, the
+  // transport after another; then the connection must be closed although the peer never read.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto& sock = beast::get_lowest_layer(ws).socket();
+  sock.non_blocking(true);
+  std::vector<char> buf(1 << 20);
+  std::size_t received = 0;
+  beast::error_code ec;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    received += sock.read_some(net::buffer(buf), ec);
+    if (ec == net::error::would_block) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    if (ec) break;
+  }
+  EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+  EXPECT_LT(received, 16u * 1024 * 1024);  // dropped: not everything was delivered
 }
 
 TEST_F(websocket_test, plain_http_request_for_a_websocket_session_is_refused) {
