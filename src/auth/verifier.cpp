@@ -4,7 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "auth/base64url.hpp"
+#include "core/base64.hpp"
 
 namespace chatgate::auth {
 namespace {
@@ -15,7 +15,7 @@ core::error refuse(std::string reason) {
 
 /// The JSON object inside one base64url part of the token, or nullopt.
 std::optional<boost::json::object> decode_object(std::string_view part) {
-  auto bytes = base64url_decode(part);
+  auto bytes = core::base64url_decode(part);
   if (!bytes) return std::nullopt;
   boost::system::error_code ec;
   auto value = boost::json::parse(*bytes, ec);
@@ -86,7 +86,7 @@ core::result<identity> verifier::verify(std::string_view token, core::sys_time_m
   // against a public key, never reach a signature check.
   auto checker = check_header(token.substr(0, dot1));
   if (!checker) return checker.error();
-  auto signature = base64url_decode(token.substr(dot2 + 1));
+  auto signature = core::base64url_decode(token.substr(dot2 + 1));
   if (!signature || !(*checker)->verify(token.substr(0, dot2), *signature))
     return refuse("bad signature");
   return check_claims(token.substr(dot1 + 1, dot2 - dot1 - 1), now);

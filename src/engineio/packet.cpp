@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "engineio/base64.hpp"
+#include "core/base64.hpp"
 
 namespace chatgate::engineio {
 
@@ -26,7 +26,7 @@ codec_result<packet> decode_packet(std::string_view text) {
   if (text.empty()) return codec_error::empty;
   const char first = text.front();
   if (first == 'b') {
-    auto bytes = base64_decode(text.substr(1));
+    auto bytes = core::base64_decode(text.substr(1));
     if (!bytes) return codec_error::bad_base64;
     return packet{packet_type::message, std::move(*bytes), true};
   }
@@ -41,7 +41,7 @@ packet decode_binary_frame(std::string_view bytes) {
 void encode_packet(std::string& out, packet_type type, std::string_view data, bool binary) {
   if (binary) {
     out += 'b';
-    base64_append(out, data);
+    core::base64_append(out, data);
     return;
   }
   out += static_cast<char>(type);

@@ -6,7 +6,7 @@
 #include <openssl/rand.h>
 #include <boost/asio/write.hpp>
 
-#include "engineio/base64.hpp"
+#include "core/base64.hpp"
 #include "engineio/cors.hpp"
 #include "engineio/session.hpp"
 #include "engineio/transports/polling_transport.hpp"
@@ -26,13 +26,9 @@ std::string random_id() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  std::string id;
-  base64_append(id, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  for (auto& c : id) {
-    if (c == '/') c = '_';
-    if (c == '+') c = '-';
-  }
-  return id;
+  // 15 bytes: a multiple of 3, so no padding to drop.
+  return core::base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string value_of(const query_map& query, std::string_view key) {

@@ -4,49 +4,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/json_string.hpp"
+
 namespace chatgate::socketio {
 namespace {
-
-void write_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;  // start of the pending run of bytes that need no escape
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
-}
 
 template <class Int>
 void write_integer(std::string& out, Int n) {
@@ -113,7 +74,7 @@ void write_json(std::string& out, const boost::json::value& v) {
     case boost::json::kind::double_:
       return write_js_number(out, v.get_double());
     case boost::json::kind::string:
-      return write_string(out, v.get_string());
+      return core::append_json_string(out, v.get_string());
     case boost::json::kind::array: {
       out.push_back('[');
       bool first = true;
@@ -131,7 +92,7 @@ void write_json(std::string& out, const boost::json::value& v) {
       for (const auto& kv : v.get_object()) {
         if (!first) out.push_back(',');
         first = false;
-        write_string(out, kv.key());
+        core::append_json_string(out, kv.key());
         out.push_back(':');
         write_json(out, kv.value());
       }

@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "auth/base64url.hpp"
 #include "auth/verifier.hpp"
+#include "core/base64.hpp"
 
 using namespace chatgate;
 
@@ -67,7 +67,7 @@ std::string hs256_sign(std::string_view signing_input) {
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
        &len);
-  return auth::base64url_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
+  return core::base64url_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 void verify_as_sent(std::string_view token) {
@@ -83,9 +83,9 @@ void verify_as_sent(std::string_view token) {
 }
 
 void verify_signed(std::string_view header_json, std::string_view payload_json) {
-  std::string input = auth::base64url_encode(header_json);
+  std::string input = core::base64url_encode(header_json);
   input += '.';
-  input += auth::base64url_encode(payload_json);
+  input += core::base64url_encode(payload_json);
   const std::string token = input + '.' + hs256_sign(input);
   const auto& v = the_verifiers();
   auto hs = v.hs256.verify(token, fixed_now);

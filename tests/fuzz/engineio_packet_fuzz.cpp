@@ -4,10 +4,12 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "engineio/base64.hpp"
+#include "core/base64.hpp"
 #include "engineio/packet.hpp"
 
 using namespace chatgate::engineio;
+using chatgate::core::base64_append;
+using chatgate::core::base64_decode;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/base64url.hpp"
 #include "auth/public_key.hpp"
 #include "auth/verifier.hpp"
 #include "test_tokens.hpp"
@@ -64,29 +63,6 @@ TEST(settings, pem_that_is_not_a_key) {
       {.public_key = "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n"});
   ASSERT_FALSE(v);
   EXPECT_NE(v.error().message.find("not a PEM public key"), std::string::npos);
-}
-
-TEST(base64url, round_trip_of_every_length_mod_3) {
-  for (std::string s : {"", "a", "ab", "abc", "abcd", "\xff\xfe\x00z"}) {
-    auto back = base64url_decode(base64url_encode(s));
-    ASSERT_TRUE(back);
-    EXPECT_EQ(*back, s);
-  }
-  EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
-}
-
-TEST(base64url, rejects_bad_characters_and_lengths) {
-  EXPECT_FALSE(base64url_decode("ab+c"));
-  EXPECT_FALSE(base64url_decode("ab/c"));
-  EXPECT_FALSE(base64url_decode("abcde"));  // 5 chars: one dangling sextet
-  EXPECT_TRUE(base64url_decode("abcdeQ"));
-}
-
-TEST(base64url, rejects_non_canonical_trailing_bits) {
-  EXPECT_EQ(base64url_decode("QQ"), std::string("A"));  // 'Q' = 010000: low 4 bits zero
-  EXPECT_FALSE(base64url_decode("QR"));                 // 'R' = 010001: same byte, bit set
-  EXPECT_EQ(base64url_decode("QUE"), std::string("AA"));
-  EXPECT_FALSE(base64url_decode("QUF"));
 }
 
 }  // namespace

@@ -11,9 +11,11 @@
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 
-#include "auth/base64url.hpp"
+#include "core/base64.hpp"
 
 namespace chatgate::auth::testing {
+
+using core::base64url_encode;
 namespace {
 
 using pkey_ptr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;

@@ -6,12 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/base64url.hpp"
+#include "core/base64.hpp"
 #include "test_tokens.hpp"
 
 namespace chatgate::auth {
 namespace {
 
+using core::base64url_decode;
+using core::base64url_encode;
 using testing::sign;
 using testing::unsigned_token;
 

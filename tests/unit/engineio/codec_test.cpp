@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include "engineio/base64.hpp"
 #include "engineio/packet.hpp"
 #include "engineio/payload.hpp"
 
@@ -58,26 +57,6 @@ TEST(packet_codec, encodes_text_and_binary) {
   EXPECT_EQ(encode_packet(packet{packet_type::message, "hi", false}), "4hi");
   EXPECT_EQ(encode_packet(packet{packet_type::ping, "", false}), "2");
   EXPECT_EQ(encode_packet(packet{packet_type::message, "\x01\x02\x03\x04", true}), "bAQIDBA==");
-}
-
-TEST(base64, round_trips_every_length_and_byte) {
-  std::string bytes;
-  for (int i = 0; i < 256; ++i) {
-    bytes += static_cast<char>(i);
-    std::string encoded;
-    base64_append(encoded, bytes);
-    EXPECT_EQ(encoded.size() % 4, 0u);
-    auto decoded = base64_decode(encoded);
-    ASSERT_TRUE(decoded);
-    EXPECT_EQ(*decoded, bytes);
-  }
-}
-
-TEST(base64, accepts_url_safe_and_missing_padding_like_node) {
-  EXPECT_EQ(base64_decode("-_8"), std::string("\xfb\xff", 2));
-  EXPECT_EQ(base64_decode("AQIDBA"), std::string("\x01\x02\x03\x04", 4));
-  EXPECT_EQ(base64_decode(""), std::string());
-  EXPECT_FALSE(base64_decode("AQ ID"));
 }
 
 TEST(payload_codec, splits_on_the_record_separator) {
