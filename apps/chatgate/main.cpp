@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
     std::cout << cli.help_text;
     return 0;
   }
+  if (cli.cmd == core::command::serve) {
+    if (auto refused = core::unsupported_setting(cli.cfg); !refused.empty()) {
+      std::cerr << refused << '\n';
+      return 2;
+    }
+  }
   try {
     if (cli.cmd == core::command::token) return mint_token(cli);
     core::init_logging(cli.cfg.log);

@@ -50,6 +50,13 @@ std::optional<std::string> process_env(std::string_view name) {
   return std::string(v);
 }
 
+std::string unsupported_setting(const config& c) {
+  // Accepting REDIS_URL and running alone would look like a cluster that is not one.
+  if (!c.redis_url.empty())
+    return line("REDIS_URL", "Redis support is not built yet (single instance only)");
+  return {};
+}
+
 cli parse_command_line(int argc, const char* const* argv, const env_lookup& env) {
   cli out;
   CLI::App app{"chatgate: a Socket.IO-compatible chat server", "chatgate"};

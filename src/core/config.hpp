@@ -75,6 +75,10 @@ std::optional<std::string> process_env(std::string_view name);
 /// JWT key is configured (or --dev) for serve.
 cli parse_command_line(int argc, const char* const* argv, const env_lookup& env = process_env);
 
+/// What `serve` must refuse although the value is well formed, because this build cannot do it
+/// yet: the one line to stop with (exit code 2), or empty. Today: REDIS_URL (no Redis adapter).
+std::string unsupported_setting(const config& c);
+
 /// "250ms", "10s", "5m", "1h", "1d"; a bare number is seconds. nullopt when malformed or <= 0.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
 

@@ -100,3 +100,10 @@ test('LOG_FORMAT=json writes one JSON object a line', async () => {
   }
   server.cleanup();
 });
+
+test('REDIS_URL: refuses to start in one line until Redis support is built', async () => {
+  const r = await run(['serve'], { JWT_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'sqlite:///tmp/chatgate-e2e-never.db' });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'config: REDIS_URL: Redis support is not built yet (single instance only)\n');
+  assert.equal(r.stdout, '');
+});

@@ -294,6 +294,21 @@ TEST(config, help) {
   EXPECT_NE(out.help_text.find("RATE_LIMIT"), std::string::npos);
 }
 
+TEST(config, redis_url_is_parsed_but_serve_refuses_it_until_redis_is_built) {
+  run r;
+  EXPECT_EQ(unsupported_setting(r({}).cfg), "");
+  r.env["REDIS_URL"] = "redis://localhost:6379";
+  auto out = r({});
+  ASSERT_EQ(out.error, "");  // well formed: the parser accepts it
+  EXPECT_EQ(unsupported_setting(out.cfg),
+            "config: REDIS_URL: Redis support is not built yet (single instance only)");
+  r.env.erase("REDIS_URL");
+  EXPECT_EQ(unsupported_setting(r({"--redis-url", "rediss://r"}).cfg),
+            "config: REDIS_URL: Redis support is not built yet (single instance only)");
+  r.env["REDIS_URL"] = "";  // empty counts as unset
+  EXPECT_EQ(unsupported_setting(r({}).cfg), "");
+}
+
 TEST(parse_duration, units_and_limits) {
   EXPECT_EQ(parse_duration("250ms"), 250ms);
   EXPECT_EQ(parse_duration("10s"), 10s);
