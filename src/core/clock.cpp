@@ -43,6 +43,8 @@ std::optional<sys_time_ms> parse_iso8601(std::string_view s) {
   return sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + milliseconds{ms};
 }
 
-std::int64_t to_epoch_ms(sys_time_ms t) { return t.time_since_epoch().count(); }
+std::int64_t to_epoch_ms(sys_time_ms t) {
+  return t.time_since_epoch().count();
+}
 
 }  // namespace chatgate::core

@@ -11,7 +11,7 @@ using sys_time_ms = std::chrono::sys_time<std::chrono::milliseconds>;
 
 /// Wall clock, injectable so that services and tests agree on "now".
 class clock {
-public:
+ public:
   virtual ~clock() = default;
   virtual sys_time_ms now() const;
 };

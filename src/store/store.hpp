@@ -28,7 +28,7 @@ struct message_range {
 /// instances). Every call is synchronous and thread-safe; failures of the database itself come
 /// back as core::error_code::internal_error, "not there" as std::nullopt.
 class store {
-public:
+ public:
   virtual ~store() = default;
 
   /// Inserts a new conversation with its participants.
@@ -45,15 +45,15 @@ public:
       std::string_view user_id) = 0;
   /// The participant record, or nullopt when the user is not in the conversation (or it does not
   /// exist).
-  virtual core::result<std::optional<participant>> find_participant(std::string_view conversation_id,
-                                                                    std::string_view user_id) = 0;
+  virtual core::result<std::optional<participant>> find_participant(
+      std::string_view conversation_id, std::string_view user_id) = 0;
   /// Sets name and/or metadata (nullopt leaves a field as it is) and updated_at.
   virtual core::result<std::optional<conversation>> update_conversation(
       std::string_view id, const std::optional<std::string>& name,
       const std::optional<boost::json::object>& metadata, core::sys_time_ms now) = 0;
   /// False when the user already was a participant.
-  virtual core::result<bool> add_participant(std::string_view conversation_id,
-                                             const participant& p, core::sys_time_ms now) = 0;
+  virtual core::result<bool> add_participant(std::string_view conversation_id, const participant& p,
+                                             core::sys_time_ms now) = 0;
   /// False when the user was not a participant.
   virtual core::result<bool> remove_participant(std::string_view conversation_id,
                                                 std::string_view user_id,
