@@ -10,6 +10,7 @@
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
 #include "cluster/local_connection_map.hpp"
+#include "forwarding_map.hpp"
 #include "gateway/chat_gateway.hpp"
 
 namespace chatgate::gateway {
@@ -22,7 +23,7 @@ using namespace std::chrono_literals;
 const std::string secret = "unit-secret-0123456789abcdef0123456789";
 
 /// Queues register/remove answers until flush(); other queries answer at once.
-class deferred_map final : public cluster::connection_map {
+class deferred_map final : public testing::forwarding_map {
  public:
   void register_connection(const std::string& s, const std::string& u,
                            callback<std::size_t> done) override {
@@ -32,23 +33,6 @@ class deferred_map final : public cluster::connection_map {
                          callback<std::size_t> done) override {
     queue.push_back([this, s, u, done] { local.remove_connection(s, u, done); });
   }
-  void user_sockets(const std::string& u, callback<socket_ids> done) override {
-    local.user_sockets(u, std::move(done));
-  }
-  void users_sockets(const std::vector<std::string>& u,
-                     callback<std::map<std::string, socket_ids>> done) override {
-    local.users_sockets(u, std::move(done));
-  }
-  void is_user_online(const std::string& u, callback<bool> done) override {
-    local.is_user_online(u, std::move(done));
-  }
-  void online_users(const std::vector<std::string>& u,
-                    callback<std::vector<std::string>> done) override {
-    local.online_users(u, std::move(done));
-  }
-  void connection_count(const std::string& u, callback<std::size_t> done) override {
-    local.connection_count(u, std::move(done));
-  }
   void flush() {
     while (!queue.empty()) {
       auto f = std::move(queue.front());
@@ -56,7 +40,6 @@ class deferred_map final : public cluster::connection_map {
       f();
     }
   }
-  cluster::local_connection_map local;
   std::deque<std::function<void()>> queue;
 };
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cluster/local_connection_map.hpp"
+#include "forwarding_map.hpp"
 
 namespace chatgate::gateway {
 namespace {
@@ -22,34 +23,12 @@ TEST(connection_presence, answers_from_the_local_map_in_the_order_asked) {
 }
 
 /// A map that answers online_users later, as a networked one does.
-class deferred_map final : public cluster::connection_map {
+class deferred_map final : public testing::forwarding_map {
  public:
-  void register_connection(const std::string& s, const std::string& u,
-                           callback<std::size_t> done) override {
-    local.register_connection(s, u, std::move(done));
-  }
-  void remove_connection(const std::string& s, const std::string& u,
-                         callback<std::size_t> done) override {
-    local.remove_connection(s, u, std::move(done));
-  }
-  void user_sockets(const std::string& u, callback<socket_ids> done) override {
-    local.user_sockets(u, std::move(done));
-  }
-  void users_sockets(const std::vector<std::string>& u,
-                     callback<std::map<std::string, socket_ids>> done) override {
-    local.users_sockets(u, std::move(done));
-  }
-  void is_user_online(const std::string& u, callback<bool> done) override {
-    local.is_user_online(u, std::move(done));
-  }
   void online_users(const std::vector<std::string>& ids,
                     callback<std::vector<std::string>> done) override {
     pending = [this, ids, done] { done(local.online(ids)); };
   }
-  void connection_count(const std::string& u, callback<std::size_t> done) override {
-    local.connection_count(u, std::move(done));
-  }
-  cluster::local_connection_map local;
   std::function<void()> pending;
 };
 
