@@ -1,49 +1,48 @@
 #include "core/error.hpp"
 
+#include <array>
+#include <stdexcept>
+
+#include <boost/assert/source_location.hpp>
+
+#include "core/result.hpp"
+
 namespace chatgate::core {
 
+namespace {
+
+struct code_info {
+  std::string_view name;  // as clients see it
+  int http_status;
+};
+
+/// One row per error_code, in the enum's order (checked by tests/unit/core/error_test.cpp).
+constexpr std::array<code_info, 8> codes{{
+    {"UNAUTHORIZED", 401},
+    {"FORBIDDEN", 403},
+    {"NOT_FOUND", 404},
+    {"VALIDATION_ERROR", 400},
+    {"RATE_LIMITED", 429},
+    {"INTERNAL_ERROR", 500},
+    {"CONNECTION_ERROR", 500},
+    {"SERVICE_UNAVAILABLE", 503},
+}};
+static_assert(static_cast<std::size_t>(error_code::service_unavailable) + 1 == codes.size());
+
+/// A value outside the enum (a cast gone wrong) reads as an internal error.
+const code_info& info(error_code code) noexcept {
+  const auto i = static_cast<std::size_t>(code);
+  return i < codes.size() ? codes[i] : codes[static_cast<std::size_t>(error_code::internal_error)];
+}
+
+}  // namespace
+
 std::string_view to_string(error_code code) noexcept {
-  switch (code) {
-    case error_code::unauthorized:
-      return "UNAUTHORIZED";
-    case error_code::forbidden:
-      return "FORBIDDEN";
-    case error_code::not_found:
-      return "NOT_FOUND";
-    case error_code::validation_error:
-      return "VALIDATION_ERROR";
-    case error_code::rate_limited:
-      return "RATE_LIMITED";
-    case error_code::internal_error:
-      return "INTERNAL_ERROR";
-    case error_code::connection_error:
-      return "CONNECTION_ERROR";
-    case error_code::service_unavailable:
-      return "SERVICE_UNAVAILABLE";
-  }
-  return "INTERNAL_ERROR";
+  return info(code).name;
 }
 
 int http_status(error_code code) noexcept {
-  switch (code) {
-    case error_code::unauthorized:
-      return 401;
-    case error_code::forbidden:
-      return 403;
-    case error_code::not_found:
-      return 404;
-    case error_code::validation_error:
-      return 400;
-    case error_code::rate_limited:
-      return 429;
-    case error_code::internal_error:
-      return 500;
-    case error_code::connection_error:
-      return 500;
-    case error_code::service_unavailable:
-      return 503;
-  }
-  return 500;
+  return info(code).http_status;
 }
 
 error make_error(error_code code, std::string message) {
@@ -56,13 +55,8 @@ error validation_error(std::string field, std::string message) {
   return e;
 }
 
-}  // namespace chatgate::core
-
-#include <boost/assert/source_location.hpp>
-#include <stdexcept>
-
-namespace chatgate::core {
 [[noreturn]] void throw_exception_from_error(const error& e, const boost::source_location&) {
   throw std::runtime_error(std::string(to_string(e.code)) + ": " + e.message);
 }
+
 }  // namespace chatgate::core
