@@ -9,6 +9,22 @@ bash scripts/install-deps.sh || exit 1
 bash scripts/build.sh "$preset" || exit 1
 
 failed=0
+# The PostgreSQL store's tests (CTest label postgres, tests/e2e/postgres.test.mjs) need a server:
+# a throwaway one from the Debian package (scripts/pg.sh), stopped on exit. They skip when
+# CHATGATE_TEST_PG_URL is unset, so failing to start one counts as a failure here.
+if [ -z "${CHATGATE_TEST_PG_URL:-}" ]; then
+  pg_dir=$(mktemp -d /tmp/chatgate-pg.XXXXXX)
+  trap 'bash scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
+  trap 'exit 130' INT TERM
+  if CHATGATE_TEST_PG_URL=$(bash scripts/pg.sh start "$pg_dir"); then
+    export CHATGATE_TEST_PG_URL
+  else
+    echo "test.sh: could not start PostgreSQL with scripts/pg.sh; its tests are skipped" >&2
+    unset CHATGATE_TEST_PG_URL
+    failed=1
+  fi
+fi
+
 unit_log=$(mktemp)
 ctest --preset "$preset" -j "$(nproc)" --timeout 120 2>&1 | tee "$unit_log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1

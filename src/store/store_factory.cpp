@@ -1,5 +1,6 @@
 #include "store/store_factory.hpp"
 
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace chatgate::store {
@@ -27,6 +28,13 @@ core::result<std::unique_ptr<store>> open_sqlite(std::string_view rest) {
   return std::unique_ptr<store>(std::move(*opened));
 }
 
+// libpq reads the URL itself (host, port, user, password, database, ?sslmode=... etc.).
+core::result<std::unique_ptr<store>> open_postgres(std::string_view url) {
+  auto opened = postgres::pg_store::open({.conninfo = std::string(url)});
+  if (!opened) return opened.error();
+  return std::unique_ptr<store>(std::move(*opened));
+}
+
 }  // namespace
 
 core::result<std::unique_ptr<store>> open_store(std::string_view database_url) {
@@ -34,9 +42,24 @@ core::result<std::unique_ptr<store>> open_store(std::string_view database_url) {
   if (database_url.starts_with(sqlite_scheme))
     return open_sqlite(database_url.substr(sqlite_scheme.size()));
   if (database_url.starts_with("postgresql://") || database_url.starts_with("postgres://"))
-    return url_error("PostgreSQL store not built yet; use sqlite://PATH");
+    return open_postgres(database_url);
   return url_error("unsupported '" + std::string(database_url) +
-                   "' (expected sqlite://PATH or postgresql://...)");
+                   "' (expected sqlite://PATH or postgresql://USER@HOST:PORT/DB)");
+}
+
+std::string redact_database_url(std::string_view database_url) {
+  std::string url(database_url);
+  const auto scheme_end = url.find("://");
+  if (scheme_end == url.npos) return url;
+  const auto authority = scheme_end + 3;
+  const auto first_at = url.find('@', authority);
+  const auto slash = url.find('/', authority);
+  if (first_at == url.npos || (slash != url.npos && slash < first_at)) return url;  // no user
+  // The host starts after the last '@' of the authority (a raw '@' in a password is common).
+  const auto at = url.rfind('@', url.find_first_of("/?#", first_at));
+  const auto colon = url.find(':', authority);
+  if (colon == url.npos || colon > at) return url;  // a user but no password
+  return url.replace(colon + 1, at - colon - 1, "***");
 }
 
 }  // namespace chatgate::store

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/result.hpp"
@@ -11,8 +12,15 @@ namespace chatgate::store {
 ///   sqlite://PATH            embedded SQLite file (sqlite://./chatgate.db, sqlite:///var/x.db,
 ///                            sqlite://:memory:); PATH's directory must exist.
 ///   sqlite://PATH?synchronous=full   fsync every commit (see sqlite_settings).
-///   postgresql://...         not built yet: an error.
+///   postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=...   (or postgres://) the PostgreSQL
+///                            store shared by several instances; any libpq URL. Refused with
+///                            "cannot connect to PostgreSQL: <reason>" when the server does not
+///                            answer.
 /// Errors name DATABASE_URL and say what is wrong.
 core::result<std::unique_ptr<store>> open_store(std::string_view database_url);
+
+/// DATABASE_URL fit for a log line: a URL's password (scheme://user:PASSWORD@host) becomes
+/// "***"; anything else is returned as is.
+std::string redact_database_url(std::string_view database_url);
 
 }  // namespace chatgate::store

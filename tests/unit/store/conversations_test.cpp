@@ -1,14 +1,14 @@
-// sqlite_store: conversations, participants, listing, direct pairs.
+// Both stores (backend_fixture): conversations, participants, listing, direct pairs.
 #include <thread>
 
-#include "store_fixture.hpp"
+#include "backend_fixture.hpp"
 
 namespace chatgate::store::testing {
 namespace {
 
-using conversations = store_fixture;
+using conversations = backend_fixture;
 
-TEST_F(conversations, create_and_get_round_trip) {
+TEST_P(conversations, create_and_get_round_trip) {
   auto c = group("alice", {"bob", "carol"}, at(100));
   c.metadata = {{"topic", "ops"}, {"n", 3}};
   auto created = store_->create_conversation(c);
@@ -30,13 +30,13 @@ TEST_F(conversations, create_and_get_round_trip) {
   EXPECT_EQ(got->created_at, at(100));
 }
 
-TEST_F(conversations, unknown_id_is_nullopt) {
+TEST_P(conversations, unknown_id_is_nullopt) {
   auto got = store_->get_conversation(core::make_object_id());
   ASSERT_TRUE(got);
   EXPECT_FALSE(*got);
 }
 
-TEST_F(conversations, direct_is_idempotent_whichever_side_asks) {
+TEST_P(conversations, direct_is_idempotent_whichever_side_asks) {
   auto first = store_->create_direct_conversation(direct("alice", "bob", at(1))).value();
   EXPECT_TRUE(first.second);
   auto again = store_->create_direct_conversation(direct("bob", "alice", at(2))).value();
@@ -52,7 +52,7 @@ TEST_F(conversations, direct_is_idempotent_whichever_side_asks) {
   EXPECT_EQ(dup.error().code, core::error_code::validation_error);
 }
 
-TEST_F(conversations, direct_racing_threads_yield_one_conversation) {
+TEST_P(conversations, direct_racing_threads_yield_one_conversation) {
   constexpr int threads = 8;
   std::vector<std::string> ids(threads);
   std::vector<int> created(threads);
@@ -71,7 +71,7 @@ TEST_F(conversations, direct_racing_threads_yield_one_conversation) {
   EXPECT_EQ(store_->conversation_ids_for_user("dave").value().size(), 1u);
 }
 
-TEST_F(conversations, racing_through_two_connections_yield_one_conversation) {
+TEST_P(conversations, racing_through_two_connections_yield_one_conversation) {
   auto second = open();  // another connection to the same file, as another process would be
   std::pair<conversation, bool> a, b;
   std::thread t1([&] { a = store_->create_direct_conversation(direct("x", "y", at(1))).value(); });
@@ -82,7 +82,7 @@ TEST_F(conversations, racing_through_two_connections_yield_one_conversation) {
   EXPECT_NE(a.second, b.second);
 }
 
-TEST_F(conversations, participants_find_add_remove) {
+TEST_P(conversations, participants_find_add_remove) {
   auto c = store_->create_conversation(group("alice", {"bob"}, at(10))).value();
   auto bob = store_->find_participant(c.id, "bob").value();
   ASSERT_TRUE(bob);
@@ -113,7 +113,7 @@ TEST_F(conversations, participants_find_add_remove) {
   EXPECT_EQ(missing.error().code, core::error_code::not_found);
 }
 
-TEST_F(conversations, update_name_and_metadata_separately) {
+TEST_P(conversations, update_name_and_metadata_separately) {
   auto c = store_->create_conversation(group("alice", {}, at(1))).value();
   auto renamed = store_->update_conversation(c.id, "Ops", std::nullopt, at(2)).value();
   ASSERT_TRUE(renamed);
@@ -128,7 +128,7 @@ TEST_F(conversations, update_name_and_metadata_separately) {
       store_->update_conversation(core::make_object_id(), "x", std::nullopt, at(4)).value());
 }
 
-TEST_F(conversations, list_latest_activity_first_with_cursor) {
+TEST_P(conversations, list_latest_activity_first_with_cursor) {
   // c1 oldest but gets the newest message; c2, c3 created later without messages.
   auto c1 = store_->create_conversation(group("u", {}, at(100))).value();
   auto c2 = store_->create_conversation(group("u", {}, at(200))).value();
@@ -153,7 +153,7 @@ TEST_F(conversations, list_latest_activity_first_with_cursor) {
   EXPECT_EQ(store_->list_conversations("someone", 10, std::nullopt).value().at(0).id, other.id);
 }
 
-TEST_F(conversations, list_ties_on_activity_break_by_id_descending) {
+TEST_P(conversations, list_ties_on_activity_break_by_id_descending) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i)
     ids.push_back(store_->create_conversation(group("t", {}, at(500))).value().id);
@@ -170,9 +170,11 @@ TEST_F(conversations, list_ties_on_activity_break_by_id_descending) {
   EXPECT_EQ(seen, ids);
 }
 
-TEST_F(conversations, ping_answers) {
+TEST_P(conversations, ping_answers) {
   EXPECT_TRUE(store_->ping());
 }
+
+CHATGATE_STORE_BACKENDS(conversations);
 
 }  // namespace
 }  // namespace chatgate::store::testing

@@ -1,16 +1,17 @@
-// sqlite_store: message seq, pagination, edit, soft delete.
+// Both stores (backend_fixture): message seq, pagination, edit, soft delete.
 #include <set>
 #include <thread>
 
-#include "store_fixture.hpp"
+#include "backend_fixture.hpp"
 
 namespace chatgate::store::testing {
 namespace {
 
-class messages : public store_fixture {
+class messages : public backend_fixture {
  protected:
   void SetUp() override {
-    store_fixture::SetUp();
+    backend_fixture::SetUp();
+    if (IsSkipped()) return;
     conv_ = store_->create_conversation(group("alice", {"bob"}, at(1))).value().id;
   }
 
@@ -29,7 +30,7 @@ class messages : public store_fixture {
   std::string conv_;
 };
 
-TEST_F(messages, insert_assigns_seq_and_round_trips) {
+TEST_P(messages, insert_assigns_seq_and_round_trips) {
   auto m = text(conv_, "alice", "hello", at(5));
   m.attachments = {{"f-1", "a.png"}, {"f-2", std::nullopt}};
   m.metadata = {{"k", "v"}};
@@ -55,20 +56,20 @@ TEST_F(messages, insert_assigns_seq_and_round_trips) {
   EXPECT_FALSE(store_->get_message(core::make_object_id()).value());
 }
 
-TEST_F(messages, seq_is_per_conversation) {
+TEST_P(messages, seq_is_per_conversation) {
   auto other = store_->create_conversation(group("bob", {}, at(1))).value().id;
   insert_n(3);
   EXPECT_EQ(store_->insert_message(text(other, "bob", "x", at(2))).value().seq, 1);
   EXPECT_EQ(store_->insert_message(text(conv_, "bob", "x", at(2))).value().seq, 4);
 }
 
-TEST_F(messages, insert_into_unknown_conversation_is_not_found) {
+TEST_P(messages, insert_into_unknown_conversation_is_not_found) {
   auto r = store_->insert_message(text(core::make_object_id(), "a", "x", at(1)));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::error_code::not_found);
 }
 
-TEST_F(messages, seq_gapless_under_concurrent_inserts) {
+TEST_P(messages, seq_gapless_under_concurrent_inserts) {
   constexpr int threads = 8, each = 50;
   std::vector<std::thread> pool;
   pool.reserve(threads);
@@ -83,7 +84,7 @@ TEST_F(messages, seq_gapless_under_concurrent_inserts) {
   for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], static_cast<std::int64_t>(i + 1));
 }
 
-TEST_F(messages, seq_gapless_across_two_connections) {
+TEST_P(messages, seq_gapless_across_two_connections) {
   auto second = open();
   std::thread t1([&] {
     for (int i = 0; i < 40; ++i) ASSERT_TRUE(store_->insert_message(text(conv_, "a", "x", at(i))));
@@ -101,20 +102,20 @@ TEST_F(messages, seq_gapless_across_two_connections) {
   EXPECT_EQ(*distinct.rbegin(), 80);
 }
 
-TEST_F(messages, default_page_is_newest_first) {
+TEST_P(messages, default_page_is_newest_first) {
   insert_n(7);
   EXPECT_EQ(seqs({.limit = 3}), (std::vector<std::int64_t>{7, 6, 5}));
   EXPECT_EQ(seqs({.limit = 50}).size(), 7u);
 }
 
-TEST_F(messages, before_is_newest_first_below_the_bound) {
+TEST_P(messages, before_is_newest_first_below_the_bound) {
   insert_n(7);
   EXPECT_EQ(seqs({.before_seq = 5, .limit = 3}), (std::vector<std::int64_t>{4, 3, 2}));
   EXPECT_EQ(seqs({.before_seq = 2, .limit = 3}), (std::vector<std::int64_t>{1}));
   EXPECT_TRUE(seqs({.before_seq = 1, .limit = 3}).empty());
 }
 
-TEST_F(messages, after_is_oldest_first_above_the_bound) {
+TEST_P(messages, after_is_oldest_first_above_the_bound) {
   insert_n(7);
   EXPECT_EQ(seqs({.after_seq = 2, .limit = 3}), (std::vector<std::int64_t>{3, 4, 5}));
   EXPECT_EQ(seqs({.after_seq = 5, .limit = 3}), (std::vector<std::int64_t>{6, 7}));
@@ -123,7 +124,7 @@ TEST_F(messages, after_is_oldest_first_above_the_bound) {
             (std::vector<std::int64_t>{3, 4, 5}));
 }
 
-TEST_F(messages, limit_at_and_past_the_number_of_messages) {
+TEST_P(messages, limit_at_and_past_the_number_of_messages) {
   insert_n(5);
   EXPECT_EQ(seqs({.after_seq = 0, .limit = 5}).size(), 5u);
   EXPECT_EQ(seqs({.after_seq = 0, .limit = 4}).size(), 4u);
@@ -131,7 +132,7 @@ TEST_F(messages, limit_at_and_past_the_number_of_messages) {
   EXPECT_TRUE(seqs({.limit = 0}).empty());
 }
 
-TEST_F(messages, edit_marks_edited) {
+TEST_P(messages, edit_marks_edited) {
   auto m = store_->insert_message(text(conv_, "alice", "old", at(5))).value();
   auto edited = store_->edit_message(m.id, "new", at(9)).value();
   ASSERT_TRUE(edited);
@@ -143,7 +144,7 @@ TEST_F(messages, edit_marks_edited) {
   EXPECT_FALSE(store_->edit_message(core::make_object_id(), "x", at(9)).value());
 }
 
-TEST_F(messages, soft_delete_keeps_id_and_seq) {
+TEST_P(messages, soft_delete_keeps_id_and_seq) {
   insert_n(2);
   auto m = text(conv_, "alice", "secret", at(20));
   m.attachments = {{"f-1", "x.png"}};
@@ -167,7 +168,7 @@ TEST_F(messages, soft_delete_keeps_id_and_seq) {
   EXPECT_FALSE(store_->delete_message(core::make_object_id(), at(40)).value());
 }
 
-TEST_F(messages, last_message_shows_current_state) {
+TEST_P(messages, last_message_shows_current_state) {
   auto m = store_->insert_message(text(conv_, "alice", "last", at(5))).value();
   ASSERT_TRUE(store_->delete_message(m.id, at(6)));
   auto conv = store_->get_conversation(conv_).value();
@@ -176,13 +177,27 @@ TEST_F(messages, last_message_shows_current_state) {
   EXPECT_EQ(conv->last_message_at, at(5));
 }
 
-TEST_F(messages, reply_to_round_trips) {
+TEST_P(messages, times_round_trip_to_the_millisecond) {
+  const core::sys_time_ms created{std::chrono::milliseconds{1732579200123}};
+  auto stored = store_->insert_message(text(conv_, "alice", "t", created)).value();
+  const core::sys_time_ms deleted{std::chrono::milliseconds{1732579200999}};
+  auto got = store_->delete_message(stored.id, deleted).value();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->created_at, created);
+  EXPECT_EQ(got->deleted_at, deleted);
+  EXPECT_EQ(got->updated_at, deleted);
+  EXPECT_EQ(store_->get_conversation(conv_).value()->last_message_at, created);
+}
+
+TEST_P(messages, reply_to_round_trips) {
   auto first = store_->insert_message(text(conv_, "alice", "q", at(5))).value();
   auto reply = text(conv_, "bob", "a", at(6));
   reply.reply_to = first.id;
   auto stored = store_->insert_message(reply).value();
   EXPECT_EQ(store_->get_message(stored.id).value()->reply_to, first.id);
 }
+
+CHATGATE_STORE_BACKENDS(messages);
 
 }  // namespace
 }  // namespace chatgate::store::testing

@@ -141,10 +141,23 @@ TEST_F(opening, url_missing_directory_is_refused) {
   EXPECT_NE(s.error().message.find("does not exist"), std::string::npos) << s.error().message;
 }
 
-TEST_F(opening, url_postgresql_not_built_yet) {
-  auto s = open_store("postgresql://u:p@localhost/chat");
-  ASSERT_FALSE(s);
-  EXPECT_NE(s.error().message.find("PostgreSQL store not built yet"), std::string::npos);
+TEST_F(opening, url_postgresql_unreachable_server_is_refused) {
+  for (const char* url : {"postgresql://u:p@127.0.0.1:1/chat", "postgres://u@127.0.0.1:1/chat"}) {
+    auto s = open_store(url);
+    ASSERT_FALSE(s) << url;
+    EXPECT_NE(s.error().message.find("DATABASE_URL: cannot connect to PostgreSQL: "),
+              std::string::npos)
+        << s.error().message;
+  }
+}
+
+TEST_F(opening, url_password_is_redacted_for_logs) {
+  EXPECT_EQ(redact_database_url("postgresql://chat:s3cr@t@db:5432/chat"),
+            "postgresql://chat:***@db:5432/chat");
+  EXPECT_EQ(redact_database_url("postgres://chat@db/chat"), "postgres://chat@db/chat");
+  EXPECT_EQ(redact_database_url("postgresql://db/chat?user=a"), "postgresql://db/chat?user=a");
+  EXPECT_EQ(redact_database_url("sqlite://./chat.db"), "sqlite://./chat.db");
+  EXPECT_EQ(redact_database_url("sqlite:///x/a@b.db"), "sqlite:///x/a@b.db");
 }
 
 TEST_F(opening, url_unknown_scheme_or_empty_path) {

@@ -12,34 +12,8 @@
 
 namespace chatgate::store::testing {
 
-/// A database file of its own per test, removed (with its -wal/-shm) afterwards.
-class store_fixture : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("chatgate_store_test_" + std::to_string(::getpid()) + "_" +
-              std::to_string(counter++) + ".db"))
-                .string();
-    remove_files();
-    store_ = open();
-  }
-
-  void TearDown() override {
-    store_.reset();
-    remove_files();
-  }
-
-  std::unique_ptr<sqlite::sqlite_store> open() {
-    auto opened = sqlite::sqlite_store::open({.path = path_});
-    if (!opened) throw std::runtime_error(opened.error().message);
-    return std::move(*opened);
-  }
-
-  void remove_files() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  }
-
+/// Records the store tests build (times in whole seconds, as at(seconds)).
+struct test_records {
   static core::sys_time_ms at(std::int64_t seconds) {
     return core::sys_time_ms{std::chrono::seconds{seconds}};
   }
@@ -74,6 +48,36 @@ class store_fixture : public ::testing::Test {
     m.content = std::move(content);
     m.created_at = m.updated_at = created;
     return m;
+  }
+};
+
+/// A database file of its own per test, removed (with its -wal/-shm) afterwards. For the
+/// SQLite-only tests (files, locks); the behaviour both backends share is in backend_fixture.hpp.
+class store_fixture : public ::testing::Test, public test_records {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    path_ = (std::filesystem::temp_directory_path() /
+             ("chatgate_store_test_" + std::to_string(::getpid()) + "_" +
+              std::to_string(counter++) + ".db"))
+                .string();
+    remove_files();
+    store_ = open();
+  }
+
+  void TearDown() override {
+    store_.reset();
+    remove_files();
+  }
+
+  std::unique_ptr<sqlite::sqlite_store> open() {
+    auto opened = sqlite::sqlite_store::open({.path = path_});
+    if (!opened) throw std::runtime_error(opened.error().message);
+    return std::move(*opened);
+  }
+
+  void remove_files() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
   }
 
   std::string path_;

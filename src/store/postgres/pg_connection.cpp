@@ -1,0 +1,122 @@
+#include "store/postgres/pg_connection.hpp"
+
+#include <charconv>
+
+namespace chatgate::store::postgres {
+namespace {
+
+// NOTICEs ("relation already exists, skipping") would go to stderr by default.
+void ignore_notice(void*, const char*) {}
+
+std::string trimmed(const char* message) {
+  std::string s = message ? message : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::int64_t pg_result::affected() const {
+  const char* n = PQcmdTuples(result_.get());
+  std::int64_t v = 0;
+  std::from_chars(n, n + std::char_traits<char>::length(n), v);
+  return v;
+}
+
+std::string pg_result::text(int row, int col) const {
+  return {PQgetvalue(result_.get(), row, col),
+          static_cast<std::size_t>(PQgetlength(result_.get(), row, col))};
+}
+
+std::optional<std::string> pg_result::optional_text(int row, int col) const {
+  if (is_null(row, col)) return std::nullopt;
+  return text(row, col);
+}
+
+std::int64_t pg_result::int64(int row, int col) const {
+  const char* v = PQgetvalue(result_.get(), row, col);
+  std::int64_t out = 0;
+  const auto [end, ec] = std::from_chars(v, v + PQgetlength(result_.get(), row, col), out);
+  if (ec != std::errc{}) throw pg_error("not an integer: '" + std::string(v) + "'", false);
+  return out;
+}
+
+std::optional<std::int64_t> pg_result::optional_int64(int row, int col) const {
+  if (is_null(row, col)) return std::nullopt;
+  return int64(row, col);
+}
+
+bool pg_result::boolean(int row, int col) const {
+  return PQgetvalue(result_.get(), row, col)[0] == 't';
+}
+
+pg_connection::pg_connection(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::vector<const char*> keys, values;
+  for (const auto& [k, v] : params) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_.reset(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+  if (!conn_) throw pg_error("out of memory", true);
+  if (PQstatus(conn_.get()) != CONNECTION_OK)
+    throw pg_error(trimmed(PQerrorMessage(conn_.get())), true);
+  PQsetNoticeProcessor(conn_.get(), ignore_notice, nullptr);
+}
+
+pg_result pg_connection::check(PGresult* r, std::string_view sql) {
+  pg_result result(r);
+  const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  std::string state;
+  if (const char* s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr) state = s;
+  const std::string reason = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_.get()));
+  throw pg_error(reason + " [" + std::string(sql.substr(0, 60)) + "]", !ok(), state);
+}
+
+void pg_connection::exec(std::string_view sql) {
+  const std::string text(sql);
+  check(PQexec(conn_.get(), text.c_str()), sql);
+}
+
+pg_result pg_connection::query(std::string_view sql, std::initializer_list<pg_param> params) {
+  const std::string text(sql);
+  auto found = prepared_.find(text);
+  if (found == prepared_.end()) {
+    std::string name = "chatgate_" + std::to_string(prepared_.size());
+    check(PQprepare(conn_.get(), name.c_str(), text.c_str(), static_cast<int>(params.size()),
+                    nullptr),
+          sql);
+    found = prepared_.emplace(text, std::move(name)).first;
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.value ? p.value->c_str() : nullptr);
+  return check(PQexecPrepared(conn_.get(), found->second.c_str(), static_cast<int>(values.size()),
+                              values.data(), nullptr, nullptr, 0),
+               sql);
+}
+
+bool pg_connection::reset() {
+  prepared_.clear();
+  PQreset(conn_.get());
+  if (!ok()) return false;
+  PQsetNoticeProcessor(conn_.get(), ignore_notice, nullptr);
+  return true;
+}
+
+pg_transaction::~pg_transaction() {
+  if (done_ || !db_.ok()) return;
+  try {
+    db_.exec("ROLLBACK");
+  } catch (const pg_error&) {  // the connection broke meanwhile: the server rolls back itself
+  }
+}
+
+void pg_transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace chatgate::store::postgres

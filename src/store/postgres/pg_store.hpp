@@ -1,0 +1,104 @@
+#pragma once
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/postgres/pg_connection.hpp"
+#include "store/store.hpp"
+
+namespace chatgate::store::postgres {
+
+/// Where the shared database is and how to reach it.
+struct pg_settings {
+  // libpq URL (postgresql://user:pass@host:port/db?sslmode=...) or "key=value" conninfo.
+  std::string conninfo = "postgresql://localhost/chatgate";
+  // Empty: the server's search_path (normally "public"). Else the tables live in this schema,
+  // which must exist; lets tests (or several deployments) share one database.
+  std::string schema;
+  // Shown in pg_stat_activity (a URL's own application_name wins).
+  std::string application_name = "chatgate";
+  // Give up connecting after this long (libpq connect_timeout; a URL's own value wins).
+  std::chrono::seconds connect_timeout{5};
+};
+
+/// The store shared by several chatgate instances: one libpq connection behind a mutex (the app
+/// calls the store from its one io thread, so a pool would only add idle connections), prepared
+/// statements, schema migrated at open. seq comes from a row-locked counter on the conversation,
+/// so it is gapless and the same whichever instance inserts. A broken connection is reset and
+/// the call retried once; database failures come back as internal_error (details are logged,
+/// not returned).
+class pg_store final : public store {
+ public:
+  /// Connects and migrates. Errors: "DATABASE_URL: cannot connect to PostgreSQL: <reason>",
+  /// or the schema is newer than this build.
+  static core::result<std::unique_ptr<pg_store>> open(const pg_settings& s);
+
+  core::result<conversation> create_conversation(const conversation& c) override;
+  core::result<std::pair<conversation, bool>> create_direct_conversation(
+      const conversation& c) override;
+  core::result<std::optional<conversation>> get_conversation(std::string_view id) override;
+  core::result<std::vector<conversation>> list_conversations(
+      std::string_view user_id, int limit,
+      const std::optional<conversation_cursor>& after) override;
+  core::result<std::vector<std::string>> conversation_ids_for_user(
+      std::string_view user_id) override;
+  core::result<std::optional<participant>> find_participant(std::string_view conversation_id,
+                                                            std::string_view user_id) override;
+  core::result<std::optional<conversation>> update_conversation(
+      std::string_view id, const std::optional<std::string>& name,
+      const std::optional<boost::json::object>& metadata, core::sys_time_ms now) override;
+  core::result<bool> add_participant(std::string_view conversation_id, const participant& p,
+                                     core::sys_time_ms now) override;
+  core::result<bool> remove_participant(std::string_view conversation_id, std::string_view user_id,
+                                        core::sys_time_ms now) override;
+
+  core::result<message> insert_message(const message& m) override;
+  core::result<std::optional<message>> get_message(std::string_view id) override;
+  core::result<std::optional<message>> edit_message(std::string_view id, std::string_view content,
+                                                    core::sys_time_ms now) override;
+  core::result<std::optional<message>> delete_message(std::string_view id,
+                                                      core::sys_time_ms now) override;
+  core::result<std::vector<message>> list_messages(std::string_view conversation_id,
+                                                   const message_range& range) override;
+
+  bool ping() override;
+
+ private:
+  explicit pg_store(std::unique_ptr<pg_connection> db) : db_(std::move(db)) {}
+
+  /// Runs `f` under the mutex. A broken connection is reset and `f` run once more; any other
+  /// libpq failure is logged and becomes internal_error.
+  template <class F>
+  auto guarded(F&& f) -> decltype(f());
+  /// Logs `e` and resets a broken connection; true when `f` is worth one more try.
+  bool recover(const pg_error& e, bool first_try);
+
+  std::optional<conversation> load_conversation(std::string_view id);
+  void load_details(conversation& c, const std::optional<std::string>& last_message_id);
+  std::optional<message> load_message(std::string_view id);
+  /// Inserts the row (ON CONFLICT (direct_key) DO NOTHING) and its participants; nullopt when
+  /// the direct pair already exists.
+  std::optional<std::string> insert_conversation(const conversation& c,
+                                                 const std::optional<std::string>& key);
+  bool insert_participant(std::string_view conversation_id, const participant& p);
+  void touch_conversation(std::string_view id, core::sys_time_ms now);
+
+  std::mutex mutex_;
+  std::unique_ptr<pg_connection> db_;
+};
+
+template <class F>
+auto pg_store::guarded(F&& f) -> decltype(f()) {
+  std::lock_guard lock(mutex_);
+  for (bool first_try = true;; first_try = false) {
+    try {
+      return f();
+    } catch (const pg_error& e) {
+      if (!recover(e, first_try))
+        return core::make_error(core::error_code::internal_error, "store: database error");
+    }
+  }
+}
+
+}  // namespace chatgate::store::postgres

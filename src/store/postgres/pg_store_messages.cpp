@@ -1,0 +1,123 @@
+// pg_store's message operations (conversation ones are in pg_store.cpp).
+#include <limits>
+
+#include "core/object_id.hpp"
+#include "store/postgres/pg_records.hpp"
+#include "store/postgres/pg_store.hpp"
+#include "store/sqlite/records.hpp"
+
+namespace chatgate::store::postgres {
+namespace {
+
+using sqlite::to_ms;
+
+const std::string& select_message() {
+  static const std::string sql =
+      "SELECT " + std::string(message_columns) + " FROM messages WHERE id = $1";
+  return sql;
+}
+
+// Newest first below a bound (the default page, and "before").
+const std::string& select_before() {
+  static const std::string sql = "SELECT " + std::string(message_columns) +
+                                 " FROM messages WHERE conversation_id = $1 AND seq < $2::bigint"
+                                 " ORDER BY seq DESC LIMIT $3::int";
+  return sql;
+}
+
+// Oldest first above a bound (sync, and "after"), optionally below another.
+const std::string& select_after() {
+  static const std::string sql = "SELECT " + std::string(message_columns) +
+                                 " FROM messages WHERE conversation_id = $1 AND seq > $2::bigint"
+                                 " AND seq < $3::bigint ORDER BY seq ASC LIMIT $4::int";
+  return sql;
+}
+
+const std::string& insert_message_sql() {
+  static const std::string sql =
+      "INSERT INTO messages (" + std::string(message_columns) +
+      ") VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8, $9::boolean, $10::boolean, $11::bigint, "
+      "$12::bigint, $13::bigint)";
+  return sql;
+}
+
+}  // namespace
+
+std::optional<message> pg_store::load_message(std::string_view id) {
+  auto r = db_->query(select_message(), {id});
+  if (r.rows() == 0) return std::nullopt;
+  return read_message(r, 0);
+}
+
+core::result<message> pg_store::insert_message(const message& m) {
+  message stored = m;
+  if (stored.id.empty()) stored.id = core::make_object_id();  // outside: a retry reuses it
+  return guarded([&]() -> core::result<message> {
+    // The counter lives on the conversation row. UPDATE takes that row's lock until COMMIT, so
+    // writers on every instance queue here and each reads the previous one's committed value
+    // (READ COMMITTED re-reads the updated row): seq is 1..N without gaps, and a rollback gives
+    // the number back.
+    pg_transaction tx(*db_);
+    auto r = db_->query(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_message_id = $2, "
+        "last_message_at = $3::bigint, updated_at = $3::bigint WHERE id = $1 RETURNING last_seq",
+        {stored.conversation_id, stored.id, to_ms(stored.created_at)});
+    if (r.rows() == 0)
+      return core::make_error(core::error_code::not_found, "Conversation not found");
+    stored.seq = r.int64(0, 0);
+    std::optional<std::int64_t> deleted_at;
+    if (stored.deleted_at) deleted_at = to_ms(*stored.deleted_at);
+    db_->query(insert_message_sql(),
+               {stored.id, stored.conversation_id, stored.seq, stored.sender_id, stored.content,
+                sqlite::attachments_to_text(stored.attachments), stored.reply_to,
+                sqlite::to_text(stored.metadata), stored.is_edited, stored.is_deleted,
+                to_ms(stored.created_at), to_ms(stored.updated_at), deleted_at});
+    tx.commit();
+    return stored;
+  });
+}
+
+core::result<std::optional<message>> pg_store::get_message(std::string_view id) {
+  return guarded([&]() -> core::result<std::optional<message>> { return load_message(id); });
+}
+
+core::result<std::optional<message>> pg_store::edit_message(std::string_view id,
+                                                            std::string_view content,
+                                                            core::sys_time_ms now) {
+  return guarded([&]() -> core::result<std::optional<message>> {
+    auto r = db_->query(
+        "UPDATE messages SET content = $2, is_edited = TRUE, updated_at = $3::bigint WHERE id = $1",
+        {id, content, to_ms(now)});
+    if (r.affected() == 0) return std::optional<message>{};
+    return load_message(id);
+  });
+}
+
+core::result<std::optional<message>> pg_store::delete_message(std::string_view id,
+                                                              core::sys_time_ms now) {
+  return guarded([&]() -> core::result<std::optional<message>> {
+    // Deleting twice keeps the first deleted_at.
+    auto r = db_->query(
+        "UPDATE messages SET content = '', attachments = '[]', is_deleted = TRUE, "
+        "deleted_at = COALESCE(deleted_at, $2::bigint), updated_at = $2::bigint WHERE id = $1",
+        {id, to_ms(now)});
+    if (r.affected() == 0) return std::optional<message>{};
+    return load_message(id);
+  });
+}
+
+core::result<std::vector<message>> pg_store::list_messages(std::string_view conversation_id,
+                                                           const message_range& range) {
+  return guarded([&]() -> core::result<std::vector<message>> {
+    std::vector<message> out;
+    if (range.limit <= 0) return out;
+    const auto before = range.before_seq.value_or(std::numeric_limits<std::int64_t>::max());
+    auto r = range.after_seq ? db_->query(select_after(),
+                                          {conversation_id, *range.after_seq, before, range.limit})
+                             : db_->query(select_before(), {conversation_id, before, range.limit});
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_message(r, i));
+    return out;
+  });
+}
+
+}  // namespace chatgate::store::postgres
