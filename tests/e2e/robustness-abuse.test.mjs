@@ -27,6 +27,8 @@ function metric(text, name) {
   return m ? Number(m[1]) : 0;
 }
 const rssKb = () => Number(readFileSync(`/proc/${server.proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
+// ASan keeps freed memory in quarantine (up to 256 MB): RSS says nothing about leaks there.
+const sanitized = () => readFileSync(`/proc/${server.proc.pid}/maps`, 'utf8').includes('libasan');
 async function until(what, check, ms = 8000) {
   const end = Date.now() + ms;
   for (;;) {
@@ -90,7 +92,7 @@ test('1000 connect/disconnect cycles (polling, websocket, upgrade) leave no sess
   // Every cycle but some of those closed before their websocket even connected opened a session.
   assert.ok(metric(t, 'chatgate_engineio_sessions_opened_total') >= 900, t);
   const grown = rssKb() - rssWarm;
-  assert.ok(grown < 24 * 1024, `RSS grew by ${grown} KB over 800 cycles`);
+  if (!sanitized()) assert.ok(grown < 24 * 1024, `RSS grew by ${grown} KB over 800 cycles`);
 });
 
 test('a polling client that vanishes mid-GET or mid-POST is forgotten at once', async () => {

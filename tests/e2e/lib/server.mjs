@@ -44,6 +44,9 @@ export async function start(opts = {}) {
     DATABASE_URL: `sqlite://${dbPath}`,
     JWT_SECRET: SECRET,
     LOG_LEVEL: process.env.CHATGATE_LOG_LEVEL ?? 'warn',
+    // Sanitizer builds: e.g. ASAN_OPTIONS=log_path=/tmp/asan to collect reports from every run.
+    ...Object.fromEntries(['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS', 'TSAN_OPTIONS']
+      .filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]])),
     ...opts.env,
   };
   const proc = spawn(BIN, ['serve', ...(opts.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
