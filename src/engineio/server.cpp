@@ -148,6 +148,9 @@ void server::on_request(http::request&& req, const http::connection_info& info,
     return;
   }
   const auto s = find(sid);
+  // verify() found it, but find() reads the clock again: the pong deadline may have passed
+  // between the two reads, and then the session is gone.
+  if (!s) return refuse(request_error::unknown_sid);
   // A plain HTTP request naming a websocket session (transport=websocket, no upgrade): Node
   // leaves it hanging; refuse it instead. Otherwise verify() saw the transport is polling.
   if (s->transport_name() != "polling") return refuse(request_error::bad_request);
