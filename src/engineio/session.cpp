@@ -90,7 +90,11 @@ bool session::enforce_deadline() {
 
 void session::enqueue(outgoing_packet p) {
   if (state_ != state::open) return;  // as Node: nothing is queued once closing
-  if (queued_bytes_ + p.size() > config_.max_queued_bytes) return finish("slow client");
+  // The limit is on the backlog: a client that keeps up (nothing waiting) gets a packet larger
+  // than the whole limit too (a messages:sync ack of 100 long messages is megabytes).
+  if (queued_bytes_ > 0 && queued_bytes_ + p.size() > config_.max_queued_bytes) {
+    return finish("slow client");
+  }
   queued_bytes_ += p.size();
   queue_.push_back(std::move(p));
 }

@@ -22,7 +22,8 @@ struct settings {
   /// Origins allowed by CORS; "*" allows any (the Origin is echoed, with credentials).
   std::vector<std::string> allowed_origins{"*"};
   /// Outgoing bytes a session may hold unsent; past it the session closes with "slow client"
-  /// (not in Node, whose buffer is unbounded).
+  /// (not in Node, whose buffer is unbounded). One packet is always accepted when nothing is
+  /// waiting, however large.
   std::size_t max_queued_bytes = 1024 * 1024;
   /// How long a closing polling session waits for a GET to carry the close packet (Node: 30 s),
   /// and a closing websocket for its writes in flight before the connection is dropped.

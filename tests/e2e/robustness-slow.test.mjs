@@ -139,3 +139,29 @@ test('a websocket client that stops reading is disconnected as "slow client" and
   raw.sock.destroy();
   closeAll(reader.socket);
 });
+
+// The other side of the policy: one packet larger than the queue limit (a messages:sync ack of
+// 100 messages of 5000 emoji is ~2 MB) is not a slow client when nothing else is waiting.
+for (const transport of ['websocket', 'polling']) {
+  test(`${transport}: a messages:sync ack larger than the queue limit reaches a client that reads`, async () => {
+    const owner = `big-owner-${transport}`;
+    const conv = await api(server.http, tokenFor(owner)).post('/conversations',
+      { type: 'group', name: 'big', participantIds: [] });
+    const content = '😀'.repeat(5000);
+    const rest = api(server.http, tokenFor(owner));
+    for (let i = 0; i < 100; i += 20) {
+      const batch = await Promise.all(Array.from({ length: 20 }, () =>
+        rest.post(`/conversations/${conv.body.id}/messages`, { content })));
+      for (const r of batch) assert.equal(r.status, 201);
+    }
+    const { socket } = await connectAs(server.ws, tokenFor(owner), { transports: [transport] });
+    const slowBefore = metric(await metricsText(), 'chatgate_engineio_slow_client_disconnects_total') ?? 0;
+    const r = await socket.timeout(10000).emitWithAck('messages:sync', { conversationId: conv.body.id });
+    assert.equal(r.success, true);
+    assert.equal(r.messages.length, 100);
+    assert.equal(r.messages[99].content, content);
+    assert.equal(socket.connected, true);
+    assert.equal(metric(await metricsText(), 'chatgate_engineio_slow_client_disconnects_total') ?? 0, slowBefore);
+    closeAll(socket);
+  });
+}

@@ -121,6 +121,16 @@ TEST_F(session_test, queue_past_the_limit_closes_with_slow_client) {
   EXPECT_EQ(on_close_reasons.size(), 1u);
 }
 
+TEST_F(session_test, packet_larger_than_the_limit_is_accepted_when_nothing_waits) {
+  auto t = std::make_shared<fake_transport>("websocket");
+  auto s = make(t);
+  t->stall();
+  s->send_text(bytes(std::string(1000, 'x')));  // 1001 bytes > 150, queue empty before
+  EXPECT_EQ(s->current_state(), session::state::open);
+  s->send_text(bytes("y"));  // behind a backlog over the limit: slow
+  EXPECT_EQ(closed_reasons, std::vector<std::string>{"slow client"});
+}
+
 TEST_F(session_test, slow_client_connection_is_dropped_not_closed_gracefully) {
   // A websocket whose write is stuck (the peer does not read): not writable, so the queue grows.
   auto t = std::make_shared<fake_transport>("websocket");
