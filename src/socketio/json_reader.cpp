@@ -3,6 +3,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
 #include <charconv>
+#include <optional>
 #include <string>
 
 namespace chatgate::socketio {
@@ -60,9 +61,58 @@ struct precise_handler {
   std::string number;  // text of a number split across calls
 };
 
-}  // namespace
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 
-boost::system::result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
+/// The code unit of the `\uXXXX` escape at `at`, if there is one.
+std::optional<unsigned> escape_at(std::string_view text, std::size_t at) {
+  if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u') return std::nullopt;
+  unsigned v = 0;
+  for (std::size_t i = at + 2; i < at + 6; ++i) {
+    const int d = hex_digit(text[i]);
+    if (d < 0) return std::nullopt;
+    v = v * 16 + static_cast<unsigned>(d);
+  }
+  return v;
+}
+
+/// `text` with every unpaired UTF-16 surrogate escape replaced by \uFFFD. JSON.parse accepts
+/// them (a client that cuts a string in the middle of an emoji sends one); Boost.JSON 1.81 has
+/// no option to. A backslash only occurs inside strings, so no string tracking is needed.
+std::string replace_lone_surrogates(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i++];
+      continue;
+    }
+    const auto unit = escape_at(text, i);
+    if (!unit) {  // another escape (or a broken one, which the parser then reports)
+      out.append(text.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    const bool high = *unit >= 0xD800 && *unit <= 0xDBFF;
+    const bool low = *unit >= 0xDC00 && *unit <= 0xDFFF;
+    const auto next = high ? escape_at(text, i + 6) : std::nullopt;
+    if (high && next && *next >= 0xDC00 && *next <= 0xDFFF) {
+      out.append(text.substr(i, 12));
+      i += 12;
+    } else {
+      out.append(high || low ? std::string_view("\\uFFFD") : text.substr(i, 6));
+      i += 6;
+    }
+  }
+  return out;
+}
+
+boost::system::result<json::value> parse_strict(std::string_view text, std::size_t max_depth) {
   json::parse_options opts;
   opts.max_depth = max_depth;
   json::basic_parser<precise_handler> p(opts, json::storage_ptr());
@@ -73,6 +123,17 @@ boost::system::result<json::value> parse_json(std::string_view text, std::size_t
   if (n < text.size()) return error_code(json::error::extra_data);
   if (!p.done()) return error_code(json::error::incomplete);
   return p.handler().st.release();
+}
+
+}  // namespace
+
+boost::system::result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
+  auto v = parse_strict(text, max_depth);
+  if (v) return v;
+  // Boost reports a lone surrogate as one of several errors (a high one before a quote is a
+  // syntax error): retry only if the text had one.
+  const std::string fixed = replace_lone_surrogates(text);
+  return fixed == text ? v : parse_strict(fixed, max_depth);
 }
 
 }  // namespace chatgate::socketio

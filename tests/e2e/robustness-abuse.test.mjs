@@ -231,3 +231,20 @@ test('content of exactly 5000 emoji is accepted, 5001 refused (socket and REST)'
     closeAll(socket);
   }
 });
+
+test('a string cut in the middle of an emoji (lone surrogate) is stored with U+FFFD, the socket stays', async () => {
+  const owner = 'cut-owner';
+  const conv = await api(server.http, tokenFor(owner)).post('/conversations', { type: 'group', name: 'c', participantIds: [] });
+  const { socket } = await connectAs(server.ws, tokenFor(owner));
+  try {
+    const cut = 'hi 😀'.slice(0, 4); // 'hi \uD83D': what content.slice(0, n) does to an emoji
+    const r = await ask(socket, 'message:send', { conversationId: conv.body.id, content: cut });
+    assert.equal(r.success, true, JSON.stringify(r));
+    assert.equal(r.message.content, 'hi \uFFFD');
+    const edited = await ask(socket, 'message:edit', { messageId: r.message.id, content: '\uDE00 tail' });
+    assert.equal(edited.message.content, '\uFFFD tail');
+    assert.equal(socket.connected, true);
+  } finally {
+    closeAll(socket);
+  }
+});

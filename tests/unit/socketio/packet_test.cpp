@@ -170,6 +170,26 @@ TEST(socketio_packet, json_nesting_limit) {
   EXPECT_EQ(decode_fail(deep), decode_error::bad_json);
 }
 
+TEST(socketio_packet, lone_surrogates_become_replacement_characters_as_json_parse_keeps_them) {
+  // A client cutting a string in the middle of an emoji sends a lone surrogate escape; JSON.parse
+  // accepts it, so the packet must not be a decode error (that closes the connection).
+  const auto text = [](std::string_view packet_text) {
+    auto p = decode_one(packet_text);
+    return p.data.is_array() && p.data.as_array().size() == 2 && p.data.as_array()[1].is_string()
+               ? std::string(p.data.as_array()[1].get_string())
+               : std::string("?");
+  };
+  EXPECT_EQ(text(R"(2["m","hi \ud83d"])"), "hi \xEF\xBF\xBD");
+  EXPECT_EQ(text(R"(2["m","\ude00x"])"), "\xEF\xBF\xBDx");
+  EXPECT_EQ(text(R"(2["m","\ud83d\u0041"])"),
+            "\xEF\xBF\xBD"
+            "A");
+  EXPECT_EQ(text(R"(2["m","\ud83d\ud83d\ude00"])"), "\xEF\xBF\xBD\xF0\x9F\x98\x80");
+  EXPECT_EQ(text(R"(2["m","\\ud800 \ud83d\ude00"])"),
+            "\\ud800 \xF0\x9F\x98\x80");                               // escaped backslash
+  EXPECT_EQ(decode_fail(R"(2["m","\ud83d)"), decode_error::bad_json);  // still not JSON
+}
+
 TEST(socketio_args, placeholders_and_helpers) {
   args a{1, "two"};
   EXPECT_FALSE(a.has_binary());
