@@ -52,10 +52,12 @@ void encode(std::string& out, std::string_view bytes, std::string_view alphabet,
   if (pad) out.append(3 - rest, '=');
 }
 
-/// Trailing '=' are ignored. `canonical`: the unused low bits of the last character must be 0.
+/// Trailing '=' are ignored, except in `canonical` mode, where there must be none (RFC 7515 §2:
+/// base64url without padding) and the unused low bits of the last character must be 0.
 std::optional<std::string> decode(std::string_view text, const reverse_table& reverse,
                                   bool canonical) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  if (!canonical)
+    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
   // One leftover character carries only 6 bits: never a whole byte, so not valid output.
   if (text.size() % 4 == 1) return std::nullopt;
   std::string out;

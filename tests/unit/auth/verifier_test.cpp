@@ -184,6 +184,13 @@ TEST(verifier, signature_that_is_not_base64url) {
   expect_refused(hs256().verify(token, now), "bad signature");
 }
 
+TEST(verifier, padded_signature_is_a_second_spelling_and_refused) {
+  auto token = sign(JWT_ALG_HS256, secret, alice);
+  ASSERT_TRUE(hs256().verify(token, now));
+  // An HS256 signature is 32 bytes: 43 base64url characters, which padding would make 44.
+  expect_refused(hs256().verify(token + "=", now), "bad signature");
+}
+
 TEST(verifier, es256_signature_one_byte_short_or_long) {
   auto token = sign(JWT_ALG_ES256, ec().private_pem, alice);
   const auto dot2 = token.rfind('.');

@@ -113,9 +113,11 @@ TEST(base64url, rejects_bad_characters_and_lengths) {
   EXPECT_TRUE(base64url_decode("abcdeQ"));
 }
 
-TEST(base64url, accepts_padding_at_the_end_only) {
-  EXPECT_EQ(base64url_decode("QQ=="), std::string("A"));
-  EXPECT_EQ(base64url_decode("QUE="), std::string("AA"));
+TEST(base64url, refuses_padding_so_a_signature_has_one_spelling) {
+  EXPECT_EQ(base64url_decode("QQ"), std::string("A"));
+  EXPECT_EQ(base64url_decode("QUE"), std::string("AA"));
+  EXPECT_FALSE(base64url_decode("QQ=="));
+  EXPECT_FALSE(base64url_decode("QUE="));
   EXPECT_FALSE(base64url_decode("QQ==QQ"));
   EXPECT_FALSE(base64url_decode("Q==="));
 }
