@@ -114,6 +114,35 @@ TEST_F(pg_store_test, seq_gapless_across_four_instances) {
   EXPECT_EQ(stores[2]->get_conversation(conv).value()->last_message->id, all.back().id);
 }
 
+TEST_F(pg_store_test, direct_pairs_racing_across_four_instances_are_created_once) {
+  constexpr int instances = 4, pairs = 10;
+  std::vector<std::unique_ptr<postgres::pg_store>> stores;
+  for (int i = 0; i < instances; ++i) stores.push_back(open());
+  std::vector<std::vector<std::pair<std::string, bool>>> got(instances);
+  std::vector<std::thread> pool;
+  for (int i = 0; i < instances; ++i)
+    pool.emplace_back([&, i] {
+      for (int p = 0; p < pairs; ++p) {
+        const std::string a = "a" + std::to_string(p), b = "b" + std::to_string(p);
+        auto r = stores[i]->create_direct_conversation(i % 2 ? direct(a, b, at(p))
+                                                             : direct(b, a, at(p)));
+        ASSERT_TRUE(r) << r.error().message;
+        got[i].emplace_back(r->first.id, r->second);
+      }
+    });
+  for (auto& t : pool) t.join();
+  for (int p = 0; p < pairs; ++p) {
+    int created = 0;
+    for (int i = 0; i < instances; ++i) {
+      EXPECT_EQ(got[i][p].first, got[0][p].first) << "pair " << p;
+      created += got[i][p].second ? 1 : 0;
+    }
+    EXPECT_EQ(created, 1) << "pair " << p;
+  }
+  EXPECT_EQ(scalar("SELECT count(*) FROM conversations"), pairs);
+  EXPECT_EQ(scalar("SELECT count(*) FROM participants"), 2 * pairs);
+}
+
 TEST_F(pg_store_test, broken_connection_is_reset_and_the_call_retried) {
   auto s =
       postgres::pg_store::open({.conninfo = url_, .schema = schema_, .application_name = schema_});
