@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/socket_base.hpp>
 
 #include "http/http_session.hpp"
@@ -28,7 +29,8 @@ listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, handler&
       handler_(target),
       settings_(settings),
       acceptor_(ioc),
-      registry_(std::make_shared<session_registry>()) {}
+      registry_(std::make_shared<session_registry>()),
+      retry_timer_(ioc) {}
 
 listener::~listener() {
   boost::system::error_code ec;
@@ -56,6 +58,7 @@ void listener::start() {
 void listener::stop() {
   boost::system::error_code ec;
   acceptor_.close(ec);
+  retry_timer_.cancel();
   registry_->stopping = true;
   // Copy first: a session may end (and erase itself) while being stopped.
   std::vector<std::shared_ptr<http_session>> live;
@@ -80,16 +83,31 @@ void listener::do_accept() {
       ioc_, [this, registry = registry_](boost::system::error_code ec, tcp::socket socket) {
         // The acceptor is closed by stop() or the destructor: `this` may be gone, so check first.
         if (ec == net::error::operation_aborted || registry->stopping) return;
-        if (!ec) {
-          socket.set_option(tcp::no_delay(true), ec);
-          const std::uint64_t id = ++registry->next_id;
-          auto session =
-              std::make_shared<http_session>(std::move(socket), handler_, settings_, registry, id);
-          registry->sessions.emplace(id, session);
-          session->run();
-        }
+        if (ec) return retry_accept(ec);
+        accept_failing_ = false;
+        socket.set_option(tcp::no_delay(true), ec);
+        const std::uint64_t id = ++registry->next_id;
+        auto session =
+            std::make_shared<http_session>(std::move(socket), handler_, settings_, registry, id);
+        registry->sessions.emplace(id, session);
+        session->run();
         do_accept();
       });
+}
+
+void listener::retry_accept(const boost::system::error_code& ec) {
+  if (!accept_failing_) {
+    spdlog::warn("http listener {}:{}: accept failed: {}; retrying every {} ms",
+                 endpoint_.address().to_string(), endpoint_.port(), ec.message(),
+                 settings_.accept_retry_delay.count());
+  }
+  accept_failing_ = true;
+  retry_timer_.expires_after(settings_.accept_retry_delay);
+  // `this` is only touched when the wait succeeded: stop() and the destructor cancel it.
+  retry_timer_.async_wait([this, registry = registry_](boost::system::error_code wait_ec) {
+    if (wait_ec || registry->stopping) return;
+    do_accept();
+  });
 }
 
 }  // namespace chatgate::http

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "http/handler.hpp"
 #include "http/listener_settings.hpp"
@@ -52,6 +53,7 @@ class listener {
 
  private:
   void do_accept();
+  void retry_accept(const boost::system::error_code& ec);
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::endpoint endpoint_;
@@ -59,6 +61,8 @@ class listener {
   listener_settings settings_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<session_registry> registry_;
+  boost::asio::steady_timer retry_timer_;  // accept_retry_delay after a failed accept
+  bool accept_failing_ = false;            // logged once per run of failures
 };
 
 }  // namespace chatgate::http

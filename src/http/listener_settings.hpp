@@ -16,6 +16,9 @@ struct listener_settings {
   std::chrono::milliseconds write_timeout{30'000};
   /// Pending connections queued by the kernel before accept.
   int backlog = 511;
+  /// After a failed accept (EMFILE: out of file descriptors) the next one waits this long; at
+  /// once it would fail at once, and the io thread would spin.
+  std::chrono::milliseconds accept_retry_delay{100};
 };
 
 }  // namespace chatgate::http
