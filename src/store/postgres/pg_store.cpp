@@ -173,6 +173,7 @@ core::result<std::vector<conversation>> pg_store::list_conversations(
     }
     auto r = db_->query(select_user_conversations(), {user_id, activity, after_id, limit});
     std::vector<std::optional<std::string>> last_ids(static_cast<std::size_t>(r.rows()));
+    out.reserve(last_ids.size());
     for (int i = 0; i < r.rows(); ++i)
       out.push_back(read_conversation(r, i, last_ids[static_cast<std::size_t>(i)]));
     for (std::size_t i = 0; i < out.size(); ++i) load_details(out[i], last_ids[i]);
@@ -183,8 +184,9 @@ core::result<std::vector<conversation>> pg_store::list_conversations(
 core::result<std::vector<std::string>> pg_store::conversation_ids_for_user(
     std::string_view user_id) {
   return guarded([&]() -> core::result<std::vector<std::string>> {
-    std::vector<std::string> ids;
     auto r = db_->query("SELECT conversation_id FROM participants WHERE user_id = $1", {user_id});
+    std::vector<std::string> ids;
+    ids.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
     return ids;
   });

@@ -115,6 +115,7 @@ core::result<std::vector<message>> pg_store::list_messages(std::string_view conv
     auto r = range.after_seq ? db_->query(select_after(),
                                           {conversation_id, *range.after_seq, before, range.limit})
                              : db_->query(select_before(), {conversation_id, before, range.limit});
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_message(r, i));
     return out;
   });

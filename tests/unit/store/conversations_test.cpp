@@ -155,6 +155,7 @@ TEST_P(conversations, list_latest_activity_first_with_cursor) {
 
 TEST_P(conversations, list_ties_on_activity_break_by_id_descending) {
   std::vector<std::string> ids;
+  ids.reserve(5);
   for (int i = 0; i < 5; ++i)
     ids.push_back(store_->create_conversation(group("t", {}, at(500))).value().id);
   std::sort(ids.rbegin(), ids.rend());

@@ -46,6 +46,7 @@ TEST_F(pg_store_test, opens_racing_on_a_new_schema_migrate_once) {
   std::vector<std::unique_ptr<postgres::pg_store>> stores(instances);
   std::vector<std::string> errors(instances);
   std::vector<std::thread> pool;
+  pool.reserve(instances);
   for (int i = 0; i < instances; ++i)
     pool.emplace_back([&, i] {
       auto opened = postgres::pg_store::open(settings());
@@ -98,9 +99,11 @@ TEST_F(pg_store_test, schema_at_the_latest_version_opens_and_a_newer_one_is_refu
 TEST_F(pg_store_test, seq_gapless_across_four_instances) {
   constexpr int instances = 4, each = 40;
   std::vector<std::unique_ptr<postgres::pg_store>> stores;
+  stores.reserve(instances);
   for (int i = 0; i < instances; ++i) stores.push_back(open());
   auto conv = stores[0]->create_conversation(group("a", {}, at(1))).value().id;
   std::vector<std::thread> pool;
+  pool.reserve(instances);
   for (int i = 0; i < instances; ++i)
     pool.emplace_back([&, i] {
       for (int n = 0; n < each; ++n)
@@ -117,9 +120,11 @@ TEST_F(pg_store_test, seq_gapless_across_four_instances) {
 TEST_F(pg_store_test, direct_pairs_racing_across_four_instances_are_created_once) {
   constexpr int instances = 4, pairs = 10;
   std::vector<std::unique_ptr<postgres::pg_store>> stores;
+  stores.reserve(instances);
   for (int i = 0; i < instances; ++i) stores.push_back(open());
   std::vector<std::vector<std::pair<std::string, bool>>> got(instances);
   std::vector<std::thread> pool;
+  pool.reserve(instances);
   for (int i = 0; i < instances; ++i)
     pool.emplace_back([&, i] {
       for (int p = 0; p < pairs; ++p) {
