@@ -8,10 +8,19 @@ namespace {
 // NOTICEs ("relation already exists, skipping") would go to stderr by default.
 void ignore_notice(void*, const char*) {}
 
-std::string trimmed(const char* message) {
-  std::string s = message ? message : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
+// libpq's messages end in a newline and may span lines ("...\n\tIs the server running...");
+// one line reads better in a log or a start-up error.
+std::string one_line(const char* message) {
+  std::string out;
+  for (const char* p = message ? message : ""; *p; ++p) {
+    if (*p == '\n' || *p == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += *p;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 }  // namespace
@@ -61,7 +70,7 @@ pg_connection::pg_connection(const std::vector<std::pair<std::string, std::strin
   conn_.reset(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
   if (!conn_) throw pg_error("out of memory", true);
   if (PQstatus(conn_.get()) != CONNECTION_OK)
-    throw pg_error(trimmed(PQerrorMessage(conn_.get())), true);
+    throw pg_error(one_line(PQerrorMessage(conn_.get())), true);
   PQsetNoticeProcessor(conn_.get(), ignore_notice, nullptr);
 }
 
@@ -71,7 +80,7 @@ pg_result pg_connection::check(PGresult* r, std::string_view sql) {
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
   std::string state;
   if (const char* s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr) state = s;
-  const std::string reason = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_.get()));
+  const std::string reason = one_line(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_.get()));
   throw pg_error(reason + " [" + std::string(sql.substr(0, 60)) + "]", !ok(), state);
 }
 
