@@ -19,5 +19,14 @@ function(chatgate_test name)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   chatgate_warnings(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${T_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  # gtest_discover_tests flattens list-valued PROPERTIES (LABELS "unit;x" would reach CTest as
+  # "unit" only), so the discovered tests are labelled by a script that runs after discovery.
+  set(labels "unit;${T_LABELS}")
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake
+    "foreach(t IN LISTS ${name}_TESTS)\n"
+    "  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${labels}\")\n"
+    "endforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES
+    ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
 endfunction()

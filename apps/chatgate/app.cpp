@@ -129,7 +129,8 @@ void app::listen() {
     listeners_.push_back(std::move(l));
   }
   spdlog::info("chatgate: REST on http://{}:{}, Socket.IO on http://{}:{}/socket.io/, store {}",
-               cfg_.host, cfg_.http_port, cfg_.host, cfg_.ws_port, cfg_.database_url);
+               cfg_.host, cfg_.http_port, cfg_.host, cfg_.ws_port,
+               store::redact_database_url(cfg_.database_url));
 }
 
 int app::run() {
