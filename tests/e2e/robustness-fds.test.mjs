@@ -24,15 +24,13 @@ async function healthy(url, ms = 8000) {
   }
 }
 
-test('a connection flood past the descriptor limit neither spins the server nor stops it', async () => {
+test('a connection flood past the descriptor limit neither spins the server nor stops it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'chatgate-fds-'));
   const port = await freePort();
   const env = {
     PATH: process.env.PATH, HOST: '127.0.0.1', HTTP_PORT: String(port), WS_PORT: String(port),
     DATABASE_URL: `sqlite://${join(dir, 'db.sqlite')}`, JWT_SECRET: SECRET, LOG_LEVEL: 'warn',
-    ...Object.fromEntries(['ASAN_OPTIONS', 'UBSAN_OPTIONS'].filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
   };
-  // A sanitizer build opens a few more descriptors of its own.
   const proc = spawn('sh', ['-c', 'ulimit -n 64 && exec "$0" serve', BIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; });
@@ -41,6 +39,12 @@ test('a connection flood past the descriptor limit neither spins the server nor 
   const flood = [];
   try {
     await healthy(`http://127.0.0.1:${port}/health`);
+    if (/lib(asan|ubsan|tsan)/.test(readFileSync(`/proc/${proc.pid}/maps`, 'utf8'))) {
+      // UBSan's vptr check opens a pipe to probe memory: with no descriptor left it reports a
+      // false "invalid vptr" and aborts. Only an unsanitized build can run this.
+      t.skip('sanitizer runtimes need file descriptors themselves');
+      return;
+    }
     for (let i = 0; i < 100; i++) {
       const s = net.connect(port, '127.0.0.1');
       s.on('error', () => {});
