@@ -2,13 +2,19 @@
 # The second set-up command, and what .ci/run calls: installs what is missing, builds the test
 # preset, runs the unit tests (CTest) and the end-to-end tests (node --test, official clients)
 # against the real binary. Exit code: non-zero when anything failed.
+# The default preset is asan (ASan + UBSan, Debug): one build serves every test, and a sanitizer
+# report anywhere — unit test, chatgate or conformance_server under e2e — fails the run.
+# CHATGATE_TEST_PRESET=dev runs the same tests on a plain Debug build.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-preset="${CHATGATE_TEST_PRESET:-dev}"
+preset="${CHATGATE_TEST_PRESET:-asan}"
 bash scripts/install-deps.sh || exit 1
 bash scripts/build.sh "$preset" || exit 1
 
 failed=0
+san_dir=$(mktemp -d /tmp/chatgate-san.XXXXXX)
+export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0"
+export UBSAN_OPTIONS="log_path=$san_dir/ubsan:halt_on_error=1:print_stacktrace=1"
 # The PostgreSQL store's tests (CTest label postgres, tests/e2e/postgres.test.mjs) need a server:
 # a throwaway one from the Debian package (scripts/pg.sh), stopped on exit. They skip when
 # CHATGATE_TEST_PG_URL is unset, so failing to start one counts as a failure here.
@@ -43,10 +49,18 @@ if [ -f tests/e2e/package.json ]; then
   e2e_fail=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}'); e2e_fail=${e2e_fail:-1}
 fi
 
+san_reports=$(find "$san_dir" -type f | wc -l)
+if [ "$san_reports" -gt 0 ]; then
+  echo "test.sh: $san_reports sanitizer report(s):" >&2
+  find "$san_dir" -type f -exec sh -c 'echo "== $1"; head -60 "$1"' _ {} \; >&2
+  failed=1
+fi
+
 total_pass=$(( ${unit_pass:-0} + e2e_pass ))
 total_fail=$(( ${unit_fail:-1} + e2e_fail ))
 [ "$total_fail" -eq 0 ] || failed=1
 echo
+echo "preset $preset; sanitizer reports: $san_reports"
 echo "unit: ${unit_pass:-0} passed, ${unit_fail:-?} failed; e2e: $e2e_pass passed, $e2e_fail failed"
 echo "total: $total_pass passed, $total_fail failed"
 exit "$failed"
