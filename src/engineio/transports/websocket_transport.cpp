@@ -17,7 +17,7 @@ constexpr std::array<char, 7> type_bytes{'0', '1', '2', '3', '4', '5', '6'};
 }  // namespace
 
 websocket_transport::websocket_transport(beast::tcp_stream&& stream, const settings& config)
-    : ws_(std::move(stream)),
+    : ws_(stream.release_socket()),
       close_timer_(ws_.get_executor()),
       close_timeout_(config.close_timeout) {
   ws_.read_message_max(config.max_payload);
@@ -33,7 +33,7 @@ void websocket_transport::accept(const http::request& req, std::function<void(bo
     self->open_ = !ec;
     if (ec) {
       beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+      self->ws_.next_layer().close(ignored);
     }
     done(!ec);
   });
@@ -86,8 +86,10 @@ void websocket_transport::send(std::vector<outgoing_packet> packets) {
 void websocket_transport::do_write() {
   if (writes_.empty() || !open_) {
     writing_ = false;
-    close_timer_.cancel();
-    if (close_requested_) return do_close();
+    if (close_requested_) {
+      close_timer_.cancel();
+      return do_close();
+    }
     if (open_ && events_) events_->on_transport_ready(*this);
     return;
   }
@@ -127,7 +129,8 @@ void websocket_transport::abort() {
   open_ = false;
   close_timer_.cancel();
   // Cancels the read and a write stuck on a full socket buffer; their handlers release `this`.
-  beast::get_lowest_layer(ws_).close();
+  beast::error_code ignored;
+  ws_.next_layer().close(ignored);
 }
 
 void websocket_transport::do_close() {
