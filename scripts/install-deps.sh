@@ -9,6 +9,7 @@ PACKAGES=(
   libhiredis-dev libjwt-dev libpq-dev libsqlite3-dev
   libspdlog-dev libfmt-dev libcli11-dev libmsgpuck-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
   nodejs
   redis-server postgresql
 )

@@ -202,7 +202,9 @@ void socket::on_ack(packet p) {
 void socket::fail_pending_acks(const std::string& message) {
   auto pending = std::move(acks_);
   acks_.clear();
-  for (auto& [id, ack] : pending) {
+  for (auto& entry : pending) {
+    // Not a structured binding: clang 14 (the fuzz preset) cannot capture one in a lambda.
+    auto& ack = entry.second;
     detail::guarded("ack callback", [&] { ack.cb(ack_error{message}, {}); });
   }
 }
