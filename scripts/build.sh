@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Configures and builds one CMake preset (default: release). Usage: scripts/build.sh [preset]
+# Configures and builds one CMake preset (default: release).
+# Usage: scripts/build.sh [preset] [cmake --build options, e.g. --target chatgate]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-release}"
+shift || true
 export CCACHE_BASEDIR="$PWD" CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_MAXSIZE=5G
 # Two cores: two jobs keep memory and the machine responsive.
 jobs="${CHATGATE_JOBS:-$(nproc)}"
 [ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" -j "$jobs"
+cmake --build --preset "$preset" -j "$jobs" "$@"

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh release
+bash scripts/build.sh release --target chatgate
 exec ./build/release/apps/chatgate/chatgate serve --dev "$@"
