@@ -1,39 +1,7 @@
 #include "store/postgres/pg_records.hpp"
 
-#include "store/sqlite/records.hpp"
-
 namespace chatgate::store::postgres {
-namespace {
-
-// Column positions in message_columns / conversation_columns.
-enum message_col {
-  m_id,
-  m_conv,
-  m_seq,
-  m_sender,
-  m_content,
-  m_att,
-  m_reply,
-  m_meta,
-  m_edited,
-  m_deleted,
-  m_created,
-  m_updated,
-  m_deleted_at
-};
-enum conversation_col {
-  c_id,
-  c_type,
-  c_name,
-  c_created_by,
-  c_meta,
-  c_last_id,
-  c_last_at,
-  c_created,
-  c_updated
-};
-
-}  // namespace
+using namespace column;
 
 message read_message(const pg_result& r, int row) {
   message m;
@@ -42,14 +10,14 @@ message read_message(const pg_result& r, int row) {
   m.seq = r.int64(row, m_seq);
   m.sender_id = r.text(row, m_sender);
   m.content = r.text(row, m_content);
-  m.attachments = sqlite::attachments_from_text(r.text(row, m_att));
+  m.attachments = attachments_from_text(r.text(row, m_att));
   m.reply_to = r.optional_text(row, m_reply);
-  m.metadata = sqlite::object_from_text(r.text(row, m_meta));
+  m.metadata = object_from_text(r.text(row, m_meta));
   m.is_edited = r.boolean(row, m_edited);
   m.is_deleted = r.boolean(row, m_deleted);
-  m.created_at = sqlite::from_ms(r.int64(row, m_created));
-  m.updated_at = sqlite::from_ms(r.int64(row, m_updated));
-  if (auto at = r.optional_int64(row, m_deleted_at)) m.deleted_at = sqlite::from_ms(*at);
+  m.created_at = from_ms(r.int64(row, m_created));
+  m.updated_at = from_ms(r.int64(row, m_updated));
+  if (auto at = r.optional_int64(row, m_deleted_at)) m.deleted_at = from_ms(*at);
   return m;
 }
 
@@ -59,11 +27,11 @@ conversation read_conversation(const pg_result& r, int row, std::optional<std::s
   c.type = r.text(row, c_type) == "direct" ? conversation_type::direct : conversation_type::group;
   c.name = r.optional_text(row, c_name);
   c.created_by = r.text(row, c_created_by);
-  c.metadata = sqlite::object_from_text(r.text(row, c_meta));
+  c.metadata = object_from_text(r.text(row, c_meta));
   last_id = r.optional_text(row, c_last_id);
-  if (auto at = r.optional_int64(row, c_last_at)) c.last_message_at = sqlite::from_ms(*at);
-  c.created_at = sqlite::from_ms(r.int64(row, c_created));
-  c.updated_at = sqlite::from_ms(r.int64(row, c_updated));
+  if (auto at = r.optional_int64(row, c_last_at)) c.last_message_at = from_ms(*at);
+  c.created_at = from_ms(r.int64(row, c_created));
+  c.updated_at = from_ms(r.int64(row, c_updated));
   return c;
 }
 

@@ -5,22 +5,12 @@
 
 #include "store/model.hpp"
 #include "store/postgres/pg_connection.hpp"
+#include "store/record_text.hpp"
 
 namespace chatgate::store::postgres {
 
-/// Column lists and row -> record conversions shared by pg_store's queries. JSON text, enum
-/// names and the direct key are the SQLite store's (store/sqlite/records.hpp), so both
-/// backends hold the same values.
-
-/// Selected as "SELECT <message_columns> FROM messages ...", read with read_message().
-inline constexpr std::string_view message_columns =
-    "id, conversation_id, seq, sender_id, content, attachments, reply_to, metadata, is_edited, "
-    "is_deleted, created_at, updated_at, deleted_at";
-/// Selected as "SELECT <conversation_columns> FROM conversations c ...", read with
-/// read_conversation() (participants and last message are loaded separately).
-inline constexpr std::string_view conversation_columns =
-    "c.id, c.type, c.name, c.created_by, c.metadata, c.last_message_id, c.last_message_at, "
-    "c.created_at, c.updated_at";
+/// Row -> record conversions of pg_store's queries. Columns and encodings are the SQLite
+/// store's (store/record_text.hpp), so both backends hold the same values.
 
 message read_message(const pg_result& r, int row);
 /// Fills every field but participants and last_message; returns last_message_id in `last_id`.

@@ -5,14 +5,9 @@
 #include "core/object_id.hpp"
 #include "store/postgres/pg_migrations.hpp"
 #include "store/postgres/pg_records.hpp"
-#include "store/sqlite/records.hpp"
 
 namespace chatgate::store::postgres {
 namespace {
-
-using sqlite::direct_key;
-using sqlite::to_ms;
-using sqlite::to_text;
 
 const std::string& select_conversation() {
   static const std::string sql =
@@ -90,8 +85,7 @@ void pg_store::load_details(conversation& c, const std::optional<std::string>& l
       "ORDER BY position",
       {c.id});
   for (int i = 0; i < r.rows(); ++i)
-    c.participants.push_back(
-        {r.text(i, 0), sqlite::role_from_text(r.text(i, 1)), sqlite::from_ms(r.int64(i, 2))});
+    c.participants.push_back({r.text(i, 0), role_from_text(r.text(i, 1)), from_ms(r.int64(i, 2))});
   if (last_id) c.last_message = load_message(*last_id);
 }
 
@@ -200,8 +194,8 @@ core::result<std::optional<participant>> pg_store::find_participant(
         "WHERE conversation_id = $1 AND user_id = $2",
         {conversation_id, user_id});
     if (r.rows() == 0) return std::optional<participant>{};
-    return std::optional<participant>{participant{
-        r.text(0, 0), sqlite::role_from_text(r.text(0, 1)), sqlite::from_ms(r.int64(0, 2))}};
+    return std::optional<participant>{
+        participant{r.text(0, 0), role_from_text(r.text(0, 1)), from_ms(r.int64(0, 2))}};
   });
 }
 

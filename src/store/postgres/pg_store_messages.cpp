@@ -4,12 +4,9 @@
 #include "core/object_id.hpp"
 #include "store/postgres/pg_records.hpp"
 #include "store/postgres/pg_store.hpp"
-#include "store/sqlite/records.hpp"
 
 namespace chatgate::store::postgres {
 namespace {
-
-using sqlite::to_ms;
 
 const std::string& select_message() {
   static const std::string sql =
@@ -69,9 +66,9 @@ core::result<message> pg_store::insert_message(const message& m) {
     if (stored.deleted_at) deleted_at = to_ms(*stored.deleted_at);
     db_->query(insert_message_sql(),
                {stored.id, stored.conversation_id, stored.seq, stored.sender_id, stored.content,
-                sqlite::attachments_to_text(stored.attachments), stored.reply_to,
-                sqlite::to_text(stored.metadata), stored.is_edited, stored.is_deleted,
-                to_ms(stored.created_at), to_ms(stored.updated_at), deleted_at});
+                attachments_to_text(stored.attachments), stored.reply_to, to_text(stored.metadata),
+                stored.is_edited, stored.is_deleted, to_ms(stored.created_at),
+                to_ms(stored.updated_at), deleted_at});
     tx.commit();
     return stored;
   });
