@@ -4,28 +4,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+// The same port and health helpers as the end-to-end tests (plain node, no dependencies).
+import { freePort, waitHealthy } from '../../../tests/e2e/lib/server.mjs';
 
 export const DEFAULT_BIN = new URL('../../../build/release/apps/chatgate/chatgate', import.meta.url).pathname;
 export const SECRET = 'bench-secret-0123456789abcdef0123456789';
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
-
-async function waitHealthy(url, proc, ms = 15000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (proc.exitCode !== null) throw new Error(`chatgate exited with ${proc.exitCode}`);
-    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`chatgate not healthy at ${url}`);
-}
 
 /** startServer({ bin, env, dbDir }) -> { http, ws, pid, dbPath, stop() }; the database lives in a new folder under dbDir. */
 export async function startServer({ bin = DEFAULT_BIN, env = {}, dbDir = tmpdir() } = {}) {
@@ -52,7 +35,7 @@ export async function startServer({ bin = DEFAULT_BIN, env = {}, dbDir = tmpdir(
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const http = `http://127.0.0.1:${httpPort}`;
   try {
-    await waitHealthy(`${http}/health`, proc);
+    await waitHealthy(`${http}/health`, proc, 15000);
   } catch (e) {
     proc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,8 @@ export async function freePort() {
   });
 }
 
-async function waitHealthy(url, proc, ms = 10000) {
+/** Resolves once `url` answers 2xx; throws if `proc` exits first or `ms` pass. */
+export async function waitHealthy(url, proc, ms = 10000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (proc.exitCode !== null) throw new Error(`chatgate exited with ${proc.exitCode}`);
