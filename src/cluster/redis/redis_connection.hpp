@@ -84,6 +84,7 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   /// Connections established so far (1 after the first, +1 per reconnect).
   std::uint64_t connects() const { return connects_; }
   const std::string& name() const { return name_; }
+  boost::asio::any_io_executor get_executor() const { return ex_; }
 
  private:
   struct subscription {

@@ -74,6 +74,7 @@ TEST_F(redis_connection_test, reconnects_after_the_server_drops_it_and_resubscri
   auto admin = connect("admin");
   redis_connection_settings s = fast();
   auto sub = connect("resub", s);
+  const auto sub_id = call(*sub, {"CLIENT", "ID"}).integer;
   int ups = 0, downs = 0;
   sub->on_up([&] { ++ups; });
   sub->on_down([&] { ++downs; });
@@ -86,8 +87,8 @@ TEST_F(redis_connection_test, reconnects_after_the_server_drops_it_and_resubscri
     return n.elements.size() == 2 ? n.elements[1].integer : -1;
   };
   ASSERT_TRUE(run_until([&] { return subscribers() == 1; }));
-  // Kill every pubsub client: only `sub` is one.
-  EXPECT_TRUE(call(*admin, {"CLIENT", "KILL", "TYPE", "pubsub"}).ok());
+  // Kill `sub` by its client id (before it subscribed it could still answer CLIENT ID).
+  EXPECT_TRUE(call(*admin, {"CLIENT", "KILL", "ID", std::to_string(sub_id)}).ok());
   ASSERT_TRUE(run_until([&] { return downs == 1 && ups == 1 && sub->connected(); }));
   EXPECT_EQ(sub->connects(), 2u);
   ASSERT_TRUE(run_until([&] { return subscribers() == 1; }));  // exactly one, not two
@@ -99,11 +100,12 @@ TEST_F(redis_connection_test, reconnects_after_the_server_drops_it_and_resubscri
 TEST_F(redis_connection_test, pending_commands_fail_when_the_connection_drops) {
   auto admin = connect("admin");
   auto c = connect("victim");
+  const auto victim = call(*c, {"CLIENT", "ID"}).integer;
   std::optional<redis_reply> got;
   // BLPOP holds the answer back; killing the client makes it fail with no_connection.
   c->command({"BLPOP", "chatgate:test:never", "5"}, [&](redis_reply r) { got = std::move(r); });
   run_until([] { return false; }, std::chrono::milliseconds(50));
-  EXPECT_TRUE(call(*admin, {"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).ok());
+  EXPECT_TRUE(call(*admin, {"CLIENT", "KILL", "ID", std::to_string(victim)}).ok());
   ASSERT_TRUE(run_until([&] { return got.has_value(); }));
   EXPECT_EQ(got->type, kind::no_connection);
   ASSERT_TRUE(run_until([&] { return c->connected(); }));
