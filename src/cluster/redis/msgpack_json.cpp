@@ -48,10 +48,13 @@ void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) 
 }
 
 /// An ext value (header not yet consumed): a timestamp (-1) as an ISO string, else null.
-json::value read_ext(msgpack_reader& r) {
+value_result read_ext(msgpack_reader& r) {
   const auto* p = reinterpret_cast<const unsigned char*>(r.pos);
+  const auto avail = static_cast<std::size_t>(r.end - r.pos);
   std::uint32_t len = 0;
   std::size_t header = 0;
+  const std::size_t need_header = p[0] == 0xc7 ? 2 : p[0] == 0xc8 ? 3 : p[0] == 0xc9 ? 5 : 1;
+  if (p[0] == 0xc1 || avail < need_header + 1) return fail(msgpack_error::invalid);
   switch (p[0]) {
     case 0xd4: len = 1; header = 1; break;
     case 0xd5: len = 2; header = 1; break;
@@ -62,10 +65,11 @@ json::value read_ext(msgpack_reader& r) {
     case 0xc8: len = static_cast<std::uint32_t>(read_be(p + 1, 2)); header = 3; break;
     default: len = static_cast<std::uint32_t>(read_be(p + 1, 4)); header = 5; break;  // 0xc9
   }
+  if (avail - header - 1 < len) return fail(msgpack_error::invalid);
   const auto type = static_cast<std::int8_t>(p[header]);
   const unsigned char* data = p + header + 1;
   r.pos = reinterpret_cast<const char*>(data + len);
-  if (type != -1) return nullptr;
+  if (type != -1) return json::value(nullptr);
   std::int64_t sec = 0;
   std::uint32_t nsec = 0;
   if (len == 4) {
@@ -78,11 +82,11 @@ json::value read_ext(msgpack_reader& r) {
     nsec = static_cast<std::uint32_t>(read_be(data, 4));
     sec = static_cast<std::int64_t>(read_be(data + 4, 8));
   } else {
-    return nullptr;
+    return json::value(nullptr);
   }
   // JS dates hold ±8.64e15 ms; anything past that is not a date a Node peer can send.
-  if (sec > 8'640'000'000'000 || sec < -8'640'000'000'000) return nullptr;
-  return json::string(iso_from_ms(sec * 1000 + nsec / 1'000'000));
+  if (sec > 8'640'000'000'000 || sec < -8'640'000'000'000) return json::value(nullptr);
+  return json::value(json::string(iso_from_ms(sec * 1000 + nsec / 1'000'000)));
 }
 
 value_result read_map(msgpack_reader& r, int depth) {
@@ -153,7 +157,7 @@ value_result msgpack_to_json(std::string_view bytes,
   const char* end = bytes.data() + bytes.size();
   if (mp_check(&check, end) != 0) return fail(msgpack_error::invalid);
   if (check != end) return fail(msgpack_error::trailing_bytes);
-  msgpack_reader r{bytes.data(), &attachments};
+  msgpack_reader r{bytes.data(), end, &attachments};
   return read_value(r, 0);
 }
 

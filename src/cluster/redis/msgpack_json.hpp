@@ -43,6 +43,7 @@ inline constexpr int msgpack_max_depth = 64;
 /// A MessagePack reader positioned in a buffer already checked by mp_check.
 struct msgpack_reader {
   const char* pos;
+  const char* end;  // msgpuck's mp_check does not bound ext headers nor refuse 0xc1: we do
   std::vector<engineio::shared_bytes>* attachments;  // bin values go here
 };
 

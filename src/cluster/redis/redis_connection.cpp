@@ -207,7 +207,18 @@ void redis_connection::psubscribe(std::string pattern, message_handler on_messag
   if (connected_) send_subscription(sub);
 }
 
+void redis_connection::unsubscribe(const std::string& name, bool pattern) {
+  auto it = subscriptions_.find((pattern ? "p" : "c") + name);
+  if (it == subscriptions_.end() || !it->second.on_message) return;
+  it->second.on_message = nullptr;
+  if (!connected_ || !ac_) return;
+  const char* args[] = {pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE", name.data()};
+  std::size_t lens[] = {pattern ? 12u : 11u, name.size()};
+  redisAsyncCommandArgv(ac_, nullptr, nullptr, 2, args, lens);
+}
+
 void redis_connection::send_subscription(subscription& sub) {
+  if (!sub.on_message) return;
   const char* args[] = {sub.pattern ? "PSUBSCRIBE" : "SUBSCRIBE", sub.name.data()};
   std::size_t lens[] = {sub.pattern ? 10u : 9u, sub.name.size()};
   redisAsyncCommandArgv(ac_, &message_cb, &sub, 2, args, lens);
@@ -236,6 +247,7 @@ void redis_connection::message_cb(redisAsyncContext* ac, void* reply, void* priv
   const auto* r = static_cast<const redisReply*>(reply);
   if (!r || self->stopped_ || r->type != REDIS_REPLY_ARRAY) return;
   auto* sub = static_cast<subscription*>(privdata);
+  if (!sub->on_message) return;
   auto str = [r](std::size_t i) {
     const auto* e = r->element[i];
     return e->str ? std::string_view(e->str, e->len) : std::string_view();

@@ -77,6 +77,9 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   /// PSUBSCRIBE `pattern` now and after every reconnect; the handler gets the real channel.
   void psubscribe(std::string pattern, message_handler on_message);
 
+  /// Stops delivering messages of `name` (a pattern when `pattern`) and UNSUBSCRIBEs.
+  void unsubscribe(const std::string& name, bool pattern);
+
   /// Called on `ex` each time the connection comes up / goes down.
   void on_up(std::function<void()> fn) { on_up_ = std::move(fn); }
   void on_down(std::function<void()> fn) { on_down_ = std::move(fn); }
@@ -90,7 +93,7 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   struct subscription {
     std::string name;
     bool pattern = false;
-    message_handler on_message;
+    message_handler on_message;  // null once unsubscribed (hiredis may still hold the node)
   };
 
   void resolve();

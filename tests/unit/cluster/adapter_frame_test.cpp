@@ -129,6 +129,10 @@ TEST(adapter_frame, refuses_malformed_frames_with_a_reason) {
       unhex("93a175" "83a47479706502a46461746191a161a36e7370a12f" "8101c0"),  // int map key
   };
   for (const auto& b : bad) EXPECT_FALSE(decode_broadcast(b)) << json::serialize(json::value(b));
+  // Found by adapter_frame_fuzz: msgpuck's mp_check accepts 0xc1 and unbounded ext headers.
+  std::vector<engineio::shared_bytes> none;
+  for (auto b : {"c1", "c7", "c7ff", "c705ff0102", "c8", "c80001", "c9000000", "d7ff0102", "91c1"})
+    EXPECT_FALSE(msgpack_to_json(unhex(b), none)) << b;
   std::string deep(msgpack_max_depth + 2, '\x91');
   deep += '\xc0';
   std::vector<engineio::shared_bytes> att;
