@@ -32,22 +32,38 @@ answers() {
   [[ "$reply" == "+PONG"* ]]
 }
 
-start() {
-  local dir="${1:-}" port="${2:-}"
-  [ -n "$dir" ] || dir=$(mktemp -d /tmp/chatgate-redis.XXXXXX)
-  [ -n "$port" ] || port=$(free_port)
-  mkdir -p "$dir"
+# Starts redis-server on PORT with its files in DIR; true once it answers PING.
+launch() {
+  local dir="$1" port="$2"
   "$bin" --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir" \
-    --protected-mode yes >/dev/null || { cat "$dir/redis.log" >&2 2>/dev/null; exit 1; }
+    --protected-mode yes >/dev/null || return 1
   for _ in $(seq 100); do
-    answers "$port" && { echo "$port" >"$dir/port"; break; }
+    answers "$port" && return 0
     sleep 0.1
   done
-  answers "$port" || { echo "redis.sh: server did not answer on port $port" >&2;
-                       cat "$dir/redis.log" >&2 2>/dev/null; exit 1; }
-  echo "redis.sh: dir $dir" >&2
-  echo "redis://127.0.0.1:$port"
+  return 1
+}
+
+start() {
+  local dir="${1:-}" port="${2:-}" tries=1
+  [ -n "$dir" ] || dir=$(mktemp -d /tmp/chatgate-redis.XXXXXX)
+  mkdir -p "$dir"
+  [ -n "$port" ] || tries=5  # a free port may be taken between the check and the bind: retry
+  for _ in $(seq "$tries"); do
+    local p="${port:-$(free_port)}"
+    if launch "$dir" "$p"; then
+      echo "$p" >"$dir/port"
+      echo "redis.sh: dir $dir" >&2
+      echo "redis://127.0.0.1:$p"
+      return 0
+    fi
+    [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null
+    rm -f "$dir/redis.pid"
+  done
+  echo "redis.sh: could not start redis-server" >&2
+  cat "$dir/redis.log" >&2 2>/dev/null
+  exit 1
 }
 
 stop() {

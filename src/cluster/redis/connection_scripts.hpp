@@ -27,6 +27,9 @@ redis.call('HSET', KEYS[2], 'userId', ARGV[2], 'connectedAt', ARGV[3], 'instance
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
 redis.call('SADD', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], ARGV[1] .. '\n' .. ARGV[2])
+-- An instance killed before its first heartbeat must still be swept: registering lists it.
+local t = redis.call('TIME')
+redis.call('ZADD', 'ws:instances', 'NX', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[4])
 return redis.call('SCARD', KEYS[1])
 )lua";
 

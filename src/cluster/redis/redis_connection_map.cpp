@@ -46,7 +46,10 @@ std::string redis_connection_map::instance_key() const {
 
 void redis_connection_map::start() {
   conn_->on_up([this, alive = std::weak_ptr<bool>(alive_)] {
-    if (alive.lock()) refill();
+    if (!alive.lock()) return;
+    refill();
+    timer_.cancel();  // heartbeat at once: a new instance is listed before it can die unswept
+    heartbeat();
   });
   heartbeat();
 }

@@ -152,6 +152,22 @@ TEST_F(redis_map_test, a_dead_instance_is_swept_by_the_others_except_what_recove
   EXPECT_FALSE(call(*admin_, {"ZSCORE", "ws:instances", dead_id}).type == redis_reply::kind::string);
 }
 
+TEST_F(redis_map_test, an_instance_killed_before_its_first_heartbeat_is_swept_too) {
+  redis_map_settings s;
+  s.instance = unique("never-beat");
+  redis_connection_map silent(connect(s.instance), clock_, s);  // never started: no heartbeat
+  const auto user = unique("u"), sid = unique("s");
+  answer<std::size_t>([&](auto cb) { silent.register_connection(sid, user, cb); });
+  auto survivor = make_map(unique("alive"));
+  std::vector<std::string> offline;
+  survivor->on_offline([&](const std::vector<std::string>& users) {
+    offline.insert(offline.end(), users.begin(), users.end());
+  });
+  ASSERT_TRUE(run_until([&] { return !offline.empty(); }, std::chrono::seconds(5)));
+  EXPECT_THAT(offline, ElementsAre(user));
+  EXPECT_FALSE(online(user));
+}
+
 TEST_F(redis_map_test, refills_when_redis_forgot_this_instance) {
   const auto id = unique("inst");
   auto map = make_map(id);
