@@ -92,7 +92,7 @@ value_result read_ext(msgpack_reader& r) {
 value_result read_map(msgpack_reader& r, int depth) {
   const std::uint32_t n = mp_decode_map(&r.pos);
   json::object o;
-  o.reserve(n);
+  o.reserve(std::min<std::size_t>(n, static_cast<std::size_t>(r.end - r.pos)));
   for (std::uint32_t i = 0; i < n; ++i) {
     if (mp_typeof(*r.pos) != MP_STR) return fail(msgpack_error::bad_key);
     std::uint32_t klen = 0;
@@ -102,6 +102,55 @@ value_result read_map(msgpack_reader& r, int depth) {
     o[std::string_view(k, klen)] = std::move(*v);
   }
   return json::value(std::move(o));
+}
+
+/// Checks that [p, end) holds exactly one well-formed value: every header and payload inside the
+/// buffer, no 0xc1, element counts bounded by the bytes left. (msgpuck's mp_check is not enough:
+/// it overflows on 32-bit counts and does not bound ext headers, both found by fuzzing.)
+bool well_formed(const unsigned char* p, const unsigned char* end, const unsigned char** stop) {
+  std::uint64_t pending = 1;  // values still to read
+  while (pending > 0) {
+    if (p >= end || pending > static_cast<std::uint64_t>(end - p)) return false;
+    const unsigned c = *p;
+    std::uint64_t header = 1, payload = 0, children = 0;
+    auto sized = [&](int bytes) {  // a length field of `bytes` after the type byte
+      if (end - p < 1 + bytes) return false;
+      header = 1 + static_cast<std::uint64_t>(bytes);
+      payload = read_be(p + 1, bytes);
+      return true;
+    };
+    if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3) {
+    } else if (c >= 0x80 && c <= 0x8f) { children = 2 * (c & 0x0f);
+    } else if (c >= 0x90 && c <= 0x9f) { children = c & 0x0f;
+    } else if (c >= 0xa0 && c <= 0xbf) { payload = c & 0x1f;
+    } else if (c == 0xc4 || c == 0xd9) { if (!sized(1)) return false;
+    } else if (c == 0xc5 || c == 0xda) { if (!sized(2)) return false;
+    } else if (c == 0xc6 || c == 0xdb) { if (!sized(4)) return false;
+    } else if (c == 0xc7 || c == 0xc8 || c == 0xc9) {
+      if (!sized(c == 0xc7 ? 1 : c == 0xc8 ? 2 : 4)) return false;
+      payload += 1;  // the type byte
+    } else if (c == 0xca) { payload = 4;
+    } else if (c == 0xcb) { payload = 8;
+    } else if (c >= 0xcc && c <= 0xcf) { payload = 1u << (c - 0xcc);
+    } else if (c >= 0xd0 && c <= 0xd3) { payload = 1u << (c - 0xd0);
+    } else if (c >= 0xd4 && c <= 0xd8) { payload = 1 + (1u << (c - 0xd4));
+    } else if (c == 0xdc || c == 0xdd) {
+      if (!sized(c == 0xdc ? 2 : 4)) return false;
+      children = payload;
+      payload = 0;
+    } else if (c == 0xde || c == 0xdf) {
+      if (!sized(c == 0xde ? 2 : 4)) return false;
+      children = 2 * payload;
+      payload = 0;
+    } else {
+      return false;  // 0xc1, never used
+    }
+    if (static_cast<std::uint64_t>(end - p) < header + payload) return false;
+    p += header + payload;
+    pending = pending - 1 + children;
+  }
+  *stop = p;
+  return true;
 }
 
 }  // namespace
@@ -136,7 +185,7 @@ value_result read_value(msgpack_reader& r, int depth) {
     case MP_ARRAY: {
       const std::uint32_t n = mp_decode_array(&r.pos);
       json::array a;
-      a.reserve(n);
+      a.reserve(std::min<std::size_t>(n, static_cast<std::size_t>(r.end - r.pos)));
       for (std::uint32_t i = 0; i < n; ++i) {
         auto v = read_value(r, depth + 1);
         if (!v) return v;
@@ -153,10 +202,12 @@ value_result read_value(msgpack_reader& r, int depth) {
 value_result msgpack_to_json(std::string_view bytes,
                              std::vector<engineio::shared_bytes>& attachments) {
   if (bytes.empty()) return fail(msgpack_error::invalid);
-  const char* check = bytes.data();
+  const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* uend = begin + bytes.size();
+  const unsigned char* stop = nullptr;
+  if (!well_formed(begin, uend, &stop)) return fail(msgpack_error::invalid);
+  if (stop != uend) return fail(msgpack_error::trailing_bytes);
   const char* end = bytes.data() + bytes.size();
-  if (mp_check(&check, end) != 0) return fail(msgpack_error::invalid);
-  if (check != end) return fail(msgpack_error::trailing_bytes);
   msgpack_reader r{bytes.data(), end, &attachments};
   return read_value(r, 0);
 }

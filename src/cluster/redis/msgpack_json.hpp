@@ -40,17 +40,17 @@ std::string_view to_string(msgpack_error e) noexcept;
 /// Nesting accepted when decoding (arrays and maps); deeper input is refused, never recursed.
 inline constexpr int msgpack_max_depth = 64;
 
-/// A MessagePack reader positioned in a buffer already checked by mp_check.
+/// A MessagePack reader positioned in a buffer already checked by msgpack_to_json.
 struct msgpack_reader {
   const char* pos;
-  const char* end;  // msgpuck's mp_check does not bound ext headers nor refuse 0xc1: we do
+  const char* end;
   std::vector<engineio::shared_bytes>* attachments;  // bin values go here
 };
 
 /// Decodes exactly one value spanning all of `bytes`.
 boost::system::result<boost::json::value, msgpack_error> msgpack_to_json(
     std::string_view bytes, std::vector<engineio::shared_bytes>& attachments);
-/// Decodes the value at `r.pos` (already validated by mp_check) and advances past it.
+/// Decodes the value at `r.pos` (already validated) and advances past it.
 boost::system::result<boost::json::value, msgpack_error> read_value(msgpack_reader& r, int depth);
 
 /// Appends the MessagePack form of `v` to `out`; placeholders become bin from `attachments`.

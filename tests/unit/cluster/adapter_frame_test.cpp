@@ -131,7 +131,8 @@ TEST(adapter_frame, refuses_malformed_frames_with_a_reason) {
   for (const auto& b : bad) EXPECT_FALSE(decode_broadcast(b)) << json::serialize(json::value(b));
   // Found by adapter_frame_fuzz: msgpuck's mp_check accepts 0xc1 and unbounded ext headers.
   std::vector<engineio::shared_bytes> none;
-  for (auto b : {"c1", "c7", "c7ff", "c705ff0102", "c8", "c80001", "c9000000", "d7ff0102", "91c1"})
+  for (auto b : {"c1", "c7", "c7ff", "c705ff0102", "c8", "c80001", "c9000000", "d7ff0102", "91c1",
+                 "9343a6d074ccbe9d84dde5212175", "dfffffffff", "dc0003c0c0", "a5abc"})
     EXPECT_FALSE(msgpack_to_json(unhex(b), none)) << b;
   std::string deep(msgpack_max_depth + 2, '\x91');
   deep += '\xc0';
