@@ -89,3 +89,26 @@ for (const transports of [['websocket'], ['polling'], undefined]) {
     } finally { closeAll(sp, sq); }
   });
 }
+
+test('rolling restart through nginx: SIGTERM closes at the transport level, the client moves on by itself', { skip }, async () => {
+  const rita = user('rita');
+  const agent = new Agent({ localAddress: '127.0.0.2', keepAlive: true });
+  const { socket, connected } = await connectAs(lb, tokenFor(rita), { agent, reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+  try {
+    const before = await redis.hGet(`ws:socket:${connected.socketId}`, 'instance');
+    const probe = await connectAs(a.ws, tokenFor(user('probe')));
+    const aInstance = await redis.hGet(`ws:socket:${probe.connected.socketId}`, 'instance');
+    probe.socket.close();
+    const [stopping, staying] = before === aInstance ? [a, b] : [b, a];
+    const reason = waitFor(socket, 'disconnect');
+    const again = waitFor(socket, 'connected', { ms: 8000 });
+    const status = await stopping.stop();
+    assert.equal(status.code, 0);
+    assert.equal(await reason, 'transport close');  // not a namespace disconnect: it reconnects
+    const re = await again;
+    assert.equal(re.userId, rita);
+    assert.notEqual(await redis.hGet(`ws:socket:${re.socketId}`, 'instance'), before);
+    const r = await fetch(`${staying.http}/ready`);
+    assert.equal(r.status, 200);
+  } finally { closeAll(socket); }
+});
