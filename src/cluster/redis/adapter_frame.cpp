@@ -92,8 +92,10 @@ frame_result<broadcast_frame> decode_broadcast(std::string_view bytes) {
   const auto* a = v->if_array();
   if (!a || a->size() != 3) return fail<broadcast_frame>("frame is not [uid, packet, opts]");
   broadcast_frame f;
-  if (const auto* uid = (*a)[0].if_string()) f.uid = std::string(*uid);
-  else return fail<broadcast_frame>("uid is not a string");
+  if (const auto* uid = (*a)[0].if_string())
+    f.uid = std::string(*uid);
+  else
+    return fail<broadcast_frame>("uid is not a string");
   auto p = packet_of(&(*a)[1], std::move(attachments));
   if (!p) return fail<broadcast_frame>(p.error());
   f.packet = std::move(*p);
@@ -141,8 +143,7 @@ std::string broadcast_channel(std::string_view prefix, const socketio::broadcast
   return ch;
 }
 
-std::optional<std::string_view> room_of_channel(std::string_view channel,
-                                                std::string_view prefix) {
+std::optional<std::string_view> room_of_channel(std::string_view channel, std::string_view prefix) {
   if (!channel.starts_with(prefix)) return std::nullopt;
   auto rest = channel.substr(prefix.size());
   if (rest.empty()) return rest;

@@ -101,7 +101,8 @@ frame_result<adapter_request> decode_request(std::string_view bytes) {
       if (!r.request_id) return fail<adapter_request>("broadcast without requestId");
       return r;
     }
-    default: return socket_fields(std::move(r), o);
+    default:
+      return socket_fields(std::move(r), o);
   }
 }
 
@@ -152,8 +153,9 @@ std::string encode_server_side_emit(std::string_view uid, const socketio::packet
 }
 
 std::string encode_all_rooms_request(std::string_view uid, std::string_view request_id) {
-  return json::serialize(json::object{
-      {"uid", uid}, {"requestId", request_id}, {"type", static_cast<int>(request_type::all_rooms)}});
+  return json::serialize(json::object{{"uid", uid},
+                                      {"requestId", request_id},
+                                      {"type", static_cast<int>(request_type::all_rooms)}});
 }
 
 std::string encode_fetch_request(std::string_view uid, std::string_view request_id,
@@ -182,16 +184,16 @@ std::string encode_fetch_response(std::string_view request_id, const json::array
 }
 
 std::string encode_server_side_ack(std::string_view request_id, const json::value& data) {
-  return json::serialize(json::object{
-      {"type", static_cast<int>(request_type::server_side_emit)}, {"requestId", request_id},
-      {"data", data}});
+  return json::serialize(json::object{{"type", static_cast<int>(request_type::server_side_emit)},
+                                      {"requestId", request_id},
+                                      {"data", data}});
 }
 
 std::string encode_client_count(std::string_view request_id, std::uint64_t count) {
-  return json::serialize(json::object{
-      {"type", static_cast<int>(request_type::broadcast_client_count)},
-      {"requestId", request_id},
-      {"clientCount", count}});
+  return json::serialize(
+      json::object{{"type", static_cast<int>(request_type::broadcast_client_count)},
+                   {"requestId", request_id},
+                   {"clientCount", count}});
 }
 
 std::string encode_broadcast_ack(std::string_view request_id, const json::value& packet,

@@ -5,12 +5,12 @@
 //   socket.io-request#<nsp>#    a request: JSON (first byte '{') or MessagePack, an object
 //     type 0 SOCKETS            {uid, requestId, type, rooms}
 //     type 1 ALL_ROOMS          {uid, requestId, type}
-//     type 2 REMOTE_JOIN        {uid, type, opts: {rooms, except}, rooms}   (or {sid, room, requestId})
-//     type 3 REMOTE_LEAVE       {uid, type, opts: {rooms, except}, rooms}   (or {sid, room, requestId})
-//     type 4 REMOTE_DISCONNECT  {uid, type, opts: {rooms, except}, close}   (or {sid, close, requestId})
-//     type 5 REMOTE_FETCH       {uid, requestId, type, opts: {rooms, except}}
-//     type 6 SERVER_SIDE_EMIT   {uid, type, data: [event, ...args], requestId?}
-//     type 7 BROADCAST (ack)    MessagePack {uid, requestId, type, packet, opts}
+//     type 2 REMOTE_JOIN        {uid, type, opts: {rooms, except}, rooms}   (or {sid, room,
+//     requestId}) type 3 REMOTE_LEAVE       {uid, type, opts: {rooms, except}, rooms}   (or {sid,
+//     room, requestId}) type 4 REMOTE_DISCONNECT  {uid, type, opts: {rooms, except}, close}   (or
+//     {sid, close, requestId}) type 5 REMOTE_FETCH       {uid, requestId, type, opts: {rooms,
+//     except}} type 6 SERVER_SIDE_EMIT   {uid, type, data: [event, ...args], requestId?} type 7
+//     BROADCAST (ack)    MessagePack {uid, requestId, type, packet, opts}
 //   socket.io-response#<nsp>#   the answers, JSON unless noted
 //     SOCKETS                   {requestId, sockets: [id...]}
 //     ALL_ROOMS                 {requestId, rooms: [room...]}
@@ -51,7 +51,7 @@ struct adapter_request {
   std::optional<std::string> request_id;  // a number is read as its text
   std::optional<socketio::broadcast_options> opts;
   std::set<std::string, std::less<>> rooms;  // join/leave rooms, SOCKETS rooms
-  std::string sid, room;                    // the single-socket forms
+  std::string sid, room;                     // the single-socket forms
   bool close = false;
   socketio::packet packet;  // SERVER_SIDE_EMIT: data = [event, args...]; BROADCAST: the packet
 };

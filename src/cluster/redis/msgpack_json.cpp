@@ -15,17 +15,23 @@ using value_result = boost::system::result<json::value, msgpack_error>;
 
 std::string_view to_string(msgpack_error e) noexcept {
   switch (e) {
-    case msgpack_error::invalid: return "not MessagePack or truncated";
-    case msgpack_error::trailing_bytes: return "bytes after the value";
-    case msgpack_error::too_deep: return "nested too deeply";
-    case msgpack_error::bad_key: return "map key is not a string";
+    case msgpack_error::invalid:
+      return "not MessagePack or truncated";
+    case msgpack_error::trailing_bytes:
+      return "bytes after the value";
+    case msgpack_error::too_deep:
+      return "nested too deeply";
+    case msgpack_error::bad_key:
+      return "map key is not a string";
   }
   return "unknown";
 }
 
 namespace {
 
-value_result fail(msgpack_error e) { return value_result(boost::system::in_place_error, e); }
+value_result fail(msgpack_error e) {
+  return value_result(boost::system::in_place_error, e);
+}
 
 std::uint64_t read_be(const unsigned char* p, int n) {
   std::uint64_t v = 0;
@@ -56,14 +62,38 @@ value_result read_ext(msgpack_reader& r) {
   const std::size_t need_header = p[0] == 0xc7 ? 2 : p[0] == 0xc8 ? 3 : p[0] == 0xc9 ? 5 : 1;
   if (p[0] == 0xc1 || avail < need_header + 1) return fail(msgpack_error::invalid);
   switch (p[0]) {
-    case 0xd4: len = 1; header = 1; break;
-    case 0xd5: len = 2; header = 1; break;
-    case 0xd6: len = 4; header = 1; break;
-    case 0xd7: len = 8; header = 1; break;
-    case 0xd8: len = 16; header = 1; break;
-    case 0xc7: len = p[1]; header = 2; break;
-    case 0xc8: len = static_cast<std::uint32_t>(read_be(p + 1, 2)); header = 3; break;
-    default: len = static_cast<std::uint32_t>(read_be(p + 1, 4)); header = 5; break;  // 0xc9
+    case 0xd4:
+      len = 1;
+      header = 1;
+      break;
+    case 0xd5:
+      len = 2;
+      header = 1;
+      break;
+    case 0xd6:
+      len = 4;
+      header = 1;
+      break;
+    case 0xd7:
+      len = 8;
+      header = 1;
+      break;
+    case 0xd8:
+      len = 16;
+      header = 1;
+      break;
+    case 0xc7:
+      len = p[1];
+      header = 2;
+      break;
+    case 0xc8:
+      len = static_cast<std::uint32_t>(read_be(p + 1, 2));
+      header = 3;
+      break;
+    default:
+      len = static_cast<std::uint32_t>(read_be(p + 1, 4));
+      header = 5;
+      break;  // 0xc9
   }
   if (avail - header - 1 < len) return fail(msgpack_error::invalid);
   const auto type = static_cast<std::int8_t>(p[header]);
@@ -120,20 +150,31 @@ bool well_formed(const unsigned char* p, const unsigned char* end, const unsigne
       return true;
     };
     if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3) {
-    } else if (c >= 0x80 && c <= 0x8f) { children = 2 * (c & 0x0f);
-    } else if (c >= 0x90 && c <= 0x9f) { children = c & 0x0f;
-    } else if (c >= 0xa0 && c <= 0xbf) { payload = c & 0x1f;
-    } else if (c == 0xc4 || c == 0xd9) { if (!sized(1)) return false;
-    } else if (c == 0xc5 || c == 0xda) { if (!sized(2)) return false;
-    } else if (c == 0xc6 || c == 0xdb) { if (!sized(4)) return false;
+    } else if (c >= 0x80 && c <= 0x8f) {
+      children = 2 * (c & 0x0f);
+    } else if (c >= 0x90 && c <= 0x9f) {
+      children = c & 0x0f;
+    } else if (c >= 0xa0 && c <= 0xbf) {
+      payload = c & 0x1f;
+    } else if (c == 0xc4 || c == 0xd9) {
+      if (!sized(1)) return false;
+    } else if (c == 0xc5 || c == 0xda) {
+      if (!sized(2)) return false;
+    } else if (c == 0xc6 || c == 0xdb) {
+      if (!sized(4)) return false;
     } else if (c == 0xc7 || c == 0xc8 || c == 0xc9) {
       if (!sized(c == 0xc7 ? 1 : c == 0xc8 ? 2 : 4)) return false;
       payload += 1;  // the type byte
-    } else if (c == 0xca) { payload = 4;
-    } else if (c == 0xcb) { payload = 8;
-    } else if (c >= 0xcc && c <= 0xcf) { payload = 1u << (c - 0xcc);
-    } else if (c >= 0xd0 && c <= 0xd3) { payload = 1u << (c - 0xd0);
-    } else if (c >= 0xd4 && c <= 0xd8) { payload = 1 + (1u << (c - 0xd4));
+    } else if (c == 0xca) {
+      payload = 4;
+    } else if (c == 0xcb) {
+      payload = 8;
+    } else if (c >= 0xcc && c <= 0xcf) {
+      payload = 1u << (c - 0xcc);
+    } else if (c >= 0xd0 && c <= 0xd3) {
+      payload = 1u << (c - 0xd0);
+    } else if (c >= 0xd4 && c <= 0xd8) {
+      payload = 1 + (1u << (c - 0xd4));
     } else if (c == 0xdc || c == 0xdd) {
       if (!sized(c == 0xdc ? 2 : 4)) return false;
       children = payload;
@@ -158,16 +199,23 @@ bool well_formed(const unsigned char* p, const unsigned char* end, const unsigne
 value_result read_value(msgpack_reader& r, int depth) {
   if (depth > msgpack_max_depth) return fail(msgpack_error::too_deep);
   switch (mp_typeof(*r.pos)) {
-    case MP_NIL: mp_decode_nil(&r.pos); return json::value(nullptr);
-    case MP_BOOL: return json::value(mp_decode_bool(&r.pos));
+    case MP_NIL:
+      mp_decode_nil(&r.pos);
+      return json::value(nullptr);
+    case MP_BOOL:
+      return json::value(mp_decode_bool(&r.pos));
     case MP_UINT: {
       const std::uint64_t u = mp_decode_uint(&r.pos);
-      if (u <= static_cast<std::uint64_t>(INT64_MAX)) return json::value(static_cast<std::int64_t>(u));
+      if (u <= static_cast<std::uint64_t>(INT64_MAX))
+        return json::value(static_cast<std::int64_t>(u));
       return json::value(u);
     }
-    case MP_INT: return json::value(mp_decode_int(&r.pos));
-    case MP_FLOAT: return json::value(static_cast<double>(mp_decode_float(&r.pos)));
-    case MP_DOUBLE: return json::value(mp_decode_double(&r.pos));
+    case MP_INT:
+      return json::value(mp_decode_int(&r.pos));
+    case MP_FLOAT:
+      return json::value(static_cast<double>(mp_decode_float(&r.pos)));
+    case MP_DOUBLE:
+      return json::value(mp_decode_double(&r.pos));
     case MP_STR: {
       std::uint32_t len = 0;
       const char* s = mp_decode_str(&r.pos, &len);
@@ -193,8 +241,10 @@ value_result read_value(msgpack_reader& r, int depth) {
       }
       return json::value(std::move(a));
     }
-    case MP_MAP: return read_map(r, depth);
-    case MP_EXT: return read_ext(r);
+    case MP_MAP:
+      return read_map(r, depth);
+    case MP_EXT:
+      return read_ext(r);
   }
   return fail(msgpack_error::invalid);
 }
@@ -249,9 +299,15 @@ void put_bool(std::string& out, bool v) {
 void json_to_msgpack(const json::value& v, const std::vector<engineio::shared_bytes>& attachments,
                      std::string& out) {
   switch (v.kind()) {
-    case json::kind::null: put(out, 1, [](char* p) { return mp_encode_nil(p); }); return;
-    case json::kind::bool_: put_bool(out, v.get_bool()); return;
-    case json::kind::int64: put_int(out, v.get_int64()); return;
+    case json::kind::null:
+      put(out, 1, [](char* p) { return mp_encode_nil(p); });
+      return;
+    case json::kind::bool_:
+      put_bool(out, v.get_bool());
+      return;
+    case json::kind::int64:
+      put_int(out, v.get_int64());
+      return;
     case json::kind::uint64: {
       const auto u = v.get_uint64();
       put(out, mp_sizeof_uint(u), [&](char* p) { return mp_encode_uint(p, u); });
@@ -264,7 +320,9 @@ void json_to_msgpack(const json::value& v, const std::vector<engineio::shared_by
       put(out, mp_sizeof_double(d), [&](char* p) { return mp_encode_double(p, d); });
       return;
     }
-    case json::kind::string: put_str(out, v.get_string()); return;
+    case json::kind::string:
+      put_str(out, v.get_string());
+      return;
     case json::kind::array: {
       const auto& a = v.get_array();
       put_array(out, static_cast<std::uint32_t>(a.size()));
@@ -306,8 +364,9 @@ std::string iso_from_ms(std::int64_t ms) {
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
   const auto h = rem / 3'600'000, mi = rem / 60'000 % 60, s = rem / 1000 % 60, milli = rem % 1000;
-  std::string year = (y >= 0 && y <= 9999) ? fmt::format("{:04}", y)
-                                           : fmt::format("{}{:06}", y < 0 ? '-' : '+', y < 0 ? -y : y);
+  std::string year = (y >= 0 && y <= 9999)
+                         ? fmt::format("{:04}", y)
+                         : fmt::format("{}{:06}", y < 0 ? '-' : '+', y < 0 ? -y : y);
   return fmt::format("{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, m, d, h, mi, s, milli);
 }
 

@@ -30,10 +30,10 @@ namespace chatgate::cluster::redis {
 
 /// Why bytes were not an acceptable MessagePack value.
 enum class msgpack_error {
-  invalid,        // not MessagePack, or truncated
-  trailing_bytes, // more bytes after the value
-  too_deep,       // nesting past the limit
-  bad_key,        // a map key that is not a string
+  invalid,         // not MessagePack, or truncated
+  trailing_bytes,  // more bytes after the value
+  too_deep,        // nesting past the limit
+  bad_key,         // a map key that is not a string
 };
 std::string_view to_string(msgpack_error e) noexcept;
 

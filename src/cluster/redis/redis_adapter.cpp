@@ -24,9 +24,15 @@ json::object handshake_json(const socketio::handshake& hs) {
   json::object headers, query;
   for (const auto& [k, v] : hs.headers) headers[k] = v;
   for (const auto& [k, v] : hs.query) query[k] = v;
-  return {{"headers", std::move(headers)}, {"time", ""},  {"address", hs.address},
-          {"xdomain", false},              {"secure", false}, {"issued", hs.issued},
-          {"url", hs.url},                 {"query", std::move(query)}, {"auth", hs.auth}};
+  return {{"headers", std::move(headers)},
+          {"time", ""},
+          {"address", hs.address},
+          {"xdomain", false},
+          {"secure", false},
+          {"issued", hs.issued},
+          {"url", hs.url},
+          {"query", std::move(query)},
+          {"auth", hs.auth}};
 }
 
 }  // namespace
@@ -69,8 +75,9 @@ void redis_adapter::publish(const std::string& channel, std::string payload) {
                   if (r.ok() || !alive.lock()) return;
                   spdlog::debug("redis adapter: publish failed: {}", r.str);
                   if (metrics_)
-                    metrics_->count("chatgate_redis_adapter_publish_failures_total",
-                                    "PUBLISHes that failed (Redis away): other instances missed them");
+                    metrics_->count(
+                        "chatgate_redis_adapter_publish_failures_total",
+                        "PUBLISHes that failed (Redis away): other instances missed them");
                 });
 }
 
@@ -138,8 +145,8 @@ void redis_adapter::on_request(std::string_view payload) {
     case request_type::sockets: {
       if (!r->request_id) break;
       auto ids = sockets(r->rooms);
-      publish(response_channel_, encode_names_response(*r->request_id, "sockets",
-                                                       {ids.begin(), ids.end()}));
+      publish(response_channel_,
+              encode_names_response(*r->request_id, "sockets", {ids.begin(), ids.end()}));
       return count(requests_metric, requests_help, "answered");
     }
     case request_type::all_rooms:
@@ -170,16 +177,20 @@ void redis_adapter::on_request(std::string_view payload) {
     case request_type::broadcast:
       answer_broadcast_with_ack(*r);
       return count(requests_metric, requests_help, "answered");
-    default: break;
+    default:
+      break;
   }
   count(requests_metric, requests_help, "ignored");
 }
 
 bool redis_adapter::apply_socket_request(const adapter_request& r) {
   if (r.opts) {
-    if (r.type == request_type::remote_join) in_memory_adapter::add_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
-    if (r.type == request_type::remote_leave) in_memory_adapter::del_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
-    if (r.type == request_type::remote_disconnect) in_memory_adapter::disconnect_sockets(*r.opts, r.close);
+    if (r.type == request_type::remote_join)
+      in_memory_adapter::add_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
+    if (r.type == request_type::remote_leave)
+      in_memory_adapter::del_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
+    if (r.type == request_type::remote_disconnect)
+      in_memory_adapter::disconnect_sockets(*r.opts, r.close);
     return true;
   }
   auto s = nsp().find(r.sid);  // the single-socket form (Node's remoteJoin(id, room) ...)
@@ -196,11 +207,11 @@ void redis_adapter::answer_fetch(const adapter_request& r) {
   for (const auto& s : fetch_sockets(*r.opts)) {
     json::array rooms;
     for (const auto& room : s->rooms()) rooms.emplace_back(room);
-    out.push_back(json::object{{"id", s->id()},
-                               {"handshake", handshake_json(s->handshake())},
-                               {"rooms", std::move(rooms)},
-                               {"data", settings_.socket_data ? settings_.socket_data(*s)
-                                                              : json::value(nullptr)}});
+    out.push_back(json::object{
+        {"id", s->id()},
+        {"handshake", handshake_json(s->handshake())},
+        {"rooms", std::move(rooms)},
+        {"data", settings_.socket_data ? settings_.socket_data(*s) : json::value(nullptr)}});
   }
   publish(response_channel_, encode_fetch_response(*r.request_id, out));
 }

@@ -28,7 +28,8 @@ redis_cluster::redis_cluster(boost::asio::any_io_executor ex, const redis_endpoi
                              redis_cluster_settings settings)
     : metrics_(metrics), settings_(std::move(settings)), uid_(random_id(6)) {
   redis_connection_settings sub_settings;
-  sub_settings.ping_interval = std::chrono::milliseconds(0);  // hiredis 0.14: no PING when subscribed
+  sub_settings.ping_interval =
+      std::chrono::milliseconds(0);  // hiredis 0.14: no PING when subscribed
   pub_ = redis_connection::create(ex, ep, "commands");
   sub_ = redis_connection::create(ex, ep, "subscriber", sub_settings);
   redis_map_settings ms;

@@ -27,7 +27,9 @@ redis_connection::redis_connection(asio::any_io_executor ex, redis_endpoint ep, 
       connect_timer_(ex),
       ping_timer_(ex) {}
 
-redis_connection::~redis_connection() { stop(); }
+redis_connection::~redis_connection() {
+  stop();
+}
 
 void redis_connection::start() {
   if (!stopped_) return;
@@ -46,19 +48,18 @@ void redis_connection::stop() {
 }
 
 void redis_connection::resolve() {
-  resolver_.async_resolve(
-      ep_.host, std::to_string(ep_.port),
-      [w = weak_from_this()](const boost::system::error_code& ec,
-                             asio::ip::tcp::resolver::results_type results) {
-        auto self = w.lock();
-        if (!self || self->stopped_) return;
-        if (ec || results.empty()) {
-          spdlog::warn("redis {}: cannot resolve {}: {}", self->name_, self->ep_.host,
-                       ec ? ec.message() : "no address");
-          return self->schedule_reconnect();
-        }
-        self->connect(results.begin()->endpoint());
-      });
+  resolver_.async_resolve(ep_.host, std::to_string(ep_.port),
+                          [w = weak_from_this()](const boost::system::error_code& ec,
+                                                 asio::ip::tcp::resolver::results_type results) {
+                            auto self = w.lock();
+                            if (!self || self->stopped_) return;
+                            if (ec || results.empty()) {
+                              spdlog::warn("redis {}: cannot resolve {}: {}", self->name_,
+                                           self->ep_.host, ec ? ec.message() : "no address");
+                              return self->schedule_reconnect();
+                            }
+                            self->connect(results.begin()->endpoint());
+                          });
 }
 
 void redis_connection::connect(const asio::ip::tcp::endpoint& at) {
@@ -137,8 +138,8 @@ void redis_connection::on_disconnected(std::string why) {
 void redis_connection::schedule_reconnect() {
   if (stopped_ || retry_scheduled_) return;
   retry_scheduled_ = true;
-  backoff_ = backoff_.count() == 0 ? settings_.backoff_min
-                                   : std::min(backoff_ * 2, settings_.backoff_max);
+  backoff_ =
+      backoff_.count() == 0 ? settings_.backoff_min : std::min(backoff_ * 2, settings_.backoff_max);
   retry_timer_.expires_after(backoff_);
   retry_timer_.async_wait([w = weak_from_this()](auto ec) {
     auto self = w.lock();
@@ -264,7 +265,9 @@ void redis_connection::add_read(void* p) {
   self->arm_read();
 }
 
-void redis_connection::del_read(void* p) { static_cast<redis_connection*>(p)->want_read_ = false; }
+void redis_connection::del_read(void* p) {
+  static_cast<redis_connection*>(p)->want_read_ = false;
+}
 
 void redis_connection::add_write(void* p) {
   auto* self = static_cast<redis_connection*>(p);

@@ -32,7 +32,9 @@ redis_connection_map::redis_connection_map(std::shared_ptr<redis_connection> con
       settings_(std::move(settings)),
       timer_(conn_->get_executor()) {}
 
-redis_connection_map::~redis_connection_map() { stop(); }
+redis_connection_map::~redis_connection_map() {
+  stop();
+}
 
 std::string redis_connection_map::connections_key(std::string_view user) {
   return "ws:connections:" + std::string(user);
@@ -98,27 +100,27 @@ void redis_connection_map::remove_connection(const std::string& socket_id,
                                              const std::string& user_id,
                                              callback<std::size_t> done) {
   const auto local = local_.remove(socket_id, user_id);
-  conn_->command({"EVAL", std::string(scripts::remove_socket), "4", connections_key(user_id),
-                  socket_key(socket_id), std::string(online_key), instance_key(), socket_id,
-                  user_id, settings_.instance},
-                 [alive = std::weak_ptr<bool>(alive_), local, done = std::move(done)](redis_reply r) {
-                   if (!alive.lock()) return;
-                   if (r.type == redis_reply::kind::integer)
-                     return done(static_cast<std::size_t>(r.integer));
-                   log_failure("remove", r);
-                   done(local);
-                 });
+  conn_->command(
+      {"EVAL", std::string(scripts::remove_socket), "4", connections_key(user_id),
+       socket_key(socket_id), std::string(online_key), instance_key(), socket_id, user_id,
+       settings_.instance},
+      [alive = std::weak_ptr<bool>(alive_), local, done = std::move(done)](redis_reply r) {
+        if (!alive.lock()) return;
+        if (r.type == redis_reply::kind::integer) return done(static_cast<std::size_t>(r.integer));
+        log_failure("remove", r);
+        done(local);
+      });
 }
 
 void redis_connection_map::user_sockets(const std::string& user_id, callback<socket_ids> done) {
-  conn_->command({"SMEMBERS", connections_key(user_id)},
-                 [this, alive = std::weak_ptr<bool>(alive_), user_id,
-                  done = std::move(done)](redis_reply r) {
-                   if (!alive.lock()) return;
-                   if (r.type == redis_reply::kind::array) return done(r.strings());
-                   log_failure("SMEMBERS", r);
-                   done(local_.sockets_of(user_id));
-                 });
+  conn_->command(
+      {"SMEMBERS", connections_key(user_id)},
+      [this, alive = std::weak_ptr<bool>(alive_), user_id, done = std::move(done)](redis_reply r) {
+        if (!alive.lock()) return;
+        if (r.type == redis_reply::kind::array) return done(r.strings());
+        log_failure("SMEMBERS", r);
+        done(local_.sockets_of(user_id));
+      });
 }
 
 void redis_connection_map::users_sockets(const std::vector<std::string>& user_ids,
@@ -168,15 +170,14 @@ void redis_connection_map::online_users(const std::vector<std::string>& user_ids
 
 void redis_connection_map::connection_count(const std::string& user_id,
                                             callback<std::size_t> done) {
-  conn_->command({"SCARD", connections_key(user_id)},
-                 [this, alive = std::weak_ptr<bool>(alive_), user_id,
-                  done = std::move(done)](redis_reply r) {
-                   if (!alive.lock()) return;
-                   if (r.type == redis_reply::kind::integer)
-                     return done(static_cast<std::size_t>(r.integer));
-                   log_failure("SCARD", r);
-                   done(local_.count(user_id));
-                 });
+  conn_->command(
+      {"SCARD", connections_key(user_id)},
+      [this, alive = std::weak_ptr<bool>(alive_), user_id, done = std::move(done)](redis_reply r) {
+        if (!alive.lock()) return;
+        if (r.type == redis_reply::kind::integer) return done(static_cast<std::size_t>(r.integer));
+        log_failure("SCARD", r);
+        done(local_.count(user_id));
+      });
 }
 
 void redis_connection_map::heartbeat() {
@@ -231,21 +232,20 @@ void redis_connection_map::refill() {
       if (live_members.count(m) || nl == std::string::npos) continue;
       std::string sid = m.substr(0, nl), user = m.substr(nl + 1);
       ++b->left;  // registered here, gone meanwhile (removed during an outage)
-      conn_->command({"EVAL", std::string(scripts::remove_socket), "4", connections_key(user),
-                      socket_key(sid), std::string(online_key), instance_key(), sid, user,
-                      settings_.instance},
-                     [b, offline, user](redis_reply r) {
-                       if (r.type == redis_reply::kind::integer && r.integer == 0)
-                         offline->push_back(user);
-                       b->one_done();
-                     });
+      conn_->command(
+          {"EVAL", std::string(scripts::remove_socket), "4", connections_key(user), socket_key(sid),
+           std::string(online_key), instance_key(), sid, user, settings_.instance},
+          [b, offline, user](redis_reply r) {
+            if (r.type == redis_reply::kind::integer && r.integer == 0) offline->push_back(user);
+            b->one_done();
+          });
     }
     for (const auto& [sid, user] : live) {
       ++b->left;
       conn_->command(register_args(sid, user, 0), [b](redis_reply) { b->one_done(); });
     }
-    spdlog::info("redis map: refill of instance {}: {} live sockets registered",
-                 settings_.instance, live.size());
+    spdlog::info("redis map: refill of instance {}: {} live sockets registered", settings_.instance,
+                 live.size());
     b->one_done();
   });
 }

@@ -16,13 +16,26 @@ redis_reply redis_reply::from(const redisReply* r) {
   redis_reply out;
   if (!r) return failure("connection lost");
   switch (r->type) {
-    case REDIS_REPLY_NIL: out.type = kind::nil; break;
-    case REDIS_REPLY_STATUS: out.type = kind::status; break;
-    case REDIS_REPLY_ERROR: out.type = kind::error; break;
-    case REDIS_REPLY_INTEGER: out.type = kind::integer; break;
-    case REDIS_REPLY_STRING: out.type = kind::string; break;
-    case REDIS_REPLY_ARRAY: out.type = kind::array; break;
-    default: return failure("unknown reply type");
+    case REDIS_REPLY_NIL:
+      out.type = kind::nil;
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = kind::status;
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = kind::error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = kind::integer;
+      break;
+    case REDIS_REPLY_STRING:
+      out.type = kind::string;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = kind::array;
+      break;
+    default:
+      return failure("unknown reply type");
   }
   if (r->type == REDIS_REPLY_INTEGER) out.integer = r->integer;
   if (r->str) out.str.assign(r->str, r->len);

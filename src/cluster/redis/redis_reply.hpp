@@ -12,8 +12,8 @@ struct redis_reply {
   enum class kind {
     no_connection,  // never sent, or the connection dropped before the answer came
     nil,
-    status,   // +OK
-    error,    // -ERR ...
+    status,  // +OK
+    error,   // -ERR ...
     integer,
     string,
     array,

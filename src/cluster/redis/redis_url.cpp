@@ -32,7 +32,9 @@ bool to_number(std::string_view s, T& v) {
 
 using url_result = boost::system::result<redis_endpoint, std::string>;
 
-url_result fail(std::string why) { return url_result(boost::system::in_place_error, std::move(why)); }
+url_result fail(std::string why) {
+  return url_result(boost::system::in_place_error, std::move(why));
+}
 
 }  // namespace
 
@@ -64,12 +66,12 @@ boost::system::result<redis_endpoint, std::string> parse_redis_url(std::string_v
     if (close == std::string_view::npos) return fail("unclosed '[' in the host");
     host = rest.substr(1, close - 1);
     rest = rest.substr(close + 1);
-    if (!rest.empty() && (rest.front() != ':' || !to_number(rest.substr(1), ep.port) || ep.port == 0))
+    if (!rest.empty() &&
+        (rest.front() != ':' || !to_number(rest.substr(1), ep.port) || ep.port == 0))
       return fail("bad port");
   } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
     host = rest.substr(0, colon);
-    if (!to_number(rest.substr(colon + 1), ep.port) || ep.port == 0)
-      return fail("bad port");
+    if (!to_number(rest.substr(colon + 1), ep.port) || ep.port == 0) return fail("bad port");
   }
   if (host.empty()) return fail("missing host");
   ep.host = std::string(host);

@@ -7,8 +7,9 @@
 
 namespace chatgate::cluster::redis {
 
-/// Where and how to reach Redis, parsed from REDIS_URL: `redis://[[user]:password@]host[:port][/db]`.
-/// `rediss://` (TLS) is refused: hiredis 0.14 (Debian 12) has no TLS.
+/// Where and how to reach Redis, parsed from REDIS_URL:
+/// `redis://[[user]:password@]host[:port][/db]`. `rediss://` (TLS) is refused: hiredis 0.14 (Debian
+/// 12) has no TLS.
 struct redis_endpoint {
   std::string host = "127.0.0.1";
   std::uint16_t port = 6379;

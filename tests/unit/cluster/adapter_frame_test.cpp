@@ -71,8 +71,8 @@ TEST(adapter_frame, encodes_byte_for_byte_what_node_encodes) {
   a.push_back(1.5);
   a.push_back(3.0);  // an integral double goes out as an integer, as in JS
   a.push_back(-2);
-  p = socketio::make_event_packet("/", "file", socketio::args(json::array(a.begin() + 1, a.end()),
-                                                               a.attachments()));
+  p = socketio::make_event_packet(
+      "/", "file", socketio::args(json::array(a.begin() + 1, a.end()), a.attachments()));
   opts = {};
   opts.rooms = {"a", "b"};
   opts.except = {"c"};
@@ -106,8 +106,8 @@ TEST(adapter_frame, timestamps_become_iso_strings_like_javascript) {
     auto v = msgpack_to_json(unhex(hex), att);
     return v ? std::string(v->as_string()) : std::string("error");
   };
-  EXPECT_EQ(date("d6ff6553f100"), "2023-11-14T22:13:20.000Z");             // timestamp 32
-  EXPECT_EQ(date("d7ff1d535300692619c5"), "2025-11-25T21:04:05.123Z");     // timestamp 64
+  EXPECT_EQ(date("d6ff6553f100"), "2023-11-14T22:13:20.000Z");                       // timestamp 32
+  EXPECT_EQ(date("d7ff1d535300692619c5"), "2025-11-25T21:04:05.123Z");               // timestamp 64
   EXPECT_EQ(date("c70cff00000000fffffff184aa5080"), "-000001-01-01T00:00:00.000Z");  // 96
   EXPECT_EQ(iso_from_ms(-1), "1969-12-31T23:59:59.999Z");
   EXPECT_EQ(iso_from_ms(8'640'000'000'000'000), "+275760-09-13T00:00:00.000Z");
@@ -117,16 +117,27 @@ TEST(adapter_frame, timestamps_become_iso_strings_like_javascript) {
 TEST(adapter_frame, refuses_malformed_frames_with_a_reason) {
   const std::string good = unhex(node_frame);
   std::vector<std::string> bad{
-      "",                              // empty
-      good.substr(0, good.size() - 3), // truncated
-      good + "\x01",                   // trailing bytes
-      unhex("c1"),                     // never-used byte
-      unhex("92a161a162"),             // an array of 2
-      unhex("93a175" "83a47479706503a46461746191a161a36e7370a12f" "80"),  // type 3 (ACK)
-      unhex("93" "01" "83a47479706502a46461746191a161a36e7370a12f" "80"),  // uid not a string
-      unhex("93a175" "83a47479706502a46461746190a36e7370a12f" "80"),       // data []
-      unhex("93a175" "83a47479706502a46461746191a161a36e7370a12f" "81a5726f6f6d73a178"),  // rooms "x"
-      unhex("93a175" "83a47479706502a46461746191a161a36e7370a12f" "8101c0"),  // int map key
+      "",                               // empty
+      good.substr(0, good.size() - 3),  // truncated
+      good + "\x01",                    // trailing bytes
+      unhex("c1"),                      // never-used byte
+      unhex("92a161a162"),              // an array of 2
+      unhex("93a175"
+            "83a47479706503a46461746191a161a36e7370a12f"
+            "80"),  // type 3 (ACK)
+      unhex("93"
+            "01"
+            "83a47479706502a46461746191a161a36e7370a12f"
+            "80"),  // uid not a string
+      unhex("93a175"
+            "83a47479706502a46461746190a36e7370a12f"
+            "80"),  // data []
+      unhex("93a175"
+            "83a47479706502a46461746191a161a36e7370a12f"
+            "81a5726f6f6d73a178"),  // rooms "x"
+      unhex("93a175"
+            "83a47479706502a46461746191a161a36e7370a12f"
+            "8101c0"),  // int map key
   };
   for (const auto& b : bad) EXPECT_FALSE(decode_broadcast(b)) << json::serialize(json::value(b));
   // Found by adapter_frame_fuzz: msgpuck's mp_check accepts 0xc1 and unbounded ext headers.
@@ -188,7 +199,8 @@ TEST(adapter_request, decodes_node_requests_json_and_msgpack) {
   EXPECT_EQ(bc->request_id, "r1");
   EXPECT_EQ(json::serialize(bc->packet.data), R"(["ask",1])");
   EXPECT_EQ(bc->opts->rooms, (std::set<std::string, std::less<>>{"room1"}));
-  auto fetch = decode_request(R"({"uid":"n","requestId":"q","type":5,"opts":{"rooms":[],"except":[]}})");
+  auto fetch =
+      decode_request(R"({"uid":"n","requestId":"q","type":5,"opts":{"rooms":[],"except":[]}})");
   ASSERT_TRUE(fetch) << fetch.error();
   EXPECT_EQ(fetch->type, request_type::remote_fetch);
   for (auto b : {"", "{", "[1]", R"({"type":"x"})", R"({"type":42})", R"({"type":6,"data":[]})",
@@ -199,18 +211,22 @@ TEST(adapter_request, decodes_node_requests_json_and_msgpack) {
 TEST(adapter_request, encodes_requests_and_responses_as_node_does) {
   socketio::broadcast_options opts;
   opts.rooms = {"user:alice"};
-  EXPECT_EQ(encode_remote_rooms(request_type::remote_join, "emitter", opts, {"conversation:x"}),
-            R"({"uid":"emitter","type":2,"opts":{"rooms":["user:alice"],"except":[]},"rooms":["conversation:x"]})");
-  EXPECT_EQ(encode_remote_disconnect("emitter", opts, true),
-            R"({"uid":"emitter","type":4,"opts":{"rooms":["user:alice"],"except":[]},"close":true})");
+  EXPECT_EQ(
+      encode_remote_rooms(request_type::remote_join, "emitter", opts, {"conversation:x"}),
+      R"({"uid":"emitter","type":2,"opts":{"rooms":["user:alice"],"except":[]},"rooms":["conversation:x"]})");
+  EXPECT_EQ(
+      encode_remote_disconnect("emitter", opts, true),
+      R"({"uid":"emitter","type":4,"opts":{"rooms":["user:alice"],"except":[]},"close":true})");
   socketio::packet p;
   p.data = json::array{"ping", json::object{{"a", 1}}};
   EXPECT_EQ(encode_server_side_emit("abc", p, std::nullopt),
             R"({"uid":"abc","type":6,"data":["ping",{"a":1}]})");
-  EXPECT_EQ(encode_names_response("q", "rooms", {"a", "b"}), R"({"requestId":"q","rooms":["a","b"]})");
+  EXPECT_EQ(encode_names_response("q", "rooms", {"a", "b"}),
+            R"({"requestId":"q","rooms":["a","b"]})");
   EXPECT_EQ(encode_done_response("q"), R"({"requestId":"q"})");
   EXPECT_EQ(encode_client_count("q", 3), R"({"type":8,"requestId":"q","clientCount":3})");
-  EXPECT_EQ(encode_server_side_ack("q", json::value("ok")), R"({"type":6,"requestId":"q","data":"ok"})");
+  EXPECT_EQ(encode_server_side_ack("q", json::value("ok")),
+            R"({"type":6,"requestId":"q","data":"ok"})");
   auto ack = decode_response(encode_broadcast_ack("q", json::array{"x"}, {}));
   ASSERT_TRUE(ack) << ack.error();
   EXPECT_EQ(ack->request_id, "q");

@@ -28,9 +28,9 @@ class redis_map_test : public testing::redis_fixture {
     return std::string(what) + "-" + std::to_string(::getpid()) + "-" + std::to_string(++n_);
   }
 
-  std::unique_ptr<redis_connection_map> make_map(std::string instance, int limit = 10,
-                                                 std::chrono::milliseconds heartbeat =
-                                                     std::chrono::milliseconds(100)) {
+  std::unique_ptr<redis_connection_map> make_map(
+      std::string instance, int limit = 10,
+      std::chrono::milliseconds heartbeat = std::chrono::milliseconds(100)) {
     redis_map_settings s;
     s.instance = std::move(instance);
     s.max_connections_per_user = limit;
@@ -87,8 +87,10 @@ TEST_F(redis_map_test, writes_exactly_the_seed_keys_and_removes_them) {
   EXPECT_TRUE(online(user));
   EXPECT_EQ(answer<std::size_t>([&](auto cb) { map->remove_connection(s2, user, cb); }), 0u);
   EXPECT_FALSE(online(user));
-  EXPECT_EQ(call(*admin_, {"EXISTS", "ws:connections:" + user, "ws:socket:" + s1,
-                           "ws:socket:" + s2}).integer, 0);
+  EXPECT_EQ(
+      call(*admin_, {"EXISTS", "ws:connections:" + user, "ws:socket:" + s1, "ws:socket:" + s2})
+          .integer,
+      0);
   EXPECT_EQ(map->local().socket_count(), 0u);
 }
 
@@ -102,7 +104,7 @@ TEST_F(redis_map_test, the_limit_holds_across_instances_at_the_limit_and_past_it
   a->register_connection(s3, user, [&](std::size_t n) { counts.push_back(n); });
   ASSERT_TRUE(run_until([&] { return counts.size() == 3; }));
   std::sort(counts.begin(), counts.end());
-  EXPECT_THAT(counts, ElementsAre(1u, 2u, 3u));  // the third is over the limit of 2 ...
+  EXPECT_THAT(counts, ElementsAre(1u, 2u, 3u));             // the third is over the limit of 2 ...
   EXPECT_EQ(members("ws:connections:" + user).size(), 2u);  // ... and was never added
   // Registering a socket already held does not count twice at the limit.
   EXPECT_EQ(answer<std::size_t>([&](auto cb) { a->register_connection(s1, user, cb); }), 2u);
@@ -112,13 +114,15 @@ TEST_F(redis_map_test, presence_is_global) {
   auto a = make_map(unique("inst")), b = make_map(unique("inst"));
   const auto alice = unique("alice"), bob = unique("bob"), sa = unique("s");
   answer<std::size_t>([&](auto cb) { a->register_connection(sa, alice, cb); });
-  EXPECT_THAT(answer<std::vector<std::string>>(
-                  [&](auto cb) { b->online_users({bob, alice, alice}, cb); }),
+  EXPECT_THAT(answer<std::vector<std::string>>([&](auto cb) {
+                b->online_users({bob, alice, alice}, cb);
+              }),
               ElementsAre(alice));
   EXPECT_TRUE(answer<bool>([&](auto cb) { b->is_user_online(alice, cb); }));
   EXPECT_FALSE(answer<bool>([&](auto cb) { b->is_user_online(bob, cb); }));
-  auto all = answer<std::map<std::string, std::vector<std::string>>>(
-      [&](auto cb) { b->users_sockets({alice, bob}, cb); });
+  auto all = answer<std::map<std::string, std::vector<std::string>>>([&](auto cb) {
+    b->users_sockets({alice, bob}, cb);
+  });
   EXPECT_THAT(all[alice], ElementsAre(sa));
   EXPECT_TRUE(all.count(bob) && all[bob].empty());
 }
@@ -152,8 +156,10 @@ TEST_F(redis_map_test, a_dead_instance_is_swept_by_the_others_except_what_recove
   EXPECT_THAT(members("ws:connections:" + moved), ElementsAre(s_moved));
   EXPECT_THAT(members("ws:connections:" + both), ElementsAre(s_other));
   EXPECT_EQ(call(*admin_, {"EXISTS", "ws:socket:" + s_gone, "ws:instance:" + dead_id + ":sockets"})
-                .integer, 0);
-  EXPECT_FALSE(call(*admin_, {"ZSCORE", "ws:instances", dead_id}).type == redis_reply::kind::string);
+                .integer,
+            0);
+  EXPECT_FALSE(call(*admin_, {"ZSCORE", "ws:instances", dead_id}).type ==
+               redis_reply::kind::string);
 }
 
 TEST_F(redis_map_test, an_instance_killed_before_its_first_heartbeat_is_swept_too) {
@@ -182,7 +188,8 @@ TEST_F(redis_map_test, refills_when_redis_forgot_this_instance) {
   answer<std::size_t>([&](auto cb) { map->register_connection(s1, user, cb); });
   run_until([] { return false; }, std::chrono::milliseconds(150));  // one heartbeat recorded
   // What a restart without persistence loses, for this instance's keys.
-  call(*admin_, {"DEL", "ws:connections:" + user, "ws:socket:" + s1, "ws:instance:" + id + ":sockets"});
+  call(*admin_,
+       {"DEL", "ws:connections:" + user, "ws:socket:" + s1, "ws:instance:" + id + ":sockets"});
   call(*admin_, {"SREM", "ws:online", user});
   call(*admin_, {"ZREM", "ws:instances", id});
   ASSERT_TRUE(run_until([&] { return online(user); }, std::chrono::seconds(3)));
@@ -218,7 +225,9 @@ TEST_F(redis_map_test, answers_from_this_instance_while_redis_is_away) {
   map.start();
   EXPECT_EQ(answer<std::size_t>([&](auto cb) { map.register_connection("a", "u", cb); }), 1u);
   EXPECT_EQ(answer<std::size_t>([&](auto cb) { map.register_connection("b", "u", cb); }), 2u);
-  EXPECT_THAT(answer<std::vector<std::string>>([&](auto cb) { map.online_users({"u", "v"}, cb); }),
+  EXPECT_THAT(answer<std::vector<std::string>>([&](auto cb) {
+                map.online_users({"u", "v"}, cb);
+              }),
               ElementsAre("u"));
   EXPECT_EQ(answer<std::size_t>([&](auto cb) { map.remove_connection("a", "u", cb); }), 1u);
 }

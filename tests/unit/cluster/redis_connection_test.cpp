@@ -27,7 +27,8 @@ TEST_F(redis_connection_test, commands_get_their_replies_in_order_binary_safe) {
   EXPECT_EQ(err.type, kind::error);
   EXPECT_FALSE(err.ok());
   std::vector<int> order;
-  for (int i = 0; i < 100; ++i) c->command({"PING"}, [&order, i](redis_reply) { order.push_back(i); });
+  for (int i = 0; i < 100; ++i)
+    c->command({"PING"}, [&order, i](redis_reply) { order.push_back(i); });
   ASSERT_TRUE(run_until([&] { return order.size() == 100; }));
   for (int i = 0; i < 100; ++i) EXPECT_EQ(order[i], i);
 }
@@ -51,12 +52,10 @@ TEST_F(redis_connection_test, subscribe_and_psubscribe_deliver_channel_and_paylo
   auto pub = connect("pub");
   auto sub = connect("sub");
   std::vector<std::pair<std::string, std::string>> got;
-  sub->subscribe("chatgate:test:ch", [&](std::string_view ch, std::string_view m) {
-    got.emplace_back(ch, m);
-  });
-  sub->psubscribe("chatgate:test:p#*", [&](std::string_view ch, std::string_view m) {
-    got.emplace_back(ch, m);
-  });
+  sub->subscribe("chatgate:test:ch",
+                 [&](std::string_view ch, std::string_view m) { got.emplace_back(ch, m); });
+  sub->psubscribe("chatgate:test:p#*",
+                  [&](std::string_view ch, std::string_view m) { got.emplace_back(ch, m); });
   // Subscribed once both show in PUBSUB NUMSUB / NUMPAT.
   ASSERT_TRUE(run_until([&] {
     auto n = call(*pub, {"PUBSUB", "NUMSUB", "chatgate:test:ch"});
@@ -79,9 +78,8 @@ TEST_F(redis_connection_test, reconnects_after_the_server_drops_it_and_resubscri
   sub->on_up([&] { ++ups; });
   sub->on_down([&] { ++downs; });
   std::vector<std::string> got;
-  sub->subscribe("chatgate:test:resub", [&](std::string_view, std::string_view m) {
-    got.emplace_back(m);
-  });
+  sub->subscribe("chatgate:test:resub",
+                 [&](std::string_view, std::string_view m) { got.emplace_back(m); });
   auto subscribers = [&] {
     auto n = call(*admin, {"PUBSUB", "NUMSUB", "chatgate:test:resub"});
     return n.elements.size() == 2 ? n.elements[1].integer : -1;
