@@ -60,6 +60,9 @@ void app::wire_gateway() {
   es.ping_timeout = cfg_.ping_timeout;
   es.max_payload = cfg_.max_payload_bytes;
   es.allowed_origins = cfg_.allowed_origins;
+  es.handshake_limit.limit = cfg_.connect_rate_limit;
+  es.handshake_limit.window = cfg_.connect_rate_window;
+  es.max_unauthenticated = cfg_.max_unauthenticated_sessions;
   engine_ = std::make_unique<engineio::server>(ioc_, es);
   socketio::settings ss;
   ss.connect_timeout = cfg_.connect_timeout;
@@ -97,6 +100,25 @@ void app::wire_gateway() {
             stats.slow_client_disconnects);
     counter("chatgate_engineio_requests_refused_total",
             "Engine.IO requests answered with an error code", stats.requests_refused);
+    counter("chatgate_engineio_origin_refused_total",
+            "Websocket upgrades and polling requests refused (403) for an Origin not allowed",
+            stats.origin_refused);
+    counter("chatgate_engineio_handshakes_rate_limited_total",
+            "Handshakes refused (429) past CONNECT_RATE_LIMIT for their client address",
+            stats.handshakes_rate_limited);
+    counter("chatgate_engineio_unauthenticated_refused_total",
+            "Handshakes refused (503) past MAX_UNAUTHENTICATED_SESSIONS",
+            stats.unauthenticated_refused);
+    gauge("chatgate_engineio_unauthenticated_sessions",
+          "Open Engine.IO sessions whose user is not authenticated yet",
+          engine_->unauthenticated_count());
+    gauge("chatgate_engineio_rate_limited_addresses",
+          "Client addresses the handshake limiter remembers", engine_->limiter().tracked());
+    std::uint64_t header_timeouts = 0;
+    for (const auto& l : listeners_) header_timeouts += l->header_timeouts();
+    counter("chatgate_http_header_timeouts_total",
+            "Connections closed because their HTTP headers took longer than HEADER_TIMEOUT_MS",
+            header_timeouts);
     out +=
         "# HELP chatgate_engineio_sessions_closed_total Engine.IO sessions closed, by reason\n"
         "# TYPE chatgate_engineio_sessions_closed_total counter\n";
@@ -119,8 +141,10 @@ void app::listen() {
   std::vector<std::uint16_t> ports{cfg_.http_port};
   if (cfg_.ws_port != cfg_.http_port) ports.push_back(cfg_.ws_port);
   for (auto port : ports) {
-    auto l = std::make_unique<http::listener>(ioc_, boost::asio::ip::tcp::endpoint(address, port),
-                                              dispatcher_);
+    http::listener_settings ls;
+    ls.header_timeout = cfg_.header_timeout;
+    auto l = std::make_unique<http::listener>(
+        ioc_, boost::asio::ip::tcp::endpoint(address, port), dispatcher_, ls);
     try {
       l->start();
     } catch (const std::exception& e) {

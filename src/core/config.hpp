@@ -35,6 +35,10 @@ struct config {
   std::chrono::milliseconds connect_timeout{45'000};    // CONNECT_TIMEOUT_MS: Socket.IO connect
   std::size_t max_group_size = 1000;                    // MAX_GROUP_SIZE: group participants
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
+  int connect_rate_limit = 20;                          // CONNECT_RATE_LIMIT "20/1s": handshakes
+  std::chrono::milliseconds connect_rate_window{1000};  // ... per this window, per client IP
+  std::size_t max_unauthenticated_sessions = 1000;      // MAX_UNAUTHENTICATED_SESSIONS (0: off)
+  std::chrono::milliseconds header_timeout{10'000};     // HEADER_TIMEOUT_MS: HTTP header block
   log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
   bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
 };

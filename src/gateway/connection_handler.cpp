@@ -64,6 +64,8 @@ void connection_handler::on_connection(const std::shared_ptr<socketio::socket>& 
                  id.error().message);
     return refuse(*s, id.error());
   }
+  // The session stops counting against MAX_UNAUTHENTICATED_SESSIONS.
+  if (auto conn = s->conn()) conn->mark_authenticated();
   s->data() = socket_user{id->user_id, clock_.now(), false};
   connections_.register_connection(
       s->id(), id->user_id, [this, alive = std::weak_ptr<bool>(alive_), s](std::size_t count) {
