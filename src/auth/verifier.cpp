@@ -1,5 +1,7 @@
 #include "auth/verifier.hpp"
 
+#include <algorithm>
+
 #include <jwt.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -124,7 +126,11 @@ core::result<identity> verifier::check_claims(std::string_view payload_b64,
     if (aud == claims->end() || !audience_matches(aud->value(), settings_.audience))
       return refuse("wrong audience");
   }
-  identity who{string_claim(*claims, "externalUserId")};
+  identity who{string_claim(*claims, "externalUserId"), std::nullopt};
+  if (*exp) {
+    who.expires_at = core::sys_time_ms(std::chrono::milliseconds(
+        static_cast<long long>(std::min(**exp, 253402300799.0) * 1000)));  // at most 9999-12-31
+  }
   if (who.user_id.empty()) who.user_id = string_claim(*claims, "sub");
   if (who.user_id.empty()) return refuse("no user id (externalUserId or sub)");
   return who;

@@ -13,6 +13,7 @@ namespace chatgate::auth {
 /// Who a valid token speaks for (contract §2).
 struct identity {
   std::string user_id;  // claim `externalUserId` when a non-empty string, else `sub`
+  std::optional<core::sys_time_ms> expires_at;  // claim `exp`, if the token has one
 };
 
 /// Checks JWTs: signature with the configured algorithm only, `exp`, `nbf`, `iss`, `aud`.
