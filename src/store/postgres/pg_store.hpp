@@ -54,6 +54,7 @@ class pg_store final : public store {
                                         core::sys_time_ms now) override;
 
   core::result<message> insert_message(const message& m) override;
+  core::result<checked_insert> insert_message_checked(const message& m) override;
   core::result<std::optional<message>> get_message(std::string_view id) override;
   core::result<std::optional<message>> edit_message(std::string_view id, std::string_view content,
                                                     core::sys_time_ms now) override;
