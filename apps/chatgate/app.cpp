@@ -31,9 +31,9 @@ std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const 
                                                chat::chat_settings{cfg.max_group_size}, sink, ws);
 }
 
-auth::verifier make_verifier(const core::config& cfg) {
-  auto v = auth::verifier::create(
-      auth::settings{cfg.jwt_secret, cfg.jwt_public_key, cfg.jwt_issuer, cfg.jwt_audience, {}});
+auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks_keys> jwks) {
+  auto v = auth::verifier::create(auth::settings{cfg.jwt_secret, cfg.jwt_public_key,
+                                                 cfg.jwt_issuer, cfg.jwt_audience, {}, jwks});
   if (!v) throw startup_error("config: " + v.error().message, 2);
   return std::move(*v);
 }
@@ -47,7 +47,8 @@ void forwarding_events::message_created(const store::message& m) {
 
 app::app(core::config cfg)
     : cfg_(std::move(cfg)),
-      verifier_(make_verifier(cfg_)),
+      jwks_(cfg_.jwt_jwks_url.empty() ? nullptr : std::make_shared<auth::jwks_keys>()),
+      verifier_(make_verifier(cfg_, jwks_)),
       limiter_(clock_, chat::rate_limit_settings{cfg_.rate_limit, cfg_.rate_window}),
       to_io_([this](std::function<void()> f) { boost::asio::post(ioc_, std::move(f)); }),
       worker_events_(events_, to_io_),
@@ -59,6 +60,7 @@ app::app(core::config cfg)
       signals_(ioc_, SIGINT, SIGTERM),
       drain_deadline_(ioc_) {
   router_.add_readiness_check("store", [this] { return runner_->healthy(); });
+  if (jwks_) wire_jwks();
   metrics_.add_collector([this](std::string& out) {
     const auto& pool = runner_->pool();
     out += fmt::format(
@@ -152,6 +154,33 @@ void app::wire_gateway() {
     }
   });
   // REDIS_URL (cluster adapter, Redis connection map, readiness check) is a later issue.
+}
+
+void app::wire_jwks() {
+  auth::jwks_fetch_settings js;
+  js.url = cfg_.jwt_jwks_url;
+  js.min_refresh = cfg_.jwks_min_refresh;
+  auto fetcher = auth::jwks_fetcher::create(ioc_.get_executor(), js, jwks_);
+  if (!fetcher) throw startup_error("config: " + fetcher.error().message, 2);
+  jwks_fetcher_ = std::move(*fetcher);
+  // Serves without keys: tokens are refused (UNAUTHORIZED) and /ready names jwks until loaded.
+  router_.add_readiness_check("jwks", [this] { return jwks_->loaded(); });
+  jwks_fetcher_->start();
+  on_stop([this](std::function<void()> done) {
+    jwks_fetcher_->stop();
+    done();
+  });
+  metrics_.add_collector([this](std::string& out) {
+    out += fmt::format(
+        "# HELP chatgate_jwks_fetches_total JWKS document fetches started\n"
+        "# TYPE chatgate_jwks_fetches_total counter\nchatgate_jwks_fetches_total {}\n"
+        "# HELP chatgate_jwks_fetch_failures_total JWKS fetches that failed\n"
+        "# TYPE chatgate_jwks_fetch_failures_total counter\n"
+        "chatgate_jwks_fetch_failures_total {}\n"
+        "# HELP chatgate_jwks_keys Keys loaded from the JWKS document\n"
+        "# TYPE chatgate_jwks_keys gauge\nchatgate_jwks_keys {}\n",
+        jwks_fetcher_->fetches(), jwks_fetcher_->failures(), jwks_->size());
+  });
 }
 
 void app::on_stop(std::function<void(std::function<void()>)> hook) {

@@ -23,6 +23,8 @@ struct config {
   std::string redis_url;                                // REDIS_URL: empty = single instance
   std::string jwt_secret;                               // JWT_SECRET: HS256 secret
   std::string jwt_public_key;                           // JWT_PUBLIC_KEY: PEM or path to PEM
+  std::string jwt_jwks_url;                             // JWT_JWKS_URL: keys by kid, http(s)
+  std::chrono::milliseconds jwks_min_refresh{30'000};   // JWT_JWKS_MIN_REFRESH_MS
   std::string jwt_issuer;                               // JWT_ISSUER: required `iss` if set
   std::string jwt_audience;                             // JWT_AUDIENCE: required `aud` if set
   std::vector<std::string> allowed_origins{"*"};        // ALLOWED_ORIGINS: CORS, comma-separated

@@ -74,6 +74,13 @@ expected apply_database_url(config& c, std::string_view v) {
   return std::nullopt;
 }
 
+expected apply_jwks_url(config& c, std::string_view v) {
+  if ((!v.starts_with("http://") || v.size() <= 7) && (!v.starts_with("https://") || v.size() <= 8))
+    return "expected http(s)://host[:port]/path, " + quoted(v);
+  c.jwt_jwks_url = std::string(v);
+  return std::nullopt;
+}
+
 expected apply_redis_url(config& c, std::string_view v) {
   if (!v.starts_with("redis://") && !v.starts_with("rediss://"))
     return "expected redis://[user:password@]host[:port][/db], " + quoted(v);
@@ -156,6 +163,11 @@ const std::vector<setting>& settings() {
       {"JWT_SECRET", "--jwt-secret", "", "HS256 secret", text(&config::jwt_secret)},
       {"JWT_PUBLIC_KEY", "--jwt-public-key", "", "PEM or path to PEM for RS256/ES256 tokens",
        text(&config::jwt_public_key)},
+      {"JWT_JWKS_URL", "--jwt-jwks-url", "",
+       "http(s) URL of a JWKS document: RS256/ES256 keys chosen by kid", apply_jwks_url},
+      {"JWT_JWKS_MIN_REFRESH_MS", "--jwt-jwks-min-refresh-ms", "30000",
+       "shortest time between two JWKS fetches (unknown kid, max-age)",
+       millis(&config::jwks_min_refresh)},
       {"JWT_ISSUER", "--jwt-issuer", "", "required iss claim when set", text(&config::jwt_issuer)},
       {"JWT_AUDIENCE", "--jwt-audience", "", "required aud claim when set",
        text(&config::jwt_audience)},

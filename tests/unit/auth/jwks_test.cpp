@@ -8,6 +8,7 @@
 #include <openssl/rsa.h>
 
 #include "auth/jwks.hpp"
+#include "auth/jwks_fetcher.hpp"
 #include "auth/signature_checker.hpp"
 #include "core/base64.hpp"
 
@@ -127,6 +128,29 @@ TEST_F(jwks_test, documents_that_are_not_a_key_set_are_errors) {
   for (int i = 0; i < 101; ++i) many += std::string(i ? "," : "") + "{}";
   EXPECT_FALSE(parse_jwks(many + "]}"));
   EXPECT_TRUE(parse_jwks(R"({"keys":[]})"));
+}
+
+TEST(jwks_cache, max_age_is_read_from_cache_control) {
+  EXPECT_EQ(cache_max_age("public, max-age=300, must-revalidate"), 300);
+  EXPECT_EQ(cache_max_age("max-age=0"), 0);
+  EXPECT_EQ(cache_max_age("no-store"), 0);
+  EXPECT_EQ(cache_max_age("no-cache, max-age=60"), 0);
+  EXPECT_EQ(cache_max_age("public"), std::nullopt);
+  EXPECT_EQ(cache_max_age("max-age="), std::nullopt);
+  EXPECT_EQ(cache_max_age("max-age=-5"), std::nullopt);
+  EXPECT_EQ(cache_max_age(""), std::nullopt);
+}
+
+TEST(jwks_fetcher, bad_urls_are_refused_at_creation) {
+  boost::asio::io_context ioc;
+  for (std::string url : {"ftp://x/jwks", "http://", "not a url", "https:///path"}) {
+    jwks_fetch_settings s;
+    s.url = url;
+    EXPECT_FALSE(jwks_fetcher::create(ioc.get_executor(), s, std::make_shared<jwks_keys>())) << url;
+  }
+  jwks_fetch_settings ok;
+  ok.url = "https://idp.example/.well-known/jwks.json";
+  EXPECT_TRUE(jwks_fetcher::create(ioc.get_executor(), ok, std::make_shared<jwks_keys>()));
 }
 
 }  // namespace
