@@ -102,8 +102,10 @@ void worker_pool::watch() {
         std::lock_guard wl(w->mutex);
         if (w->stopping) continue;
         w->queue.push_back({[this, w](std::size_t index) {
-                              if (health_(index))
-                                w->last_ok_ns = ticks(std::chrono::steady_clock::now());
+                              // A failed probe reads as unhealthy at once, not 3 periods later.
+                              w->last_ok_ns = health_(index)
+                                                  ? ticks(std::chrono::steady_clock::now())
+                                                  : 0;
                             },
                             nullptr, now});
         w->wake.notify_one();
