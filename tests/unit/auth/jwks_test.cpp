@@ -9,6 +9,8 @@
 
 #include "auth/jwks.hpp"
 #include "auth/jwks_fetcher.hpp"
+#include "auth/jwks_keys.hpp"
+#include "auth/verifier.hpp"
 #include "auth/signature_checker.hpp"
 #include "core/base64.hpp"
 
@@ -128,6 +130,37 @@ TEST_F(jwks_test, documents_that_are_not_a_key_set_are_errors) {
   for (int i = 0; i < 101; ++i) many += std::string(i ? "," : "") + "{}";
   EXPECT_FALSE(parse_jwks(many + "]}"));
   EXPECT_TRUE(parse_jwks(R"({"keys":[]})"));
+}
+
+TEST_F(jwks_test, verifier_picks_the_key_by_kid_and_reports_unknown_kids) {
+  auto keys = std::make_shared<jwks_keys>();
+  auto doc = parse_jwks(R"({"keys":[)" + rsa_jwk("r1") + "," + ec_jwk("e1") + "]}");
+  ASSERT_TRUE(doc);
+  keys->replace(doc->keys);
+  int unknown = 0;
+  keys->on_unknown_kid([&] { ++unknown; });
+  auto v = verifier::create(settings{{}, {}, {}, {}, {}, keys});
+  ASSERT_TRUE(v);
+  const auto now = core::sys_time_ms(std::chrono::milliseconds(1'800'000'000'000));
+  auto token = [&](std::string header, EVP_PKEY* k, bool ec_sig) {
+    const std::string input = core::base64url_encode(header) + "." +
+                              core::base64url_encode(R"({"sub":"u1","exp":1900000000})");
+    return input + "." + core::base64url_encode(sign(k, input, ec_sig));
+  };
+  auto ok = v->verify(token(R"({"alg":"RS256","kid":"r1"})", rsa.get(), false), now);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->user_id, "u1");
+  EXPECT_TRUE(v->verify(token(R"({"alg":"ES256","kid":"e1"})", ec.get(), true), now));
+  EXPECT_EQ(unknown, 0);
+  EXPECT_FALSE(v->verify(token(R"({"alg":"RS256","kid":"nope"})", rsa.get(), false), now));
+  EXPECT_EQ(unknown, 1);
+  // The EC kid with an RS256 header, the RSA kid signed by the EC key, HS256, no kid: refused.
+  EXPECT_FALSE(v->verify(token(R"({"alg":"RS256","kid":"e1"})", rsa.get(), false), now));
+  EXPECT_FALSE(v->verify(token(R"({"alg":"ES256","kid":"r1"})", ec.get(), true), now));
+  EXPECT_FALSE(v->verify(token(R"({"alg":"HS256","kid":"r1"})", rsa.get(), false), now));
+  EXPECT_FALSE(v->verify(token(R"({"alg":"RS256"})", rsa.get(), false), now));
+  EXPECT_FALSE(v->verify(token(R"({"alg":"RS256","kid":7})", rsa.get(), false), now));
+  EXPECT_EQ(unknown, 1);
 }
 
 TEST(jwks_cache, max_age_is_read_from_cache_control) {
