@@ -200,8 +200,13 @@ test('unknown-kid refreshes are spaced by JWT_JWKS_MIN_REFRESH_MS; Cache-Control
     assert.ok(fetched <= Math.floor(elapsed / 1000) + 1, `${fetched} fetches in ${elapsed} ms for ${i} unknown kids`);
     // max-age=1 (raised to the 1 s minimum): the document is fetched again about every second.
     idp.cacheControl = 'max-age=1';
-    await api(server.http, jwt('storm', { ...key, kid: 'again' })).get('/conversations');
-    await sleep(1200);
+    // An unknown kid once the spacing allows, so that a fetch brings the new max-age.
+    const seen = idp.requests;
+    assert.ok(await until(async () => {
+      await api(server.http, jwt('storm', { ...key, kid: `again-${i++}` })).get('/conversations');
+      return idp.requests > seen;
+    }, 5000), 'no refresh after an unknown kid');
+    await sleep(200);
     const base = idp.requests;
     await sleep(3300);
     assert.ok(idp.requests - base >= 2, `max-age refreshes: ${idp.requests - base}`);
