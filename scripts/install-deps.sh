@@ -13,6 +13,12 @@ PACKAGES=(
   nodejs
   redis-server postgresql nginx-light
 )
+# Only for the tests (`install-deps.sh --test`, which scripts/test.sh passes): headless Chromium
+# for the browser end-to-end test (tests/e2e/security-browser.test.mjs). About 300 MB with its
+# libraries, so scripts/run.sh, which only builds and serves, does not pull it in.
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES+=(chromium)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 preset="${CHATGATE_TEST_PRESET:-asan}"
-bash scripts/install-deps.sh || exit 1
+bash scripts/install-deps.sh --test || exit 1
 bash scripts/build.sh "$preset" || exit 1
 
 failed=0

@@ -33,9 +33,9 @@ std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const 
                                                chat::chat_settings{cfg.max_group_size}, sink, ws);
 }
 
-auth::verifier make_verifier(const core::config& cfg) {
-  auto v = auth::verifier::create(
-      auth::settings{cfg.jwt_secret, cfg.jwt_public_key, cfg.jwt_issuer, cfg.jwt_audience, {}});
+auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks_keys> jwks) {
+  auto v = auth::verifier::create(auth::settings{cfg.jwt_secret, cfg.jwt_public_key,
+                                                 cfg.jwt_issuer, cfg.jwt_audience, {}, jwks});
   if (!v) throw startup_error("config: " + v.error().message, 2);
   return std::move(*v);
 }
@@ -49,7 +49,8 @@ void forwarding_events::message_created(const store::message& m) {
 
 app::app(core::config cfg)
     : cfg_(std::move(cfg)),
-      verifier_(make_verifier(cfg_)),
+      jwks_(cfg_.jwt_jwks_url.empty() ? nullptr : std::make_shared<auth::jwks_keys>()),
+      verifier_(make_verifier(cfg_, jwks_)),
       limiter_(clock_, chat::rate_limit_settings{cfg_.rate_limit, cfg_.rate_window}),
       to_io_([this](std::function<void()> f) { boost::asio::post(ioc_, std::move(f)); }),
       worker_events_(events_, to_io_),
@@ -61,6 +62,7 @@ app::app(core::config cfg)
       signals_(ioc_, SIGINT, SIGTERM),
       drain_deadline_(ioc_) {
   router_.add_readiness_check("store", [this] { return runner_->healthy(); });
+  if (jwks_) wire_jwks();
   metrics_.add_collector([this](std::string& out) {
     const auto& pool = runner_->pool();
     out += fmt::format(
@@ -86,6 +88,9 @@ void app::wire_gateway() {
   es.ping_timeout = cfg_.ping_timeout;
   es.max_payload = cfg_.max_payload_bytes;
   es.allowed_origins = cfg_.allowed_origins;
+  es.handshake_limit.limit = cfg_.connect_rate_limit;
+  es.handshake_limit.window = cfg_.connect_rate_window;
+  es.max_unauthenticated = cfg_.max_unauthenticated_sessions;
   engine_ = std::make_unique<engineio::server>(ioc_, es);
   socketio::settings ss;
   ss.connect_timeout = cfg_.connect_timeout;
@@ -130,6 +135,25 @@ void app::wire_gateway() {
             stats.slow_client_disconnects);
     counter("chatgate_engineio_requests_refused_total",
             "Engine.IO requests answered with an error code", stats.requests_refused);
+    counter("chatgate_engineio_origin_refused_total",
+            "Websocket upgrades and polling requests refused (403) for an Origin not allowed",
+            stats.origin_refused);
+    counter("chatgate_engineio_handshakes_rate_limited_total",
+            "Handshakes refused (429) past CONNECT_RATE_LIMIT for their client address",
+            stats.handshakes_rate_limited);
+    counter("chatgate_engineio_unauthenticated_refused_total",
+            "Handshakes refused (503) past MAX_UNAUTHENTICATED_SESSIONS",
+            stats.unauthenticated_refused);
+    gauge("chatgate_engineio_unauthenticated_sessions",
+          "Open Engine.IO sessions whose user is not authenticated yet",
+          engine_->unauthenticated_count());
+    gauge("chatgate_engineio_rate_limited_addresses",
+          "Client addresses the handshake limiter remembers", engine_->limiter().tracked());
+    std::uint64_t header_timeouts = 0;
+    for (const auto& l : listeners_) header_timeouts += l->header_timeouts();
+    counter("chatgate_http_header_timeouts_total",
+            "Connections closed because their HTTP headers took longer than HEADER_TIMEOUT_MS",
+            header_timeouts);
     out +=
         "# HELP chatgate_engineio_sessions_closed_total Engine.IO sessions closed, by reason\n"
         "# TYPE chatgate_engineio_sessions_closed_total counter\n";
@@ -165,6 +189,33 @@ cluster::connection_map& app::wire_cluster() {
   return cluster_->connections();
 }
 
+void app::wire_jwks() {
+  auth::jwks_fetch_settings js;
+  js.url = cfg_.jwt_jwks_url;
+  js.min_refresh = cfg_.jwks_min_refresh;
+  auto fetcher = auth::jwks_fetcher::create(ioc_.get_executor(), js, jwks_);
+  if (!fetcher) throw startup_error("config: " + fetcher.error().message, 2);
+  jwks_fetcher_ = std::move(*fetcher);
+  // Serves without keys: tokens are refused (UNAUTHORIZED) and /ready names jwks until loaded.
+  router_.add_readiness_check("jwks", [this] { return jwks_->loaded(); });
+  jwks_fetcher_->start();
+  on_stop([this](std::function<void()> done) {
+    jwks_fetcher_->stop();
+    done();
+  });
+  metrics_.add_collector([this](std::string& out) {
+    out += fmt::format(
+        "# HELP chatgate_jwks_fetches_total JWKS document fetches started\n"
+        "# TYPE chatgate_jwks_fetches_total counter\nchatgate_jwks_fetches_total {}\n"
+        "# HELP chatgate_jwks_fetch_failures_total JWKS fetches that failed\n"
+        "# TYPE chatgate_jwks_fetch_failures_total counter\n"
+        "chatgate_jwks_fetch_failures_total {}\n"
+        "# HELP chatgate_jwks_keys Keys loaded from the JWKS document\n"
+        "# TYPE chatgate_jwks_keys gauge\nchatgate_jwks_keys {}\n",
+        jwks_fetcher_->fetches(), jwks_fetcher_->failures(), jwks_->size());
+  });
+}
+
 void app::on_stop(std::function<void(std::function<void()>)> hook) {
   stop_hooks_.push_back(std::move(hook));
 }
@@ -176,8 +227,10 @@ void app::listen() {
   std::vector<std::uint16_t> ports{cfg_.http_port};
   if (cfg_.ws_port != cfg_.http_port) ports.push_back(cfg_.ws_port);
   for (auto port : ports) {
-    auto l = std::make_unique<http::listener>(ioc_, boost::asio::ip::tcp::endpoint(address, port),
-                                              dispatcher_);
+    http::listener_settings ls;
+    ls.header_timeout = cfg_.header_timeout;
+    auto l = std::make_unique<http::listener>(
+        ioc_, boost::asio::ip::tcp::endpoint(address, port), dispatcher_, ls);
     try {
       l->start();
     } catch (const std::exception& e) {

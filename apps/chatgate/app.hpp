@@ -8,6 +8,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "auth/jwks_fetcher.hpp"
+#include "auth/jwks_keys.hpp"
 #include "auth/verifier.hpp"
 #include "chat/async_chat.hpp"
 #include "chat/pooled_runner.hpp"
@@ -114,12 +116,14 @@ class app {
   void wire_gateway();
   /// REDIS_URL: the Redis connection map, the adapter and the readiness check; the map to use.
   cluster::connection_map& wire_cluster();
+  void wire_jwks();
   void finish_stop();
 
   core::config cfg_;
   boost::asio::io_context ioc_{1};
   core::clock clock_;
   core::metrics metrics_;
+  std::shared_ptr<auth::jwks_keys> jwks_;  // JWT_JWKS_URL's keys; null when unset
   auth::verifier verifier_;
   chat::rate_limiter limiter_;
   forwarding_events events_{metrics_};
@@ -140,6 +144,7 @@ class app {
   std::unique_ptr<cluster::redis::redis_cluster> cluster_;        // REDIS_URL set
   const cluster::local_connection_map* local_sockets_ = nullptr;  // this instance's, for /metrics
   std::unique_ptr<gateway::chat_gateway> gateway_;
+  std::shared_ptr<auth::jwks_fetcher> jwks_fetcher_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_deadline_;
   bool stopping_ = false;

@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   try {
     if (cli.cmd == core::command::token) return mint_token(cli);
     core::init_logging(cli.cfg.log);
-    if (cli.cfg.dev && cli.cfg.jwt_secret.empty() && cli.cfg.jwt_public_key.empty())
+    if (cli.cfg.dev && cli.cfg.jwt_secret.empty() && cli.cfg.jwt_public_key.empty() &&
+        cli.cfg.jwt_jwks_url.empty())
       use_dev_secret(cli.cfg);
     app::app server(std::move(cli.cfg));
     return server.run();

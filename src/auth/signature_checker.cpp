@@ -53,6 +53,10 @@ core::result<signature_checker> signature_checker::for_key(const public_key& key
   return signature_checker(key.alg, {}, std::shared_ptr<EVP_PKEY>(parsed, &EVP_PKEY_free));
 }
 
+signature_checker signature_checker::for_pkey(algorithm alg, std::shared_ptr<EVP_PKEY> key) {
+  return signature_checker(alg, {}, std::move(key));
+}
+
 bool signature_checker::verify(std::string_view signing_input, std::string_view signature) const {
   switch (alg_) {
     case algorithm::hs256:

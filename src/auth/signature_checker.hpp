@@ -20,6 +20,8 @@ class signature_checker {
   static signature_checker hmac_sha256(std::string secret);
   /// RS256 or ES256 with the key's public half (parsed once here).
   static core::result<signature_checker> for_key(const public_key& key);
+  /// RS256 or ES256 with an OpenSSL public key already built (a JWKS key).
+  static signature_checker for_pkey(algorithm alg, std::shared_ptr<EVP_PKEY> key);
 
   algorithm alg() const noexcept { return alg_; }
   /// True when `signature` (raw bytes, base64url-decoded) signs `signing_input`

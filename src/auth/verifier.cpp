@@ -1,9 +1,12 @@
 #include "auth/verifier.hpp"
 
+#include <algorithm>
+
 #include <jwt.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "auth/jwks_keys.hpp"
 #include "core/base64.hpp"
 
 namespace chatgate::auth {
@@ -54,9 +57,9 @@ verifier::verifier(settings s, std::optional<signature_checker> hs256,
     : settings_(std::move(s)), hs256_(std::move(hs256)), key_(std::move(key)) {}
 
 core::result<verifier> verifier::create(const settings& s) {
-  if (s.secret.empty() && s.public_key.empty())
+  if (s.secret.empty() && s.public_key.empty() && !s.jwks)
     return core::make_error(core::error_code::internal_error,
-                            "JWT_SECRET or JWT_PUBLIC_KEY must be set");
+                            "JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL must be set");
   if (s.leeway.count() < 0)
     return core::make_error(core::error_code::internal_error, "JWT leeway must not be negative");
   std::optional<signature_checker> hs256, key;
@@ -92,14 +95,31 @@ core::result<identity> verifier::verify(std::string_view token, core::sys_time_m
   return check_claims(token.substr(dot1 + 1, dot2 - dot1 - 1), now);
 }
 
-core::result<const signature_checker*> verifier::check_header(std::string_view header_b64) const {
+core::result<std::shared_ptr<const signature_checker>> verifier::check_header(
+    std::string_view header_b64) const {
   auto header = decode_object(header_b64);
   if (!header) return refuse("malformed header");
   auto it = header->find("alg");
   if (it == header->end() || !it->value().is_string()) return refuse("header has no 'alg'");
   const std::string_view alg = it->value().as_string();
-  if (hs256_ && alg == to_string(hs256_->alg())) return &*hs256_;
-  if (key_ && alg == to_string(key_->alg())) return &*key_;
+  // Members are not owned by the pointer (aliasing with no owner): they live as long as this.
+  auto member = [](const signature_checker& c) {
+    return std::shared_ptr<const signature_checker>(std::shared_ptr<void>(), &c);
+  };
+  if (hs256_ && alg == to_string(hs256_->alg())) return member(*hs256_);
+  const auto* kid = header->if_contains("kid");
+  if (settings_.jwks && kid && (alg == "RS256" || alg == "ES256")) {
+    if (!kid->is_string()) return refuse("kid is not a string");
+    auto found = settings_.jwks->find(kid->as_string());
+    if (!found) {
+      // Answered now; a refresh of the document runs in the background (at most every 30 s).
+      settings_.jwks->report_unknown_kid();
+      return refuse("unknown kid");
+    }
+    if (alg != to_string(found->alg())) return refuse("alg does not match the key of this kid");
+    return found;
+  }
+  if (key_ && alg == to_string(key_->alg())) return member(*key_);
   return refuse("algorithm '" + std::string(alg) + "' is not accepted");
 }
 
@@ -124,7 +144,11 @@ core::result<identity> verifier::check_claims(std::string_view payload_b64,
     if (aud == claims->end() || !audience_matches(aud->value(), settings_.audience))
       return refuse("wrong audience");
   }
-  identity who{string_claim(*claims, "externalUserId")};
+  identity who{string_claim(*claims, "externalUserId"), std::nullopt};
+  if (*exp) {
+    who.expires_at = core::sys_time_ms(std::chrono::milliseconds(
+        static_cast<long long>(std::min(**exp, 253402300799.0) * 1000)));  // at most 9999-12-31
+  }
   if (who.user_id.empty()) who.user_id = string_claim(*claims, "sub");
   if (who.user_id.empty()) return refuse("no user id (externalUserId or sub)");
   return who;

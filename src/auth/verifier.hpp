@@ -13,6 +13,7 @@ namespace chatgate::auth {
 /// Who a valid token speaks for (contract §2).
 struct identity {
   std::string user_id;  // claim `externalUserId` when a non-empty string, else `sub`
+  std::optional<core::sys_time_ms> expires_at;  // claim `exp`, if the token has one
 };
 
 /// Checks JWTs: signature with the configured algorithm only, `exp`, `nbf`, `iss`, `aud`.
@@ -32,7 +33,9 @@ class verifier {
            std::optional<signature_checker> key);
 
   /// The checker for the header's `alg`, if that algorithm is configured.
-  core::result<const signature_checker*> check_header(std::string_view header_b64) const;
+  /// Held for the check (a JWKS key may be replaced meanwhile); the others are members.
+  core::result<std::shared_ptr<const signature_checker>> check_header(
+      std::string_view header_b64) const;
   core::result<identity> check_claims(std::string_view payload_b64, core::sys_time_ms now) const;
 
   settings settings_;

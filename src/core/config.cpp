@@ -34,9 +34,11 @@ std::string check_combination(const cli& out) {
   const auto& c = out.cfg;
   if (out.cmd == command::token && c.jwt_secret.empty())
     return line("JWT_SECRET", "chatgate token signs with JWT_SECRET, which is not set");
-  if (out.cmd == command::serve && c.jwt_secret.empty() && c.jwt_public_key.empty() && !c.dev)
+  if (out.cmd == command::serve && c.jwt_secret.empty() && c.jwt_public_key.empty() &&
+      c.jwt_jwks_url.empty() && !c.dev)
     return line("JWT_SECRET",
-                "neither JWT_SECRET nor JWT_PUBLIC_KEY is set (use --dev for a throwaway secret)");
+                "neither JWT_SECRET, JWT_PUBLIC_KEY nor JWT_JWKS_URL is set (use --dev for a "
+                "throwaway secret)");
   if (c.ping_timeout < std::chrono::milliseconds(1))
     return line("PING_TIMEOUT_MS", "must be positive");
   return {};

@@ -23,6 +23,8 @@ struct config {
   std::string redis_url;                                // REDIS_URL: empty = single instance
   std::string jwt_secret;                               // JWT_SECRET: HS256 secret
   std::string jwt_public_key;                           // JWT_PUBLIC_KEY: PEM or path to PEM
+  std::string jwt_jwks_url;                             // JWT_JWKS_URL: keys by kid, http(s)
+  std::chrono::milliseconds jwks_min_refresh{30'000};   // JWT_JWKS_MIN_REFRESH_MS
   std::string jwt_issuer;                               // JWT_ISSUER: required `iss` if set
   std::string jwt_audience;                             // JWT_AUDIENCE: required `aud` if set
   std::vector<std::string> allowed_origins{"*"};        // ALLOWED_ORIGINS: CORS, comma-separated
@@ -41,6 +43,10 @@ struct config {
   std::size_t store_group_commit = 64;                  // STORE_GROUP_COMMIT: SQLite writes
                                                         // committed together at most (1: off)
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
+  int connect_rate_limit = 20;                          // CONNECT_RATE_LIMIT "20/1s": handshakes
+  std::chrono::milliseconds connect_rate_window{1000};  // ... per this window, per client IP
+  std::size_t max_unauthenticated_sessions = 1000;      // MAX_UNAUTHENTICATED_SESSIONS (0: off)
+  std::chrono::milliseconds header_timeout{10'000};     // HEADER_TIMEOUT_MS: HTTP header block
   log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
   bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
 };

@@ -74,6 +74,13 @@ expected apply_database_url(config& c, std::string_view v) {
   return std::nullopt;
 }
 
+expected apply_jwks_url(config& c, std::string_view v) {
+  if ((!v.starts_with("http://") || v.size() <= 7) && (!v.starts_with("https://") || v.size() <= 8))
+    return "expected http(s)://host[:port]/path, " + quoted(v);
+  c.jwt_jwks_url = std::string(v);
+  return std::nullopt;
+}
+
 expected apply_redis_url(config& c, std::string_view v) {
   if (!v.starts_with("redis://") && !v.starts_with("rediss://"))
     return "expected redis://[user:password@]host[:port][/db], " + quoted(v);
@@ -99,15 +106,19 @@ expected apply_origins(config& c, std::string_view v) {
   return std::nullopt;
 }
 
-expected apply_rate_limit(config& c, std::string_view v) {
-  auto slash = v.find('/');
-  auto n = slash == std::string_view::npos ? std::nullopt
-                                           : to_int<int>(v.substr(0, slash), 0, 1'000'000);
-  auto window = n ? parse_duration(v.substr(slash + 1)) : std::nullopt;
-  if (!n || !window) return "expected N/<duration> like 30/10s, " + quoted(v);
-  c.rate_limit = *n;
-  c.rate_window = *window;
-  return std::nullopt;
+/// A parser for an "N/<duration>" field pair (RATE_LIMIT, CONNECT_RATE_LIMIT).
+auto per_window(int config::*count, std::chrono::milliseconds config::*window,
+                std::string_view example) {
+  return [=](config& c, std::string_view v) -> expected {
+    auto slash = v.find('/');
+    auto n = slash == std::string_view::npos ? std::nullopt
+                                             : to_int<int>(v.substr(0, slash), 0, 1'000'000);
+    auto w = n ? parse_duration(v.substr(slash + 1)) : std::nullopt;
+    if (!n || !w) return "expected N/<duration> like " + std::string(example) + ", " + quoted(v);
+    c.*count = *n;
+    c.*window = *w;
+    return std::nullopt;
+  };
 }
 
 expected apply_log_level(config& c, std::string_view v) {
@@ -152,12 +163,17 @@ const std::vector<setting>& settings() {
       {"JWT_SECRET", "--jwt-secret", "", "HS256 secret", text(&config::jwt_secret)},
       {"JWT_PUBLIC_KEY", "--jwt-public-key", "", "PEM or path to PEM for RS256/ES256 tokens",
        text(&config::jwt_public_key)},
+      {"JWT_JWKS_URL", "--jwt-jwks-url", "",
+       "http(s) URL of a JWKS document: RS256/ES256 keys chosen by kid", apply_jwks_url},
+      {"JWT_JWKS_MIN_REFRESH_MS", "--jwt-jwks-min-refresh-ms", "30000",
+       "shortest time between two JWKS fetches (unknown kid, max-age)",
+       millis(&config::jwks_min_refresh)},
       {"JWT_ISSUER", "--jwt-issuer", "", "required iss claim when set", text(&config::jwt_issuer)},
       {"JWT_AUDIENCE", "--jwt-audience", "", "required aud claim when set",
        text(&config::jwt_audience)},
       {"ALLOWED_ORIGINS", "--allowed-origins", "*", "comma-separated CORS origins", apply_origins},
       {"RATE_LIMIT", "--rate-limit", "30/10s", "messages per user per window (0/1s: off)",
-       apply_rate_limit},
+       per_window(&config::rate_limit, &config::rate_window, "30/10s")},
       {"MAX_CONNECTIONS_PER_USER", "--max-connections-per-user", "10", "sockets one user may hold",
        integer<int>(&config::max_connections_per_user, 1, 1'000'000)},
       {"PING_INTERVAL_MS", "--ping-interval-ms", "25000", "Engine.IO ping interval",
@@ -183,6 +199,14 @@ const std::vector<setting>& settings() {
        integer<std::size_t>(&config::store_group_commit, 1, 10'000)},
       {"MAX_BODY_BYTES", "--max-body-bytes", "1048576", "largest REST request body (413 above)",
        integer<std::size_t>(&config::max_body_bytes, 1, size_max)},
+      {"CONNECT_RATE_LIMIT", "--connect-rate-limit", "20/1s",
+       "Socket.IO handshakes per client IP per window, 429 past it (0/1s: off)",
+       per_window(&config::connect_rate_limit, &config::connect_rate_window, "20/1s")},
+      {"MAX_UNAUTHENTICATED_SESSIONS", "--max-unauthenticated-sessions", "1000",
+       "Engine.IO sessions not yet authenticated at once, 503 past it (0: no cap)",
+       integer<std::size_t>(&config::max_unauthenticated_sessions, 0, 10'000'000)},
+      {"HEADER_TIMEOUT_MS", "--header-timeout-ms", "10000",
+       "time an HTTP request line and headers have to arrive", millis(&config::header_timeout)},
       {"LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, off", apply_log_level},
       {"LOG_FORMAT", "--log-format", "text", "text, or json for one object a line",
        apply_log_format},

@@ -17,7 +17,7 @@ struct code_info {
 };
 
 /// One row per error_code, in the enum's order (checked by tests/unit/core/error_test.cpp).
-constexpr std::array<code_info, 8> codes{{
+constexpr std::array<code_info, 9> codes{{
     {"UNAUTHORIZED", 401},
     {"FORBIDDEN", 403},
     {"NOT_FOUND", 404},
@@ -26,8 +26,9 @@ constexpr std::array<code_info, 8> codes{{
     {"INTERNAL_ERROR", 500},
     {"CONNECTION_ERROR", 500},
     {"SERVICE_UNAVAILABLE", 503},
+    {"TOKEN_EXPIRED", 401},
 }};
-static_assert(static_cast<std::size_t>(error_code::service_unavailable) + 1 == codes.size());
+static_assert(static_cast<std::size_t>(error_code::token_expired) + 1 == codes.size());
 
 /// A value outside the enum (a cast gone wrong) reads as an internal error.
 const code_info& info(error_code code) noexcept {

@@ -15,6 +15,7 @@ enum class error_code {
   internal_error,       // 500
   connection_error,     // 500, socket connect refused (e.g. too many connections)
   service_unavailable,  // 503, /ready
+  token_expired,        // 401, a live socket's token reached its `exp` (contract §9)
 };
 
 /// "UNAUTHORIZED", "FORBIDDEN", ... as clients see them.

@@ -40,7 +40,9 @@ http::response error_response(request_error e, unsigned version) {
 
 std::string upgrade_error_response(request_error e) {
   const std::string_view message = message_of(e);
-  return "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-type: text/html\r\n"
+  const std::string_view status =
+      e == request_error::forbidden ? "403 Forbidden" : "400 Bad Request";
+  return "HTTP/1.1 " + std::string(status) + "\r\nConnection: close\r\nContent-type: text/html\r\n"
          "Content-Length: " +
          std::to_string(message.size()) + "\r\n\r\n" + std::string(message);
 }

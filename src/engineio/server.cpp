@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/write.hpp>
 
 #include "core/base64.hpp"
 #include "engineio/cors.hpp"
@@ -39,7 +40,10 @@ std::string value_of(const query_map& query, std::string_view key) {
 }  // namespace
 
 server::server(boost::asio::io_context& ioc, settings config)
-    : ioc_(ioc), config_(std::move(config)), generate_id_(random_id) {
+    : ioc_(ioc),
+      config_(std::move(config)),
+      generate_id_(random_id),
+      limiter_(config_.handshake_limit) {
   if (config_.path.empty() || config_.path.back() != '/') config_.path += '/';
 }
 
@@ -89,7 +93,14 @@ std::optional<request_error> server::verify(const query_map& query, const http::
   const bool known = (transport == "polling" && config_.allow_polling) ||
                      (transport == "websocket" && config_.allow_websocket);
   if (!known) return request_error::unknown_transport;
-  if (!valid_header_value(req[bhttp::field::origin])) return request_error::bad_request;
+  const auto origin = req[bhttp::field::origin];
+  if (!valid_header_value(origin)) return request_error::bad_request;
+  // Contract §9: a browser page from an origin not listed opens nothing, on either transport
+  // (CORS alone does not stop a websocket). No Origin: a native client, allowed.
+  if (!origin.empty() && !origin_allowed(origin, config_.allowed_origins)) {
+    ++stats_.origin_refused;
+    return request_error::forbidden;
+  }
   const std::string sid = value_of(query, "sid");
   if (!sid.empty()) {
     const auto s = find(sid);
@@ -103,6 +114,47 @@ std::optional<request_error> server::verify(const query_map& query, const http::
   return std::nullopt;
 }
 
+std::optional<http::response> server::admit(const http::request& req,
+                                            const http::connection_info& info) {
+  auto refusal = [&](bhttp::status status, std::string_view code, std::string_view message,
+                     std::chrono::milliseconds retry) {
+    http::response res{status, req.version()};
+    res.set(bhttp::field::content_type, "application/json");
+    const auto seconds = std::max<long long>(1, (retry.count() + 999) / 1000);
+    res.set(bhttp::field::retry_after, std::to_string(seconds));
+    res.body() = "{\"statusCode\":" + std::to_string(static_cast<int>(status)) + ",\"code\":\"" +
+                 std::string(code) + "\",\"message\":\"" + std::string(message) +
+                 "\",\"retryAfterMs\":" + std::to_string(retry.count()) + "}";
+    apply_cors(res, req[bhttp::field::origin], config_.allowed_origins);
+    return res;
+  };
+  const auto wait = limiter_.acquire(info.remote.address(), std::chrono::steady_clock::now());
+  if (wait.count() > 0) {
+    ++stats_.handshakes_rate_limited;
+    return refusal(bhttp::status::too_many_requests, "RATE_LIMITED",
+                   "Too many connection attempts from this address", wait);
+  }
+  if (config_.max_unauthenticated > 0 && unauthenticated_ >= config_.max_unauthenticated) {
+    ++stats_.unauthenticated_refused;
+    return refusal(bhttp::status::service_unavailable, "SERVICE_UNAVAILABLE",
+                   "Too many connections waiting for authentication", std::chrono::seconds(1));
+  }
+  return std::nullopt;
+}
+
+void server::refuse_upgrade(beast::tcp_stream&& stream, http::response res) {
+  res.keep_alive(false);
+  res.prepare_payload();
+  auto held = std::make_shared<beast::tcp_stream>(std::move(stream));
+  auto out = std::make_shared<http::response>(std::move(res));
+  held->expires_after(std::chrono::seconds(5));
+  bhttp::async_write(*held, *out, [held, out](beast::error_code, std::size_t) {
+    beast::error_code ec;
+    held->socket().shutdown(boost::asio::socket_base::shutdown_both, ec);
+    held->close();
+  });
+}
+
 std::shared_ptr<session> server::open_session(query_map query, const http::request& req,
                                               const http::connection_info& info) {
   std::string id = generate_id_();
@@ -111,11 +163,18 @@ std::shared_ptr<session> server::open_session(query_map query, const http::reque
       [this](session& closed, std::string_view reason) { on_session_closed(closed, reason); });
   sessions_.emplace(std::move(id), s);
   ++stats_.sessions_opened;
+  ++unauthenticated_;
+  // Cleared in on_session_closed, which runs before the server is gone (close_all).
+  s->on_authenticated = [this] { --unauthenticated_; };
   return s;
 }
 
 void server::on_session_closed(session& s, std::string_view reason) {
   ++stats_.sessions_closed;
+  if (s.on_authenticated) {
+    s.on_authenticated = nullptr;
+    if (!s.authenticated()) --unauthenticated_;
+  }
   auto it = stats_.closed_by_reason.find(reason);
   if (it == stats_.closed_by_reason.end()) it = stats_.closed_by_reason.emplace(reason, 0).first;
   ++it->second;
@@ -140,6 +199,7 @@ void server::on_request(http::request&& req, const http::connection_info& info,
   if (auto error = verify(*query, req, false)) return refuse(*error);
   const std::string sid = value_of(*query, "sid");
   if (sid.empty()) {
+    if (auto refused = admit(req, info)) return respond(std::move(*refused));
     auto polling = std::make_shared<polling_transport>(config_);
     polling->on_get(req, info, std::move(respond));  // held: the open packet answers it
     auto s = open_session(std::move(*query), req, info);
@@ -182,6 +242,10 @@ void server::on_upgrade(http::request&& req, beast::tcp_stream&& stream, beast::
                                held->close();
                              });
     return;
+  }
+  if (value_of(*query, "sid").empty()) {
+    // Before the websocket exists: a refused handshake costs no session memory.
+    if (auto refused = admit(req, info)) return refuse_upgrade(std::move(stream), std::move(*refused));
   }
   auto ws = std::make_shared<websocket_transport>(std::move(stream), config_);
   auto kept = std::make_shared<http::request>(std::move(req));

@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "engineio/handshake_limiter.hpp"
 #include "engineio/request_info.hpp"
 #include "engineio/server_stats.hpp"
 #include "engineio/settings.hpp"
@@ -37,6 +38,9 @@ class server final : public http::handler {
   void on_connection(std::function<void(std::shared_ptr<socket>)> callback);
   /// Open sessions.
   std::size_t client_count() const { return sessions_.size(); }
+  /// Open sessions not yet marked authenticated (socket::mark_authenticated).
+  std::size_t unauthenticated_count() const { return unauthenticated_; }
+  const handshake_limiter& limiter() const { return limiter_; }
   const server_stats& stats() const { return stats_; }
   const settings& config() const { return config_; }
   /// Graceful stop: every session gets what it can take now, then closes ("forced close").
@@ -56,6 +60,10 @@ class server final : public http::handler {
   /// Node's verify(): the error a request is refused with, if any.
   std::optional<request_error> verify(const std::map<std::string, std::string>& query,
                                       const http::request& req, bool upgrade);
+  /// Contract §9 floods, for a request that would open a session: the refusal (429 past the
+  /// per-address limit, 503 past max_unauthenticated), or nullopt to go ahead.
+  std::optional<http::response> admit(const http::request& req, const http::connection_info& info);
+  void refuse_upgrade(boost::beast::tcp_stream&& stream, http::response res);
   std::shared_ptr<session> find(const std::string& sid);
   std::shared_ptr<session> open_session(std::map<std::string, std::string> query,
                                         const http::request& req,
@@ -71,6 +79,8 @@ class server final : public http::handler {
   std::function<void(std::shared_ptr<socket>)> on_connection_;
   std::function<std::string()> generate_id_;
   server_stats stats_;
+  handshake_limiter limiter_;
+  std::size_t unauthenticated_ = 0;  // open sessions not marked authenticated
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // pending accepts check it
 };
 

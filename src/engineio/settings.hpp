@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "engineio/handshake_limiter.hpp"
+
 namespace chatgate::engineio {
 
 /// Engine.IO server settings; defaults are the Node server's unless noted.
@@ -28,6 +30,12 @@ struct settings {
   /// How long a closing polling session waits for a GET to carry the close packet (Node: 30 s),
   /// and a closing websocket for its writes in flight before the connection is dropped.
   std::chrono::milliseconds close_timeout{30'000};
+  /// Handshakes per client address (contract §9, CONNECT_RATE_LIMIT); past it 429 before any
+  /// session or websocket exists. Not in Node.
+  handshake_limiter_settings handshake_limit{};
+  /// Sessions not yet marked authenticated (socket::mark_authenticated) allowed at once; past it
+  /// a handshake gets 503 before any session or websocket exists. 0: no cap. Not in Node.
+  std::size_t max_unauthenticated = 1000;
   /// Transports accepted (Node's `transports`).
   bool allow_polling = true;
   bool allow_websocket = true;

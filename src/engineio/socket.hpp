@@ -38,12 +38,26 @@ class socket {
   /// Sends what is queued, then closes the session; on_close fires with "forced close".
   virtual void close() = 0;
 
+  /// The layer above vouches for this session (the gateway checked its user's token): it no
+  /// longer counts against settings::max_unauthenticated. Idempotent.
+  void mark_authenticated() {
+    if (authenticated_) return;
+    authenticated_ = true;
+    if (on_authenticated) on_authenticated();
+  }
+  bool authenticated() const { return authenticated_; }
+  /// Set by the server that opened the session (its count of unauthenticated sessions).
+  std::function<void()> on_authenticated;
+
   /// Set by the layer above right after the connection callback.
   std::function<void(std::string_view text)> on_text;
   std::function<void(std::string_view bytes)> on_binary;
   /// Fires once, with the Node server's reason strings: "transport close", "ping timeout",
   /// "transport error", "forced close", "parse error", "slow client" (outgoing queue over limit).
   std::function<void(std::string_view reason)> on_close;
+
+ private:
+  bool authenticated_ = false;
 };
 
 }  // namespace chatgate::engineio

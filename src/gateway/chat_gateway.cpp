@@ -9,7 +9,8 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat,
       rooms_(chat),
       events_(nsp, rooms_, clock),
       presence_(connections),
-      connections_(nsp, verifier, connections, rooms_, errors_, clock, settings),
+      expiry_(verifier, errors_, clock),
+      connections_(nsp, verifier, connections, rooms_, errors_, clock, expiry_, settings),
       handlers_(chat, rooms_, errors_, clock) {
   nsp.on_connection([this](const std::shared_ptr<socketio::socket>& s) {
     // Handlers first: they refuse to act until the socket is authenticated and registered.

@@ -12,6 +12,7 @@
 #include "gateway/gateway_settings.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/socket_events.hpp"
+#include "gateway/token_expiry.hpp"
 #include "socketio/namespace_.hpp"
 
 namespace chatgate::gateway {
@@ -44,6 +45,7 @@ class chat_gateway {
   room_service rooms_;
   socket_events events_;
   connection_presence presence_;
+  token_expiry expiry_;
   connection_handler connections_;
   event_handlers handlers_;
 };

@@ -26,13 +26,14 @@ std::optional<std::string> bearer(std::string_view header) {
 connection_handler::connection_handler(socketio::namespace_& nsp, const auth::verifier& verifier,
                                        cluster::connection_map& connections, room_service& rooms,
                                        const error_filter& errors, const core::clock& clock,
-                                       gateway_settings settings)
+                                       token_expiry& expiry, gateway_settings settings)
     : nsp_(nsp),
       verifier_(verifier),
       connections_(connections),
       rooms_(rooms),
       errors_(errors),
       clock_(clock),
+      expiry_(expiry),
       settings_(settings) {}
 
 std::optional<std::string> connection_handler::extract_token(const socketio::handshake& hs) {
@@ -64,7 +65,9 @@ void connection_handler::on_connection(const std::shared_ptr<socketio::socket>& 
                  id.error().message);
     return refuse(*s, id.error());
   }
-  s->data() = socket_user{id->user_id, clock_.now(), false};
+  // The session stops counting against MAX_UNAUTHENTICATED_SESSIONS.
+  if (auto conn = s->conn()) conn->mark_authenticated();
+  s->data() = socket_user{id->user_id, clock_.now(), false, id->expires_at};
   connections_.register_connection(
       s->id(), id->user_id, [this, alive = std::weak_ptr<bool>(alive_), s](std::size_t count) {
         if (alive.lock()) on_registered(s, count);
@@ -112,6 +115,7 @@ void connection_handler::on_rooms_joined(const std::shared_ptr<socketio::socket>
                 conversations->size() + 1);
   s->emit("connected", payloads::one(payloads::connected(user->user_id, s->id(),
                                                          conversations->size() + 1, clock_.now())));
+  expiry_.watch(s);
   if (count == 1) broadcast_presence("user:online", user->user_id, *conversations);
 }
 

@@ -11,6 +11,7 @@
 #include "gateway/error_filter.hpp"
 #include "gateway/gateway_settings.hpp"
 #include "gateway/room_service.hpp"
+#include "gateway/token_expiry.hpp"
 #include "socketio/namespace_.hpp"
 #include "socketio/socket.hpp"
 
@@ -26,7 +27,7 @@ class connection_handler {
   connection_handler(socketio::namespace_& nsp, const auth::verifier& verifier,
                      cluster::connection_map& connections, room_service& rooms,
                      const error_filter& errors, const core::clock& clock,
-                     gateway_settings settings);
+                     token_expiry& expiry, gateway_settings settings);
 
   /// Seed §4.6: `auth.token`, else the `token` query parameter, else `Authorization: Bearer`.
   static std::optional<std::string> extract_token(const socketio::handshake& hs);
@@ -56,6 +57,7 @@ class connection_handler {
   room_service& rooms_;
   const error_filter& errors_;
   const core::clock& clock_;
+  token_expiry& expiry_;
   gateway_settings settings_;
   // Held by callbacks that a networked connection map may run after this handler is gone.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

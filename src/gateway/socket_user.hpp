@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 
 #include "core/clock.hpp"
@@ -13,6 +14,7 @@ struct socket_user {
   std::string user_id;  // externalUserId, else sub
   core::sys_time_ms connected_at{};
   bool registered = false;  // counted in the connection map (undone on disconnect)
+  std::optional<core::sys_time_ms> expires_at;  // the token's `exp`; moved by auth:refresh
 };
 
 /// The socket's user, or nullptr before authentication succeeded.

@@ -52,15 +52,34 @@ void http_session::do_read() {
   // Beast checks Content-Length against its default 1 MB body limit while parsing the header;
   // the handler's limit is applied in on_header instead.
   parser_->body_limit(boost::none);
-  stream_.expires_after(settings_.idle_timeout);
   reading_ = true;
+  // The first request's header is timed from the accept; a later one from its first byte
+  // (the wait for that byte is keep-alive idleness).
+  if (request_seq_ == 0 || buffer_.size() > 0) return read_header();
+  wait_idle();
+}
+
+void http_session::wait_idle() {
+  stream_.expires_after(settings_.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(1024),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->buffer_.commit(n);
+                            if (ec) return self->close();
+                            self->read_header();
+                          });
+}
+
+void http_session::read_header() {
+  stream_.expires_after(settings_.header_timeout);
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
 void http_session::on_header(beast::error_code ec) {
+  if (ec == beast::error::timeout) ++registry_->header_timeouts;
   if (ec) return close();
+  stream_.expires_after(settings_.idle_timeout);  // for the body
   const auto& header = parser_->get().base();
   const std::size_t limit = handler_.body_limit(header);
   const auto length = parser_->content_length();

@@ -31,6 +31,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   void do_read();
+  void wait_idle();
+  void read_header();
   void on_header(boost::beast::error_code ec);
   void on_body(boost::beast::error_code ec);
   void dispatch(request&& req);

@@ -21,6 +21,7 @@ struct session_registry {
   std::unordered_map<std::uint64_t, std::weak_ptr<http_session>> sessions;
   std::uint64_t next_id = 0;
   bool stopping = false;
+  std::uint64_t header_timeouts = 0;  // connections closed for header_timeout
   /// Fires when the last session ends after stop() (graceful drain).
   std::function<void()> on_drained;
 
@@ -46,6 +47,8 @@ class listener {
   void stop();
   /// HTTP connections still open (upgraded ones no longer count).
   std::size_t active_sessions() const { return registry_->sessions.size(); }
+  /// Connections closed because their headers did not arrive within header_timeout.
+  std::uint64_t header_timeouts() const { return registry_->header_timeouts; }
   /// Calls `done` once no HTTP connection is left (at once if there is none). Use after stop().
   void on_drained(std::function<void()> done);
   /// The bound endpoint (useful with port 0).

@@ -12,6 +12,11 @@ struct listener_settings {
   /// a slow body). Not applied while a response is pending: a long-polling GET waits up to
   /// pingInterval for its answer.
   std::chrono::milliseconds idle_timeout{30'000};
+  /// How long a request line + header block may take to arrive (contract §9,
+  /// HEADER_TIMEOUT_MS), counted from the connection's accept for its first request and from the
+  /// first byte for later ones (before that byte, idle_timeout applies). Past it the connection
+  /// is closed: a client sending its headers a byte at a time holds nothing for long.
+  std::chrono::milliseconds header_timeout{10'000};
   /// How long writing one response may take before the connection is dropped.
   std::chrono::milliseconds write_timeout{30'000};
   /// Pending connections queued by the kernel before accept.

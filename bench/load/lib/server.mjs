@@ -23,6 +23,9 @@ export async function startServer({ bin = DEFAULT_BIN, env = {}, dbDir = tmpdir(
     DATABASE_URL: `sqlite://${join(dir, 'chatgate.db')}`,
     JWT_SECRET: SECRET,
     RATE_LIMIT: '1000000/1s',
+    // Every simulated client comes from 127.0.0.1: the per-address flood limits are off.
+    CONNECT_RATE_LIMIT: '0/1s',
+    MAX_UNAUTHENTICATED_SESSIONS: '0',
     LOG_LEVEL: 'warn',
     ...env,
   };

@@ -21,6 +21,7 @@ TEST(error_code, names_and_http_statuses_of_every_code) {
       {error_code::internal_error, "INTERNAL_ERROR", 500},
       {error_code::connection_error, "CONNECTION_ERROR", 500},
       {error_code::service_unavailable, "SERVICE_UNAVAILABLE", 503},
+      {error_code::token_expired, "TOKEN_EXPIRED", 401},
   };
   for (const auto& [code, name, status] : expected) {
     EXPECT_EQ(to_string(code), name);

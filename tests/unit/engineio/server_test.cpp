@@ -180,13 +180,99 @@ TEST_F(server_test, cors_echoes_allowed_origins_only) {
                          "http://allowed.example");
   EXPECT_EQ((*allowed)[bhttp::field::access_control_allow_origin], "http://allowed.example");
   EXPECT_EQ((*allowed)[bhttp::field::access_control_allow_credentials], "true");
-  auto other =
-      request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling", "", "http://evil.example");
-  EXPECT_EQ(other->count(bhttp::field::access_control_allow_origin), 0u);
   auto preflight = request(bhttp::verb::options, "/engine.io/?EIO=4&transport=polling", "",
                            "http://allowed.example");
   EXPECT_EQ(preflight->result(), bhttp::status::no_content);
   EXPECT_EQ((*preflight)[bhttp::field::access_control_allow_origin], "http://allowed.example");
+}
+
+TEST_F(server_test, foreign_origin_is_refused_with_403_and_opens_nothing) {
+  auto other =
+      request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling", "", "http://evil.example");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->result(), bhttp::status::forbidden);
+  EXPECT_EQ(other->body(), R"({"code":4,"message":"Forbidden"})");
+  EXPECT_EQ(other->count(bhttp::field::access_control_allow_origin), 0u);
+  // A listed origin that differs only by a suffix or scheme is foreign too.
+  for (const char* o : {"http://allowed.example.evil", "https://allowed.example", "null"}) {
+    auto res = request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling", "", o);
+    EXPECT_EQ(res->result(), bhttp::status::forbidden) << o;
+  }
+  EXPECT_EQ(sockets.size(), 0u);
+  EXPECT_EQ(eio->client_count(), 0u);
+  EXPECT_EQ(eio->stats().sessions_opened, 0u);
+  EXPECT_EQ(eio->stats().origin_refused, 4u);
+}
+
+TEST_F(server_test, foreign_origin_cannot_use_an_existing_session) {
+  handshake();  // no Origin: a native client
+  ASSERT_EQ(sockets.size(), 1u);
+  auto res = request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling&sid=sid1", "",
+                     "http://evil.example");
+  EXPECT_EQ(res->result(), bhttp::status::forbidden);
+  auto post = request(bhttp::verb::post, "/engine.io/?EIO=4&transport=polling&sid=sid1", "4hi",
+                      "http://evil.example");
+  EXPECT_EQ(post->result(), bhttp::status::forbidden);
+  EXPECT_TRUE(texts.empty());
+}
+
+TEST_F(server_test, any_origin_is_allowed_with_star) {
+  eio.reset();
+  config.allowed_origins = {"*"};
+  eio = std::make_unique<engineio::server>(ioc, config);
+  auto res =
+      request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling", "", "http://evil.example");
+  EXPECT_EQ(res->result(), bhttp::status::ok);
+  EXPECT_EQ(eio->client_count(), 1u);
+}
+
+TEST_F(server_test, handshakes_past_the_address_limit_get_429_and_open_nothing) {
+  eio.reset();
+  config.handshake_limit = {3, std::chrono::hours(1), 100};
+  eio = std::make_unique<engineio::server>(ioc, config);
+  eio->set_id_generator([next = 0]() mutable { return "sid" + std::to_string(++next); });
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(), bhttp::status::ok);
+  auto past = request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(past->result(), bhttp::status::too_many_requests);
+  EXPECT_FALSE((*past)[bhttp::field::retry_after].empty());
+  EXPECT_NE(past->body().find("\"code\":\"RATE_LIMITED\""), std::string::npos);
+  EXPECT_EQ(eio->client_count(), 3u);
+  EXPECT_EQ(eio->stats().handshakes_rate_limited, 1u);
+  // Requests of open sessions are not handshakes: not limited.
+  auto post = request(bhttp::verb::post, "/engine.io/?EIO=4&transport=polling&sid=sid1", "4x");
+  EXPECT_EQ(post->result(), bhttp::status::ok);
+  // Another address has its own budget.
+  info.remote = boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.2"), 5555);
+  EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(), bhttp::status::ok);
+}
+
+TEST_F(server_test, unauthenticated_sessions_are_capped_with_503) {
+  eio.reset();
+  config.max_unauthenticated = 2;
+  eio = std::make_unique<engineio::server>(ioc, config);
+  eio->set_id_generator([next = 0]() mutable { return "sid" + std::to_string(++next); });
+  eio->on_connection([this](std::shared_ptr<engineio::socket> s) { sockets.push_back(s); });
+  handshake();
+  handshake();
+  EXPECT_EQ(eio->unauthenticated_count(), 2u);
+  auto past = request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(past->result(), bhttp::status::service_unavailable);
+  EXPECT_EQ(eio->client_count(), 2u);
+  EXPECT_EQ(eio->stats().unauthenticated_refused, 1u);
+  sockets[0]->mark_authenticated();
+  sockets[0]->mark_authenticated();  // idempotent
+  EXPECT_EQ(eio->unauthenticated_count(), 1u);
+  handshake();  // the authenticated one no longer counts
+  EXPECT_EQ(eio->client_count(), 3u);
+  EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(), bhttp::status::service_unavailable);
+  // An unauthenticated session that ends (the client's close packet) frees its place.
+  request(bhttp::verb::post, "/engine.io/?EIO=4&transport=polling&sid=sid2", "1");
+  EXPECT_EQ(eio->unauthenticated_count(), 1u);
+  handshake();
+  EXPECT_EQ(eio->unauthenticated_count(), 2u);
+  request(bhttp::verb::post, "/engine.io/?EIO=4&transport=polling&sid=sid1", "1");
+  EXPECT_EQ(eio->client_count(), 2u);  // an authenticated one that ends changes nothing
+  EXPECT_EQ(eio->unauthenticated_count(), 2u);
 }
 
 TEST_F(server_test, body_limit_is_max_payload_and_413_past_it) {

@@ -29,6 +29,7 @@ class websocket_test : public ::testing::Test {
     config.max_payload = 64;
     config.max_queued_bytes = 32 * 1024 * 1024;
     config.close_timeout = std::chrono::milliseconds(200);
+    config.allowed_origins = {"http://allowed.example"};
     eio = std::make_unique<engineio::server>(ioc, config);
     eio->on_connection([this](std::shared_ptr<engineio::socket> s) {
       std::weak_ptr<engineio::socket> weak = s;
@@ -183,6 +184,37 @@ TEST_F(websocket_test, upgrade_with_unknown_sid_is_refused_with_400) {
   ws.handshake(res, "localhost", "/engine.io/?EIO=4&transport=websocket&sid=nope", ec);
   EXPECT_TRUE(ec);
   EXPECT_EQ(res.result_int(), 400u);
+}
+
+/// The status of a websocket upgrade sent with `origin` (none when empty).
+int upgrade_status(net::io_context& ioc, unsigned short port, const std::string& origin,
+                   beast::error_code& ec) {
+  websocket::stream<beast::tcp_stream> ws(ioc);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  if (!origin.empty()) {
+    ws.set_option(websocket::stream_base::decorator(
+        [origin](websocket::request_type& req) { req.set(beast::http::field::origin, origin); }));
+  }
+  websocket::response_type res;
+  ws.handshake(res, "localhost", "/engine.io/?EIO=4&transport=websocket", ec);
+  return static_cast<int>(res.result_int());
+}
+
+TEST_F(websocket_test, upgrade_from_a_foreign_origin_is_refused_with_403) {
+  beast::error_code ec;
+  EXPECT_EQ(upgrade_status(client_ioc, port, "http://evil.example", ec), 403);
+  EXPECT_TRUE(ec);
+  std::promise<std::size_t> clients;
+  net::post(ioc, [&] { clients.set_value(eio->client_count()); });
+  EXPECT_EQ(clients.get_future().get(), 0u);
+}
+
+TEST_F(websocket_test, upgrade_from_a_listed_origin_or_none_is_accepted) {
+  beast::error_code ec;
+  EXPECT_EQ(upgrade_status(client_ioc, port, "http://allowed.example", ec), 101);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(upgrade_status(client_ioc, port, "", ec), 101);
+  EXPECT_FALSE(ec) << ec.message();
 }
 
 }  // namespace

@@ -238,7 +238,6 @@ TEST_F(gateway_flow, ping_sends_pong_event_then_ack) {
   EXPECT_EQ(r.args[1].at("timestamp"), core::to_epoch_ms(clock.now()));
 }
 
-
 TEST_F(gateway_flow, a_removal_while_the_connect_read_is_in_flight_is_not_undone_by_it) {
   auto id = group("alice", {"bob"});
   auto a = connect("alice");
@@ -287,6 +286,85 @@ TEST_F(gateway_flow, a_socket_gone_before_its_send_is_answered_gets_nothing_and_
   EXPECT_EQ(r.names.front(), "message:new");
   EXPECT_EQ(r.of("message:new").at("content"), "late");
   EXPECT_EQ(chat.sync("bob", id, {}).value().messages.size(), 1u);
+}
+
+/// Contract §9: a socket whose token reaches `exp` is told TOKEN_EXPIRED and disconnected.
+struct token_expiry_flow : gateway_flow {
+  token_expiry_flow() { clock.set(core::sys_time_ms(std::chrono::milliseconds(1'800'000'000'000))); }
+  /// Alice on a token that expires 100 ms from the clock's "now" (real time for the timer).
+  std::shared_ptr<fake_engine_socket> connect_short(const std::string& user) {
+    auto token = minter.mint(user, 1s, clock.now());
+    clock.advance(900ms);
+    auto c = open(R"({"token":")" + token + "\"}");
+    EXPECT_EQ(take(*c).names, std::vector<std::string>{"connected"});
+    return c;
+  }
+};
+
+TEST_F(token_expiry_flow, expired_token_gets_token_expired_then_disconnect) {
+  auto c = connect_short("alice");
+  h.run_for(50ms);
+  EXPECT_TRUE(take(*c).names.empty());  // not yet
+  h.run_for(300ms);
+  auto r = take(*c);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"error", "DISCONNECT"}));
+  EXPECT_EQ(r.args[0].at("code"), "TOKEN_EXPIRED");
+  EXPECT_TRUE(r.args[0].at("message").is_string());
+  EXPECT_TRUE(r.args[0].at("timestamp").is_string());
+  EXPECT_EQ(map.socket_count(), 0u);
+}
+
+TEST_F(token_expiry_flow, refresh_with_the_same_user_moves_the_deadline) {
+  auto c = connect_short("alice");
+  const auto fresh = minter.mint("alice", 1h, clock.now());
+  emit(*c, "auth:refresh", R"({"token":")" + fresh + "\"}", 4);
+  auto r = take(*c);
+  ASSERT_EQ(r.names, std::vector<std::string>{"ACK"});
+  EXPECT_EQ(r.args[0].at("success"), true);
+  const core::sys_time_ms exp = std::chrono::floor<std::chrono::seconds>(clock.now()) + 1h;
+  EXPECT_EQ(r.args[0].at("expiresAt").as_string(), core::to_iso8601(exp));
+  h.run_for(400ms);
+  EXPECT_TRUE(take(*c).names.empty());
+  EXPECT_EQ(map.socket_count(), 1u);
+}
+
+TEST_F(token_expiry_flow, refresh_with_another_users_token_is_unauthorized_and_changes_nothing) {
+  auto c = connect_short("alice");
+  emit(*c, "auth:refresh", R"({"token":")" + minter.mint("mallory", 1h, clock.now()) + "\"}", 5);
+  auto r = take(*c);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"error", "ACK"}));
+  EXPECT_EQ(r.args[0].at("code"), "UNAUTHORIZED");
+  EXPECT_EQ(r.args[1].at("success"), false);
+  h.run_for(400ms);
+  r = take(*c);
+  ASSERT_EQ(r.names, (std::vector<std::string>{"error", "DISCONNECT"}));
+  EXPECT_EQ(r.args[0].at("code"), "TOKEN_EXPIRED");
+}
+
+TEST_F(token_expiry_flow, refresh_with_an_invalid_or_missing_token_is_unauthorized) {
+  auto c = connect_short("alice");
+  const auto other_key =
+      auth::minter(auth::settings{"another-secret-0123456789abcdef0123", {}, {}, {}, {}})
+          .mint("alice", 1h, clock.now());
+  const std::vector<std::string> payloads{R"({"token":"a.b.c"})", R"({})", R"("x")",
+                                         R"({"token":")" + other_key + "\"}"};
+  for (const auto& payload : payloads) {
+    emit(*c, "auth:refresh", payload, 6);
+    auto r = take(*c);
+    ASSERT_EQ(r.names, (std::vector<std::string>{"error", "ACK"})) << payload;
+    EXPECT_EQ(r.args[0].at("code"), "UNAUTHORIZED") << payload;
+  }
+  h.run_for(400ms);
+  EXPECT_EQ(take(*c).names, (std::vector<std::string>{"error", "DISCONNECT"}));
+}
+
+TEST_F(token_expiry_flow, a_socket_gone_before_expiry_leaves_no_timer_behind) {
+  auto c = connect_short("alice");
+  c->recv("1");  // the client disconnects
+  take(*c);
+  h.run_for(400ms);
+  EXPECT_TRUE(take(*c).names.empty());
+  EXPECT_EQ(map.socket_count(), 0u);
 }
 
 }  // namespace

@@ -74,6 +74,7 @@ class listener_test : public ::testing::Test {
   }
   void SetUp() override {
     settings.idle_timeout = std::chrono::milliseconds(2000);
+    settings.header_timeout = std::chrono::milliseconds(500);
     server = std::make_unique<http::listener>(
         ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), handler, settings);
     server->start();
@@ -252,6 +253,55 @@ TEST_F(listener_test, header_over_the_limit_closes_the_connection) {
   beast::error_code ec;
   net::write(stream, net::buffer(raw), ec);
   EXPECT_TRUE(closed_by_peer(stream));
+}
+
+TEST_F(listener_test, headers_trickling_past_the_header_timeout_close_the_connection) {
+  auto stream = connect();
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string raw = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  beast::error_code ec;
+  // A byte every 50 ms (well inside idle_timeout each): only the header timeout can end it.
+  for (char c : raw) {
+    net::write(stream, net::buffer(&c, 1), ec);
+    if (ec) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(closed_by_peer(stream));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(took, std::chrono::milliseconds(450));
+  EXPECT_LT(took, std::chrono::milliseconds(1900));
+  EXPECT_EQ(on_server([this] { return server->header_timeouts(); }), 1u);
+  EXPECT_EQ(handler.requests.load(), 0);
+}
+
+TEST_F(listener_test, connection_sending_nothing_is_closed_at_the_header_timeout) {
+  auto stream = connect();
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(closed_by_peer(stream));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(took, std::chrono::milliseconds(450));
+  EXPECT_LT(took, std::chrono::milliseconds(1900));  // not idle_timeout (2000)
+  EXPECT_EQ(on_server([this] { return server->header_timeouts(); }), 1u);
+}
+
+TEST_F(listener_test, headers_completed_within_the_timeout_are_served) {
+  auto stream = connect();
+  net::write(stream, net::buffer(std::string("POST / HTTP/1.1\r\nHost: x\r\n")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  net::write(stream, net::buffer(std::string("Content-Length: 2\r\n\r\nok")));
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(stream, buffer, res);
+  EXPECT_EQ(res.body(), "ok");
+  EXPECT_EQ(on_server([this] { return server->header_timeouts(); }), 0u);
+}
+
+TEST_F(listener_test, keep_alive_idleness_is_timed_by_idle_timeout_not_header_timeout) {
+  auto stream = connect();
+  EXPECT_EQ(exchange(stream, "/", "one").body(), "one");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // > header, < idle timeout
+  EXPECT_EQ(exchange(stream, "/", "two").body(), "two");
+  EXPECT_EQ(on_server([this] { return server->header_timeouts(); }), 0u);
 }
 
 TEST_F(listener_test, websocket_upgrade_goes_to_on_upgrade) {
