@@ -13,6 +13,8 @@ if [ "${CHATGATE_BENCH_SKIP_BUILD:-0}" != 1 ]; then
 fi
 bin="${CHATGATE_BIN:-$PWD/build/release/apps/chatgate/chatgate}"
 (cd bench/load && npm ci --no-audit --no-fund --loglevel=error)
+# The Node socket.io 4.8 reference server that every scenario also runs against (bench/reference).
+(cd bench/reference && npm ci --no-audit --no-fund --loglevel=error)
 # Each socket is a file descriptor on both sides: raise the soft limit as far as allowed.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec node bench/load/run.mjs --bin "$bin" "$@"

@@ -39,6 +39,56 @@ function rows(r) {
 export function printResult(r) {
   const rs = rows(r);
   const w = Math.max(...rs.map(([k]) => k.length));
-  console.log(`\n== ${r.scenario} ==`);
+  console.log(`\n== ${r.scenario}${r.server ? ` on ${r.server} (run ${r.run})` : ''} ==`);
   for (const [k, v] of rs) console.log(`${k.padEnd(w)}  ${v}`);
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// Figures compared side by side: [label, value of one result, decimals].
+const FANOUT_FIGURES = [
+  ['deliveries/s', (r) => r.deliveriesPerSec, 0],
+  ['acked sends/s', (r) => r.acksPerSec, 0],
+  ['server CPU per delivery (us)', (r) => r.serverCpuUsPerDelivery, 2],
+  ['server CPU per message (us)', (r) => r.serverCpuUsPerMessage, 1],
+  ['deliveries per server CPU-second', (r) => r.delivered / (r.serverCpuMs / 1000), 0],
+  ['server share of one core', (r) => r.serverCpuUtil, 2],
+  ['delivery latency p50 (ms)', (r) => r.latencyMs.p50, 2],
+  ['delivery latency p95 (ms)', (r) => r.latencyMs.p95, 2],
+  ['delivery latency p99 (ms)', (r) => r.latencyMs.p99, 2],
+  ['ack latency p50 (ms)', (r) => r.ackLatencyMs.p50, 2],
+  ['ack latency p99 (ms)', (r) => r.ackLatencyMs.p99, 2],
+  ['server waited for a CPU (ms)', (r) => r.serverRunQueueWaitMs, 0],
+  ['load average (1 min)', (r) => r.loadAverage1m, 2],
+];
+const CONNECT_FIGURES = [
+  ['RSS per idle authenticated websocket (KiB)', (r) => r.rssPerConnectionKiB, 2],
+  ['connects/s', (r) => r.connectsPerSec, 0],
+  ['server CPU per connect (us)', (r) => r.serverCpuMsPerConnect * 1000, 0],
+  ['connects per server CPU-second', (r) => 1000 / r.serverCpuMsPerConnect, 0],
+  ['connect latency p50 (ms)', (r) => r.connectLatencyMs.p50, 2],
+  ['connect latency p99 (ms)', (r) => r.connectLatencyMs.p99, 2],
+  ['server waited for a CPU (ms)', (r) => r.serverRunQueueWaitMs, 0],
+  ['load average (1 min)', (r) => r.loadAverage1m, 2],
+];
+
+/** Medians over the runs of `scenario` per server, side by side, with chatgate / node. */
+export function printComparison(scenario, results, kinds) {
+  if (!results.length) return;
+  const figures = results[0].scenario === 'connections' ? CONNECT_FIGURES : FANOUT_FIGURES;
+  const runs = (k) => results.filter((r) => r.server === k);
+  console.log(`\n== ${scenario}: medians of ${Math.max(...kinds.map((k) => runs(k).length))} run(s) ==`);
+  const head = ['figure', ...kinds, ...(kinds.length === 2 ? [`${kinds[0]}/${kinds[1]}`] : [])];
+  const rowsOut = figures.map(([label, get, d]) => {
+    const m = kinds.map((k) => median(runs(k).map(get)));
+    const cells = m.map((v) => f(v, d));
+    if (kinds.length === 2) cells.push(m[0] !== null && m[1] ? f(m[0] / m[1], 2) : '-');
+    return [label, ...cells];
+  });
+  const widths = head.map((_, i) => Math.max(...[head, ...rowsOut].map((row) => String(row[i]).length)));
+  for (const row of [head, ...rowsOut]) console.log(row.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  '));
 }
