@@ -12,6 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   nodejs
   redis-server postgresql
+  linux-perf strace  # the load benchmark's profile (bench/load --profile), docs/benchmarks.md
 )
 
 missing=()

@@ -7,13 +7,19 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { startServer, DEFAULT_BIN } from './lib/server.mjs';
 import { pool as workerPool } from './lib/pool.mjs';
+import { DEFAULT_LOADGEN } from './lib/native.mjs';
 import { connections } from './scenarios/connections.mjs';
 import { fanout } from './scenarios/fanout.mjs';
+import { loadgenCheck } from './scenarios/loadgen_check.mjs';
 import { printResult, printComparison } from './lib/table.mjs';
 
 const options = {
   scenarios: { type: 'string', default: 'connections,fanout,fanout-max,rest-to-socket' },
-  servers: { type: 'string', default: 'chatgate,node' },  // chatgate and/or node (bench/reference), interleaved
+  servers: { type: 'string', default: 'chatgate,node' },
+  generator: { type: 'string', default: 'js' },         // fanout*: js (official client) or native (bench/loadgen)
+  procs: { type: 'string', default: '2' },
+  profile: { type: 'string' },                          // native fanout: perf stat (syscalls) + perf record into this folder              // native generator processes
+  loadgen: { type: 'string', default: DEFAULT_LOADGEN }, // the native generator's binary  // chatgate and/or node (bench/reference), interleaved
   repeat: { type: 'string', default: '1' },              // runs of each scenario per server; medians printed
   bin: { type: 'string', default: process.env.CHATGATE_BIN ?? DEFAULT_BIN },
   workers: { type: 'string', default: '2' },            // client worker processes
@@ -39,7 +45,7 @@ if (!existsSync(o.bin)) { console.error(`no chatgate binary at ${o.bin} (bash sc
 
 const num = (k) => Number(o[k]);
 const common = { transport: o.transport, concurrency: num('concurrency') };
-const fan = { ...common, groups: num('groups'), members: num('members'), durationMs: num('duration') * 1000, contentBytes: num('content-bytes'), window: num('window') };
+const fan = { ...common, profile: o.profile, generator: o.generator, procs: num('procs'), loadgen: o.loadgen, groups: num('groups'), members: num('members'), durationMs: num('duration') * 1000, contentBytes: num('content-bytes'), window: num('window') };
 const scenarios = {
   connections: (ctx) => connections({ ...ctx, ...common, n: num('connections') }),
   fanout: (ctx) => fanout({ ...ctx, ...fan, rate: num('rate'), name: 'fanout' }),
@@ -48,6 +54,7 @@ const scenarios = {
   // Issue 10's shapes: rooms of 50 (1,000 sockets, one sender per room, 10 unacked), and rooms of
   // 2 with 400 senders, window 10 (acked sends/s).
   fanout50: (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, window: 10, rate: 0, name: 'fanout50' }),
+  'loadgen-check': (ctx) => loadgenCheck({ ...ctx, procs: num('procs'), loadgen: o.loadgen }),
   pairs: (ctx) => fanout({ ...ctx, ...fan, groups: 400, members: 2, window: 10, rate: 0, name: 'pairs' }),
 };
 
@@ -64,7 +71,7 @@ for (let rep = 1; rep <= num('repeat'); rep++) {
       const server = await startServer({ kind, bin: o.bin, dbDir: o['db-dir'] });
       const pool = new workerPool(num('workers'));
       try {
-        const r = { ...(await scenarios[name]({ server, pool })), server: kind, run: rep };
+        const r = { ...(await scenarios[name]({ server, pool, run: rep })), server: kind, run: rep };
         results.push(r);
         printResult(r);
         const problems = ['failed', 'ackFailed', 'ackTimeouts', 'missing', 'duplicates', 'unexpected', 'errorEvents', 'disconnects']

@@ -3,6 +3,10 @@ const f = (v, d = 1) => (v === null || v === undefined ? '-' : typeof v === 'num
 const lat = (s) => `p50 ${f(s.p50, 2)}  p95 ${f(s.p95, 2)}  p99 ${f(s.p99, 2)}  max ${f(s.max, 2)}  (n=${s.count})`;
 
 function rows(r) {
+  if (r.scenario === 'loadgen-check') {
+    const side = (x) => `${x.delivered} delivered of ${x.expected} expected (${x.members} members/group): missing ${x.missing}, duplicates ${x.duplicates}, unexpected ${x.unexpected}`;
+    return [['messages acked', `${r.acked} (${r.groups} groups x ${r.members} members)`], ['native generator', side(r.native)], ['official client', side(r.js)], ['verdict', r.verdict]];
+  }
   if (r.scenario === 'connections') {
     return [
       ['sockets connected / requested', `${r.connected} / ${r.requested} (${r.transport}), failed ${r.failed}`],
@@ -32,6 +36,7 @@ function rows(r) {
     ['server RSS before / after', `${r.rssBeforeKiB} KiB / ${r.rssAfterKiB} KiB`],
     ['server waited for a CPU', `${f(r.serverRunQueueWaitMs, 0)} ms (machine load average ${f(r.loadAverage1m, 2)})`],
     ['client workers CPU', r.clientCpuUtil.map((u) => `${f(u * 100, 0)}%`).join(', ') + ' of one core each'],
+    ...(r.syscalls ? [['server syscalls per delivery', `${f(r.syscallsPerDelivery, 3)} (${Object.entries(r.syscalls).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})`]] : []),
   ];
 }
 
@@ -62,6 +67,8 @@ const FANOUT_FIGURES = [
   ['delivery latency p99 (ms)', (r) => r.latencyMs.p99, 2],
   ['ack latency p50 (ms)', (r) => r.ackLatencyMs.p50, 2],
   ['ack latency p99 (ms)', (r) => r.ackLatencyMs.p99, 2],
+  ['server syscalls per delivery', (r) => r.syscallsPerDelivery, 3],
+  ['server writev+sendmsg+write per delivery', (r) => (r.syscalls ? (r.syscalls.writev + r.syscalls.sendmsg + r.syscalls.write + r.syscalls.sendto) / r.delivered : null), 3],
   ['server waited for a CPU (ms)', (r) => r.serverRunQueueWaitMs, 0],
   ['load average (1 min)', (r) => r.loadAverage1m, 2],
 ];
@@ -79,6 +86,7 @@ const CONNECT_FIGURES = [
 /** Medians over the runs of `scenario` per server, side by side, with chatgate / node. */
 export function printComparison(scenario, results, kinds) {
   if (!results.length) return;
+  if (scenario === 'loadgen-check') return;
   const figures = results[0].scenario === 'connections' ? CONNECT_FIGURES : FANOUT_FIGURES;
   const runs = (k) => results.filter((r) => r.server === k);
   console.log(`\n== ${scenario}: medians of ${Math.max(...kinds.map((k) => runs(k).length))} run(s) ==`);
