@@ -41,7 +41,6 @@ if (o.help) {
   console.log('node run.mjs ' + Object.entries(options).map(([k, v]) => `[--${k}${v.type === 'string' ? ` ${v.default ?? 'X'}` : ''}]`).join(' '));
   process.exit(0);
 }
-if (!existsSync(o.bin)) { console.error(`no chatgate binary at ${o.bin} (bash scripts/build.sh release)`); process.exit(2); }
 
 const num = (k) => Number(o[k]);
 const common = { transport: o.transport, concurrency: num('concurrency') };
@@ -62,16 +61,19 @@ const results = [];
 const names = o.scenarios.split(',').filter(Boolean);
 const kinds = o.servers.split(',').filter(Boolean);
 for (const name of names) if (!scenarios[name]) { console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`); process.exit(2); }
-for (const k of kinds) if (k !== 'chatgate' && k !== 'node') { console.error(`unknown server ${k}; known: chatgate, node`); process.exit(2); }
+// LABEL=/path: another chatgate binary under its own label (e.g. before=/tmp/chatgate-old).
+const binOf = (k) => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : o.bin);
+const labelOf = (k) => (k.includes('=') ? k.slice(0, k.indexOf('=')) : k);
+for (const k of kinds) if (k !== 'node' && !existsSync(binOf(k))) { console.error(`no chatgate binary at ${binOf(k)} for ${k}`); process.exit(2); }
 // Interleaved: run r of every scenario on every server before run r + 1, so that a busy period of
 // the shared machine hits both servers alike.
 for (let rep = 1; rep <= num('repeat'); rep++) {
   for (const name of names) {
     for (const kind of kinds) {
-      const server = await startServer({ kind, bin: o.bin, dbDir: o['db-dir'] });
+      const server = await startServer({ kind: kind === 'node' ? 'node' : 'chatgate', bin: binOf(kind), dbDir: o['db-dir'] });
       const pool = new workerPool(num('workers'));
       try {
-        const r = { ...(await scenarios[name]({ server, pool, run: rep })), server: kind, run: rep };
+        const r = { ...(await scenarios[name]({ server, pool, run: rep, label: labelOf(kind) })), server: labelOf(kind), run: rep };
         results.push(r);
         printResult(r);
         const problems = ['failed', 'ackFailed', 'ackTimeouts', 'missing', 'duplicates', 'unexpected', 'errorEvents', 'disconnects']
@@ -88,7 +90,7 @@ for (let rep = 1; rep <= num('repeat'); rep++) {
     }
   }
 }
-if (kinds.length > 1 || num('repeat') > 1) for (const name of names) printComparison(name, results.filter((r) => r.scenario === name), kinds);
+if (kinds.length > 1 || num('repeat') > 1) for (const name of names) printComparison(name, results.filter((r) => r.scenario === name), kinds.map(labelOf));
 
 const meta = { date: new Date().toISOString(), bin: o.bin, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, workers: num('workers'), options: o };
 const file = o.json ?? new URL(`results/${meta.date.replace(/[:.]/g, '-')}.json`, import.meta.url).pathname;

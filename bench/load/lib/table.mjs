@@ -90,11 +90,14 @@ export function printComparison(scenario, results, kinds) {
   const figures = results[0].scenario === 'connections' ? CONNECT_FIGURES : FANOUT_FIGURES;
   const runs = (k) => results.filter((r) => r.server === k);
   console.log(`\n== ${scenario}: medians of ${Math.max(...kinds.map((k) => runs(k).length))} run(s) ==`);
-  const head = ['figure', ...kinds, ...(kinds.length === 2 ? [`${kinds[0]}/${kinds[1]}`] : [])];
+  // Each server's median over its runs, then its ratio to node's (or to the last server's).
+  const base = kinds.includes('node') ? 'node' : kinds[kinds.length - 1];
+  const others = kinds.filter((k) => k !== base);
+  const head = ['figure', ...kinds, ...others.map((k) => `${k}/${base}`)];
   const rowsOut = figures.map(([label, get, d]) => {
-    const m = kinds.map((k) => median(runs(k).map(get)));
-    const cells = m.map((v) => f(v, d));
-    if (kinds.length === 2) cells.push(m[0] !== null && m[1] ? f(m[0] / m[1], 2) : '-');
+    const m = Object.fromEntries(kinds.map((k) => [k, median(runs(k).map(get))]));
+    const cells = kinds.map((k) => f(m[k], d));
+    for (const k of others) cells.push(m[k] !== null && m[base] ? f(m[k] / m[base], 2) : '-');
     return [label, ...cells];
   });
   const widths = head.map((_, i) => Math.max(...[head, ...rowsOut].map((row) => String(row[i]).length)));

@@ -107,7 +107,7 @@ async function fanoutJs({ server, pool, groups, members, rate, window, durationM
  * As fanoutJs at the maximum rate (window unacked per sender), with the native generator
  * (bench/loadgen): `procs` processes, websocket only, message:send only.
  */
-async function fanoutNative({ server, groups, members, rate, window, durationMs, contentBytes, concurrency, procs, loadgen, profile, run = 1, name = 'fanout' }) {
+async function fanoutNative({ server, groups, members, rate, window, durationMs, contentBytes, concurrency, procs, loadgen, profile, run = 1, label, name = 'fanout' }) {
   if (rate > 0) throw new Error('the native generator runs at the maximum rate only (fanout-max, fanout50, pairs)');
   const list = [];
   for (let g = 0; g < groups; g++) {
@@ -122,7 +122,7 @@ async function fanoutNative({ server, groups, members, rate, window, durationMs,
   const cpu0 = cpuMs(server.pid);
   const wait0 = runQueueWaitMs(server.pid);
   const t0 = nowMs();
-  const prof = profile ? startProfile({ pid: server.pid, dir: profile, tag: `${name}-${server.kind}-${run}`, record: server.kind === 'chatgate' }) : null;
+  const prof = profile ? startProfile({ pid: server.pid, dir: profile, tag: `${name}-${label ?? server.kind}-${run}`, record: server.kind === 'chatgate' }) : null;
   const rs = await gen.go();
   const cpu1 = cpuMs(server.pid);
   const profiled = prof ? await prof.stop() : null;
