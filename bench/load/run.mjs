@@ -18,7 +18,8 @@ const options = {
   servers: { type: 'string', default: 'chatgate,node' },
   generator: { type: 'string', default: 'js' },         // fanout*: js (official client) or native (bench/loadgen)
   procs: { type: 'string', default: '2' },
-  profile: { type: 'string' },                          // native fanout: perf stat (syscalls) + perf record into this folder              // native generator processes
+  profile: { type: 'string' },                          // native fanout: perf stat (syscall counts) into this folder
+  'perf-record': { type: 'boolean', default: false },   // with --profile: also perf record -g on chatgate (costs it a few %)              // native generator processes
   loadgen: { type: 'string', default: DEFAULT_LOADGEN }, // the native generator's binary  // chatgate and/or node (bench/reference), interleaved
   repeat: { type: 'string', default: '1' },              // runs of each scenario per server; medians printed
   bin: { type: 'string', default: process.env.CHATGATE_BIN ?? DEFAULT_BIN },
@@ -44,7 +45,7 @@ if (o.help) {
 
 const num = (k) => Number(o[k]);
 const common = { transport: o.transport, concurrency: num('concurrency') };
-const fan = { ...common, profile: o.profile, generator: o.generator, procs: num('procs'), loadgen: o.loadgen, groups: num('groups'), members: num('members'), durationMs: num('duration') * 1000, contentBytes: num('content-bytes'), window: num('window') };
+const fan = { ...common, profile: o.profile, perfRecord: o['perf-record'], generator: o.generator, procs: num('procs'), loadgen: o.loadgen, groups: num('groups'), members: num('members'), durationMs: num('duration') * 1000, contentBytes: num('content-bytes'), window: num('window') };
 const scenarios = {
   connections: (ctx) => connections({ ...ctx, ...common, n: num('connections') }),
   fanout: (ctx) => fanout({ ...ctx, ...fan, rate: num('rate'), name: 'fanout' }),
@@ -53,6 +54,8 @@ const scenarios = {
   // Issue 10's shapes: rooms of 50 (1,000 sockets, one sender per room, 10 unacked), and rooms of
   // 2 with 400 senders, window 10 (acked sends/s).
   fanout50: (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, window: 10, rate: 0, name: 'fanout50' }),
+  // fanout50 open loop at --rate messages/s in total (e.g. half of fanout50's maximum): latency.
+  'fanout50-open': (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, rate: num('rate'), name: 'fanout50-open' }),
   'loadgen-check': (ctx) => loadgenCheck({ ...ctx, procs: num('procs'), loadgen: o.loadgen }),
   pairs: (ctx) => fanout({ ...ctx, ...fan, groups: 400, members: 2, window: 10, rate: 0, name: 'pairs' }),
 };

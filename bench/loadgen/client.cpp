@@ -139,12 +139,18 @@ void client::on_ack(std::uint64_t id, const json::value& v) {
     ++tally_.ack_failed;
     if (tally_.first_error.empty()) tally_.first_error = json::serialize(v);
   }
-  if (!tally_.stopping) send_one();
+  if (closed_loop_ && !tally_.stopping) send_one();
 }
 
 void client::start_sending(int window, const std::string& content) {
   content_ = content;
+  closed_loop_ = true;
   for (int i = 0; i < window; ++i) send_one();
+}
+
+void client::send_now(int n, const std::string& content) {
+  if (content_.empty()) content_ = content;
+  for (int i = 0; i < n; ++i) send_one();
 }
 
 void client::send_one() {

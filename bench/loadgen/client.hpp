@@ -29,8 +29,12 @@ class client : public std::enable_shared_from_this<client> {
 
   /// Connects to host:port and runs the handshake; `done` once `connected` arrived or it failed.
   void start(const boost::asio::ip::tcp::endpoint& to, const std::string& host, connected_fn done);
-  /// Sends `window` messages, and one more on every ack until the tally says stopping.
+  /// Closed loop: sends `window` messages, and one more on every ack until the tally says
+  /// stopping.
   void start_sending(int window, const std::string& content);
+  /// Open loop: sends `n` messages now, whatever is unacked (the caller paces).
+  void send_now(int n, const std::string& content);
+  std::uint64_t issued() const { return next_id_; }
 
   const std::string& conversation() const { return conversation_; }
   bool sender() const { return sender_; }
@@ -64,6 +68,7 @@ class client : public std::enable_shared_from_this<client> {
   std::unordered_map<std::uint64_t, double> pending_;  // ack id -> send time (ms)
   std::uint64_t next_id_ = 0;
   int in_flight_ = 0;
+  bool closed_loop_ = false;
   std::string content_;
 };
 

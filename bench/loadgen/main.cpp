@@ -2,7 +2,7 @@
 // spoken directly with Beast), many sockets in one single-threaded process. Driven by
 // bench/load (--generator native): reads a JSON spec, connects every client, prints
 // `ready {...}`, waits for `go` on stdin, lets the senders send for durationMs with `window`
-// messages unacked each, drains, prints `result {...}` and writes the raw latency samples
+// messages unacked each (closed loop) or at `rate` messages/s each (open loop), drains, prints `result {...}` and writes the raw latency samples
 // (float64, ms) to <latencyFile>.{lat,sender,ack}. Every group's members must be in the same
 // process: it checks that each member received each acked seq of its conversation exactly once.
 #include <sys/resource.h>
@@ -42,6 +42,7 @@ struct run {
   double connect_start = 0, go_at = 0, send_end = 0;
   rusage cpu0{};
   std::unique_ptr<net::steady_timer> timer;
+  std::unique_ptr<net::steady_timer> pace;  // open loop: every millisecond
 };
 
 double cpu_ms(const rusage& r) {
@@ -127,6 +128,24 @@ void watch(run& r, double drain_until) {
   });
 }
 
+/// Open loop: each sender sends `rate` messages/s, paced every millisecond, acked or not (at
+/// most 1,000 unacked per sender, so that a stalled server does not grow the queue forever).
+void pace(run& r, double rate, const std::string& content) {
+  r.pace->expires_after(std::chrono::milliseconds(1));
+  r.pace->async_wait([&r, rate, content](boost::system::error_code) {
+    if (r.t.stopping) return;
+    const double elapsed = now_ms() - r.go_at;
+    for (const auto& c : r.clients) {
+      if (!c->sender()) continue;
+      const auto due = static_cast<std::int64_t>(elapsed * rate / 1000.0) + 1 -
+                       static_cast<std::int64_t>(c->issued());
+      const auto room = 1000 - c->in_flight();
+      if (due > 0 && room > 0) c->send_now(static_cast<int>(std::min<std::int64_t>(due, room)), content);
+    }
+    pace(r, rate, content);
+  });
+}
+
 void go(run& r) {
   const auto window = static_cast<int>(r.spec.at("window").to_number<double>());
   const auto duration = r.spec.at("durationMs").to_number<double>();
@@ -134,8 +153,15 @@ void go(run& r) {
   getrusage(RUSAGE_SELF, &r.cpu0);
   r.go_at = now_ms();
   r.t.recording = true;
-  for (const auto& c : r.clients)
-    if (c->sender()) c->start_sending(window, content);
+  const auto* rate = r.spec.if_contains("rate");
+  const double per_sender = rate ? rate->to_number<double>() : 0;
+  if (per_sender > 0) {
+    r.pace = std::make_unique<net::steady_timer>(r.io);
+    pace(r, per_sender, content);
+  } else {
+    for (const auto& c : r.clients)
+      if (c->sender()) c->start_sending(window, content);
+  }
   r.timer = std::make_unique<net::steady_timer>(r.io);
   r.timer->expires_after(std::chrono::milliseconds(static_cast<long>(duration)));
   r.timer->async_wait([&r, duration](boost::system::error_code) {

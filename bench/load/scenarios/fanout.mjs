@@ -104,25 +104,25 @@ async function fanoutJs({ server, pool, groups, members, rate, window, durationM
 }
 
 /**
- * As fanoutJs at the maximum rate (window unacked per sender), with the native generator
- * (bench/loadgen): `procs` processes, websocket only, message:send only.
+ * As fanoutJs with the native generator (bench/loadgen): `procs` processes, websocket only,
+ * message:send only; closed loop (`window` unacked per sender) when rate is 0, else open loop at
+ * `rate` messages/s over all senders.
  */
-async function fanoutNative({ server, groups, members, rate, window, durationMs, contentBytes, concurrency, procs, loadgen, profile, run = 1, label, name = 'fanout' }) {
-  if (rate > 0) throw new Error('the native generator runs at the maximum rate only (fanout-max, fanout50, pairs)');
+async function fanoutNative({ server, groups, members, rate, window, durationMs, contentBytes, concurrency, procs, loadgen, profile, perfRecord = false, run = 1, label, name = 'fanout' }) {
   const list = [];
   for (let g = 0; g < groups; g++) {
     const users = Array.from({ length: members }, (_, m) => `g${g}-m${m}`);
     const conv = await createGroup(server.http, users, `bench ${g}`);
     list.push({ conv, members: users.map((u, m) => ({ token: token(u), sender: m === 0 })) });
   }
-  const gen = await startNative({ bin: loadgen, server, groups: list, procs, window, durationMs, contentBytes, concurrency });
+  const gen = await startNative({ bin: loadgen, server, groups: list, procs, window, durationMs, contentBytes, concurrency, ratePerSender: rate > 0 ? rate / groups : 0 });
   if (gen.failed) { gen.kill(); throw new Error(`${gen.failed} sockets failed to connect: ${gen.errors.join('; ')}`); }
   await sleep(200);
   const rssBefore = rssKiB(server.pid);
   const cpu0 = cpuMs(server.pid);
   const wait0 = runQueueWaitMs(server.pid);
   const t0 = nowMs();
-  const prof = profile ? startProfile({ pid: server.pid, dir: profile, tag: `${name}-${label ?? server.kind}-${run}`, record: server.kind === 'chatgate' }) : null;
+  const prof = profile ? startProfile({ pid: server.pid, dir: profile, tag: `${name}-${label ?? server.kind}-${run}`, record: perfRecord && server.kind === 'chatgate' }) : null;
   const rs = await gen.go();
   const cpu1 = cpuMs(server.pid);
   const profiled = prof ? await prof.stop() : null;
@@ -136,7 +136,7 @@ async function fanoutNative({ server, groups, members, rate, window, durationMs,
   const serverCpuMs = cpu1 - cpu0;
   return {
     scenario: name, generator: 'native', transport: 'websocket', via: 'socket', groups, members, sockets: gen.connected, senders: groups,
-    mode: `max (window ${window}/sender), native generator x${rs.length}`, durationMs, contentBytes,
+    mode: `${rate > 0 ? `open loop ${rate} msg/s` : `max (window ${window}/sender)`}, native generator x${rs.length}`, durationMs, contentBytes,
     sent: sum('sent'), acked, ackFailed: sum('ackFailed'), ackTimeouts: 0,
     firstError: rs.map((r) => r.firstError).find(Boolean) ?? null,
     expectedDeliveries: acked * members, delivered,
