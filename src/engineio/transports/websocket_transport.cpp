@@ -57,6 +57,7 @@ void websocket_transport::on_read(beast::error_code ec) {
   }
   const std::string data = beast::buffers_to_string(read_buffer_.data());
   read_buffer_.consume(read_buffer_.size());
+  read_buffer_.shrink_to_fit();  // an idle socket holds no read buffer
   if (events_) {
     if (ws_.got_binary()) {
       events_->on_transport_packet(*this, decode_binary_frame(data));
@@ -122,8 +123,10 @@ void websocket_transport::write_queued() {
 }
 
 void websocket_transport::on_written(beast::error_code ec) {
-  in_flight_.clear();
-  buffers_.clear();
+  // Released, not kept: an idle socket holds no write buffers (a malloc per write is far
+  // cheaper than the system call it goes with).
+  std::vector<queued_frame>().swap(in_flight_);
+  std::vector<net::const_buffer>().swap(buffers_);
   writing_ = false;
   if (ec) {
     open_ = false;
@@ -136,8 +139,6 @@ void websocket_transport::on_written(beast::error_code ec) {
     close_timer_.cancel();
     return do_close();
   }
-  // Nothing kept: a socket between bursts holds no write buffers.
-  if (in_flight_.capacity() > 64) std::vector<queued_frame>().swap(in_flight_);
   if (events_) events_->on_transport_ready(*this);
 }
 
