@@ -22,7 +22,10 @@ double now_ms() {
 
 client::client(boost::asio::io_context& io, tally& t, std::string token, std::string conversation,
                bool sender)
-    : ws_(io), tally_(t), token_(std::move(token)), conversation_(std::move(conversation)),
+    : ws_(io),
+      tally_(t),
+      token_(std::move(token)),
+      conversation_(std::move(conversation)),
       sender_(sender) {}
 
 void client::start(const tcp::endpoint& to, const std::string& host, connected_fn done) {

@@ -2,9 +2,10 @@
 // spoken directly with Beast), many sockets in one single-threaded process. Driven by
 // bench/load (--generator native): reads a JSON spec, connects every client, prints
 // `ready {...}`, waits for `go` on stdin, lets the senders send for durationMs with `window`
-// messages unacked each (closed loop) or at `rate` messages/s each (open loop), drains, prints `result {...}` and writes the raw latency samples
-// (float64, ms) to <latencyFile>.{lat,sender,ack}. Every group's members must be in the same
-// process: it checks that each member received each acked seq of its conversation exactly once.
+// messages unacked each (closed loop) or at `rate` messages/s each (open loop), drains, prints
+// `result {...}` and writes the raw latency samples (float64, ms) to
+// <latencyFile>.{lat,sender,ack}. Every group's members must be in the same process: it checks that
+// each member received each acked seq of its conversation exactly once.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -54,10 +55,15 @@ void connect_next(run& r, const net::ip::tcp::endpoint& to, const std::string& h
   if (r.next >= r.clients.size()) return;
   auto c = r.clients[r.next++];
   c->start(to, host, [&r, to, host](bool ok, const std::string& why) {
-    if (ok) ++r.connected; else ++r.failed;
+    if (ok)
+      ++r.connected;
+    else
+      ++r.failed;
     if (!ok && r.errors.size() < 5) r.errors.emplace_back(why);
     if (++r.done == r.clients.size()) {
-      json::object ready{{"connected", r.connected}, {"failed", r.failed}, {"errors", r.errors},
+      json::object ready{{"connected", r.connected},
+                         {"failed", r.failed},
+                         {"errors", r.errors},
                          {"connectMs", now_ms() - r.connect_start}};
       std::cout << "ready " << json::serialize(ready) << std::endl;
     }
@@ -78,7 +84,10 @@ void report(run& r) {
     const auto& seen = c->seen();
     if (it != r.t.acked_seqs.end())
       for (auto seq : it->second) {
-        if (static_cast<std::size_t>(seq) < seen.size() && seen[seq]) ++matched; else ++missing;
+        if (static_cast<std::size_t>(seq) < seen.size() && seen[seq])
+          ++matched;
+        else
+          ++missing;
       }
     for (auto v : seen) distinct += v ? 1 : 0;
     unexpected += distinct - matched;
@@ -90,12 +99,19 @@ void report(run& r) {
   write_samples(base + ".lat", r.t.latency);
   write_samples(base + ".sender", r.t.sender_latency);
   write_samples(base + ".ack", r.t.ack_latency);
-  json::object out{{"sent", r.t.sent}, {"acked", r.t.acked}, {"ackFailed", r.t.ack_failed},
-                   {"delivered", r.t.delivered}, {"duplicates", r.t.duplicates},
-                   {"missing", missing}, {"unexpected", unexpected},
-                   {"errorEvents", r.t.error_events}, {"disconnects", r.t.disconnects},
-                   {"firstError", r.t.first_error}, {"sendEndMs", r.send_end - r.go_at},
-                   {"wallMs", wall}, {"cpuUtil", (cpu_ms(now) - cpu_ms(r.cpu0)) / wall}};
+  json::object out{{"sent", r.t.sent},
+                   {"acked", r.t.acked},
+                   {"ackFailed", r.t.ack_failed},
+                   {"delivered", r.t.delivered},
+                   {"duplicates", r.t.duplicates},
+                   {"missing", missing},
+                   {"unexpected", unexpected},
+                   {"errorEvents", r.t.error_events},
+                   {"disconnects", r.t.disconnects},
+                   {"firstError", r.t.first_error},
+                   {"sendEndMs", r.send_end - r.go_at},
+                   {"wallMs", wall},
+                   {"cpuUtil", (cpu_ms(now) - cpu_ms(r.cpu0)) / wall}};
   if (const auto* want = r.spec.if_contains("reportSeqs"); want && want->as_bool()) {
     json::object seqs;
     for (const auto& [conv, list] : r.t.acked_seqs) seqs[conv] = json::value_from(list);
@@ -140,7 +156,8 @@ void pace(run& r, double rate, const std::string& content) {
       const auto due = static_cast<std::int64_t>(elapsed * rate / 1000.0) + 1 -
                        static_cast<std::int64_t>(c->issued());
       const auto room = 1000 - c->in_flight();
-      if (due > 0 && room > 0) c->send_now(static_cast<int>(std::min<std::int64_t>(due, room)), content);
+      if (due > 0 && room > 0)
+        c->send_now(static_cast<int>(std::min<std::int64_t>(due, room)), content);
     }
     pace(r, rate, content);
   });
@@ -174,7 +191,8 @@ void go(run& r) {
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::cerr << "usage: chatgate_loadgen <spec.json>   (driven by bench/load --generator native)\n";
+    std::cerr
+        << "usage: chatgate_loadgen <spec.json>   (driven by bench/load --generator native)\n";
     return 2;
   }
   std::ifstream in(argv[1]);

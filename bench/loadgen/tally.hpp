@@ -14,8 +14,8 @@ struct tally {
   std::uint64_t sent = 0;
   std::uint64_t acked = 0;
   std::uint64_t ack_failed = 0;
-  std::uint64_t delivered = 0;    // message:new received while recording
-  std::uint64_t duplicates = 0;   // the same (receiver, seq) a second time
+  std::uint64_t delivered = 0;   // message:new received while recording
+  std::uint64_t duplicates = 0;  // the same (receiver, seq) a second time
   std::uint64_t error_events = 0;
   std::uint64_t disconnects = 0;  // a connected socket lost before the end
   std::string first_error;

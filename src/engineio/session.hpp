@@ -1,9 +1,9 @@
 #pragma once
 #include <cstddef>
-#include <vector>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -116,10 +116,9 @@ void websocket_transport::write_queued() {
     if (f.data && !f.data->empty()) buffers_.push_back(net::buffer(*f.data));
   }
   writing_ = true;
-  net::async_write(ws_.next_layer(), buffers_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->on_written(ec);
-                   });
+  net::async_write(
+      ws_.next_layer(), buffers_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
 }
 
 void websocket_transport::on_written(beast::error_code ec) {

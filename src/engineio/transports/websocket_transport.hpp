@@ -76,7 +76,7 @@ class websocket_transport final : public transport,
   boost::asio::steady_timer close_timer_;  // close() waiting for queued frames to be written
   std::chrono::milliseconds close_timeout_;
   boost::beast::flat_buffer read_buffer_;
-  std::vector<queued_frame> queued_;     // corked, not written yet
+  std::vector<queued_frame> queued_;  // corked, not written yet
   std::size_t queued_bytes_ = 0;
   std::vector<queued_frame> in_flight_;  // the gather write's frames (keeps payloads alive)
   std::vector<boost::asio::const_buffer> buffers_;

@@ -87,7 +87,8 @@ class websocket_test : public ::testing::Test {
     return beast::buffers_to_string(buffer.data());
   }
 
-  static constexpr std::size_t burst_sizes[] = {0, 1, 124, 125, 126, 127, 65534, 65535, 65536, 70000, 3};
+  static constexpr std::size_t burst_sizes[] = {0,     1,     124,   125,   126, 127,
+                                                65534, 65535, 65536, 70000, 3};
 
   net::io_context ioc;
   net::io_context client_ioc;
