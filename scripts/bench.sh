@@ -6,10 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${CHATGATE_BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  # As scripts/build.sh release, but only the binary: the benchmark needs no unit tests.
+  # As scripts/build.sh release, but only the binary and the native load generator (bench/loadgen):
+  # the benchmark needs no unit tests.
   export CCACHE_BASEDIR="$PWD" CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_MAXSIZE=5G
   [ -f build/release/build.ninja ] || cmake --preset release >/dev/null
-  cmake --build --preset release --target chatgate -j "${CHATGATE_JOBS:-$(nproc)}"
+  cmake --build --preset release --target chatgate chatgate_loadgen -j "${CHATGATE_JOBS:-$(nproc)}"
 fi
 bin="${CHATGATE_BIN:-$PWD/build/release/apps/chatgate/chatgate}"
 (cd bench/load && npm ci --no-audit --no-fund --loglevel=error)
