@@ -11,6 +11,7 @@ import { DEFAULT_LOADGEN } from './lib/native.mjs';
 import { connections } from './scenarios/connections.mjs';
 import { fanout } from './scenarios/fanout.mjs';
 import { loadgenCheck } from './scenarios/loadgen_check.mjs';
+import { idleNative } from './scenarios/idle_native.mjs';
 import { printResult, printComparison } from './lib/table.mjs';
 
 const options = {
@@ -56,6 +57,7 @@ const scenarios = {
   fanout50: (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, window: 10, rate: 0, name: 'fanout50' }),
   // fanout50 open loop at --rate messages/s in total (e.g. half of fanout50's maximum): latency.
   'fanout50-open': (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, rate: num('rate'), name: 'fanout50-open' }),
+  idle: (ctx) => idleNative({ ...ctx, n: num('connections'), procs: num('procs'), loadgen: o.loadgen, concurrency: num('concurrency') }),
   'loadgen-check': (ctx) => loadgenCheck({ ...ctx, procs: num('procs'), loadgen: o.loadgen }),
   pairs: (ctx) => fanout({ ...ctx, ...fan, groups: 400, members: 2, window: 10, rate: 0, name: 'pairs' }),
 };

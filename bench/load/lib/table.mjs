@@ -3,6 +3,15 @@ const f = (v, d = 1) => (v === null || v === undefined ? '-' : typeof v === 'num
 const lat = (s) => `p50 ${f(s.p50, 2)}  p95 ${f(s.p95, 2)}  p99 ${f(s.p99, 2)}  max ${f(s.max, 2)}  (n=${s.count})`;
 
 function rows(r) {
+  if (r.scenario === 'idle') {
+    return [
+      ['sockets connected / requested', `${r.connected} / ${r.requested} (native generator), failed ${r.failed}${r.errors.length ? ` (${r.errors[0]})` : ''}`],
+      ['connect rate', `${f(r.connectsPerSec, 0)} connects/s`],
+      ['server CPU per connect', `${f(r.serverCpuMsPerConnect * 1000, 0)} us`],
+      ['server RSS before / after', `${r.rssBeforeKiB} KiB / ${r.rssAfterKiB} KiB, ${r.serverFds} fds`],
+      ['server RSS per idle authenticated websocket', `${f(r.rssPerConnectionKiB, 2)} KiB`],
+    ];
+  }
   if (r.scenario === 'loadgen-check') {
     const side = (x) => `${x.delivered} delivered of ${x.expected} expected (${x.members} members/group): missing ${x.missing}, duplicates ${x.duplicates}, unexpected ${x.unexpected}`;
     return [['messages acked', `${r.acked} (${r.groups} groups x ${r.members} members)`], ['native generator', side(r.native)], ['official client', side(r.js)], ['verdict', r.verdict]];
@@ -87,7 +96,7 @@ const CONNECT_FIGURES = [
 export function printComparison(scenario, results, kinds) {
   if (!results.length) return;
   if (scenario === 'loadgen-check') return;
-  const figures = results[0].scenario === 'connections' ? CONNECT_FIGURES : FANOUT_FIGURES;
+  const figures = results[0].scenario === 'connections' || results[0].scenario === 'idle' ? CONNECT_FIGURES.filter(([, get]) => { try { get(results[0]); return true; } catch { return false; } }) : FANOUT_FIGURES;
   const runs = (k) => results.filter((r) => r.server === k);
   console.log(`\n== ${scenario}: medians of ${Math.max(...kinds.map((k) => runs(k).length))} run(s) ==`);
   // Each server's median over its runs, then its ratio to node's (or to the last server's).
