@@ -64,13 +64,16 @@ TEST(websocket_frame, text_at_65535_plus_type_byte_is_65536_in_64_bits) {
 }
 
 TEST(websocket_frame, opcodes_differ_and_nothing_is_masked_or_compressed) {
-  for (auto head : {websocket_frame::text('4', 10).head(), websocket_frame::binary(10).head()}) {
+  // head() views the frame's own bytes: keep the frames alive while looking.
+  const auto text = websocket_frame::text('4', 10);
+  const auto binary = websocket_frame::binary(10);
+  for (auto head : {text.head(), binary.head()}) {
     EXPECT_EQ(static_cast<unsigned char>(head[0]) & 0x70, 0);     // no RSV bits (no deflate)
     EXPECT_EQ(static_cast<unsigned char>(head[0]) & 0x80, 0x80);  // FIN
     EXPECT_EQ(static_cast<unsigned char>(head[1]) & 0x80, 0);     // MASK clear
   }
-  EXPECT_EQ(static_cast<unsigned char>(websocket_frame::text('4', 10).head()[0]) & 0x0f, 0x1);
-  EXPECT_EQ(static_cast<unsigned char>(websocket_frame::binary(10).head()[0]) & 0x0f, 0x2);
+  EXPECT_EQ(static_cast<unsigned char>(text.head()[0]) & 0x0f, 0x1);
+  EXPECT_EQ(static_cast<unsigned char>(binary.head()[0]) & 0x0f, 0x2);
 }
 
 }  // namespace
