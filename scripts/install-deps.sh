@@ -12,6 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   nodejs
   redis-server postgresql nginx-light
+  linux-perf strace  # the load benchmark's profile (bench/load --profile), docs/benchmarks.md
 )
 # Only for the tests (`install-deps.sh --test`, which scripts/test.sh passes): headless Chromium
 # for the browser end-to-end test (tests/e2e/security-browser.test.mjs). About 300 MB with its

@@ -7,12 +7,22 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { startServer, DEFAULT_BIN } from './lib/server.mjs';
 import { pool as workerPool } from './lib/pool.mjs';
+import { DEFAULT_LOADGEN } from './lib/native.mjs';
 import { connections } from './scenarios/connections.mjs';
 import { fanout } from './scenarios/fanout.mjs';
-import { printResult } from './lib/table.mjs';
+import { loadgenCheck } from './scenarios/loadgen_check.mjs';
+import { idleNative } from './scenarios/idle_native.mjs';
+import { printResult, printComparison } from './lib/table.mjs';
 
 const options = {
   scenarios: { type: 'string', default: 'connections,fanout,fanout-max,rest-to-socket' },
+  servers: { type: 'string', default: 'chatgate,node' },
+  generator: { type: 'string', default: 'js' },         // fanout*: js (official client) or native (bench/loadgen)
+  procs: { type: 'string', default: '2' },
+  profile: { type: 'string' },                          // native fanout: perf stat (syscall counts) into this folder
+  'perf-record': { type: 'boolean', default: false },   // with --profile: also perf record -g on chatgate (costs it a few %)              // native generator processes
+  loadgen: { type: 'string', default: DEFAULT_LOADGEN }, // the native generator's binary  // chatgate and/or node (bench/reference), interleaved
+  repeat: { type: 'string', default: '1' },              // runs of each scenario per server; medians printed
   bin: { type: 'string', default: process.env.CHATGATE_BIN ?? DEFAULT_BIN },
   workers: { type: 'string', default: '2' },            // client worker processes
   transport: { type: 'string', default: 'websocket' },   // polling, or polling,websocket (upgrade)
@@ -33,39 +43,59 @@ if (o.help) {
   console.log('node run.mjs ' + Object.entries(options).map(([k, v]) => `[--${k}${v.type === 'string' ? ` ${v.default ?? 'X'}` : ''}]`).join(' '));
   process.exit(0);
 }
-if (!existsSync(o.bin)) { console.error(`no chatgate binary at ${o.bin} (bash scripts/build.sh release)`); process.exit(2); }
 
 const num = (k) => Number(o[k]);
 const common = { transport: o.transport, concurrency: num('concurrency') };
-const fan = { ...common, groups: num('groups'), members: num('members'), durationMs: num('duration') * 1000, contentBytes: num('content-bytes'), window: num('window') };
+const fan = { ...common, profile: o.profile, perfRecord: o['perf-record'], generator: o.generator, procs: num('procs'), loadgen: o.loadgen, groups: num('groups'), members: num('members'), durationMs: num('duration') * 1000, contentBytes: num('content-bytes'), window: num('window') };
 const scenarios = {
   connections: (ctx) => connections({ ...ctx, ...common, n: num('connections') }),
   fanout: (ctx) => fanout({ ...ctx, ...fan, rate: num('rate'), name: 'fanout' }),
   'fanout-max': (ctx) => fanout({ ...ctx, ...fan, rate: 0, name: 'fanout-max' }),
   'rest-to-socket': (ctx) => fanout({ ...ctx, ...fan, rate: num('rate'), via: 'rest', name: 'rest-to-socket' }),
+  // Issue 10's shapes: rooms of 50 (1,000 sockets, one sender per room, 10 unacked), and rooms of
+  // 2 with 400 senders, window 10 (acked sends/s).
+  fanout50: (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, window: 10, rate: 0, name: 'fanout50' }),
+  // fanout50 open loop at --rate messages/s in total (e.g. half of fanout50's maximum): latency.
+  'fanout50-open': (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, rate: num('rate'), name: 'fanout50-open' }),
+  idle: (ctx) => idleNative({ ...ctx, n: num('connections'), procs: num('procs'), loadgen: o.loadgen, concurrency: num('concurrency') }),
+  'loadgen-check': (ctx) => loadgenCheck({ ...ctx, procs: num('procs'), loadgen: o.loadgen }),
+  pairs: (ctx) => fanout({ ...ctx, ...fan, groups: 400, members: 2, window: 10, rate: 0, name: 'pairs' }),
 };
 
 const results = [];
-for (const name of o.scenarios.split(',').filter(Boolean)) {
-  if (!scenarios[name]) { console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`); process.exit(2); }
-  const server = await startServer({ bin: o.bin, dbDir: o['db-dir'] });
-  const pool = new workerPool(num('workers'));
-  try {
-    const r = await scenarios[name]({ server, pool });
-    results.push(r);
-    printResult(r);
-    const problems = ['failed', 'ackFailed', 'ackTimeouts', 'missing', 'duplicates', 'unexpected', 'errorEvents', 'disconnects']
-      .filter((k) => r[k] > 0).map((k) => `${k} ${r[k]}`);
-    if (problems.length) { console.error(`${name}: NOT A VALID RUN: ${problems.join(', ')}`); process.exitCode = 1; }
-  } catch (e) {
-    console.error(`${name} failed: ${e.stack}\n--- chatgate output (tail) ---\n${server.output()}`);
-    process.exitCode = 1;
-  } finally {
-    await pool.close();
-    const status = await server.stop();
-    if (status.code !== 0) console.error(`chatgate exited with ${JSON.stringify(status)}`);
+const names = o.scenarios.split(',').filter(Boolean);
+const kinds = o.servers.split(',').filter(Boolean);
+for (const name of names) if (!scenarios[name]) { console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`); process.exit(2); }
+// LABEL=/path: another chatgate binary under its own label (e.g. before=/tmp/chatgate-old).
+const binOf = (k) => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : o.bin);
+const labelOf = (k) => (k.includes('=') ? k.slice(0, k.indexOf('=')) : k);
+for (const k of kinds) if (k !== 'node' && !existsSync(binOf(k))) { console.error(`no chatgate binary at ${binOf(k)} for ${k}`); process.exit(2); }
+// Interleaved: run r of every scenario on every server before run r + 1, so that a busy period of
+// the shared machine hits both servers alike.
+for (let rep = 1; rep <= num('repeat'); rep++) {
+  for (const name of names) {
+    for (const kind of kinds) {
+      const server = await startServer({ kind: kind === 'node' ? 'node' : 'chatgate', bin: binOf(kind), dbDir: o['db-dir'] });
+      const pool = new workerPool(num('workers'));
+      try {
+        const r = { ...(await scenarios[name]({ server, pool, run: rep, label: labelOf(kind) })), server: labelOf(kind), run: rep };
+        results.push(r);
+        printResult(r);
+        const problems = ['failed', 'ackFailed', 'ackTimeouts', 'missing', 'duplicates', 'unexpected', 'errorEvents', 'disconnects']
+          .filter((k) => r[k] > 0).map((k) => `${k} ${r[k]}`);
+        if (problems.length) { console.error(`${name} on ${kind}: NOT A VALID RUN: ${problems.join(', ')}`); process.exitCode = 1; }
+      } catch (e) {
+        console.error(`${name} on ${kind} failed: ${e.stack}\n--- server output (tail) ---\n${server.output()}`);
+        process.exitCode = 1;
+      } finally {
+        await pool.close();
+        const status = await server.stop();
+        if (status.code !== 0 && kind === 'chatgate') console.error(`chatgate exited with ${JSON.stringify(status)}`);
+      }
+    }
   }
 }
+if (kinds.length > 1 || num('repeat') > 1) for (const name of names) printComparison(name, results.filter((r) => r.scenario === name), kinds.map(labelOf));
 
 const meta = { date: new Date().toISOString(), bin: o.bin, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, workers: num('workers'), options: o };
 const file = o.json ?? new URL(`results/${meta.date.replace(/[:.]/g, '-')}.json`, import.meta.url).pathname;

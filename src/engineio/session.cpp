@@ -1,5 +1,7 @@
 #include "engineio/session.hpp"
 
+#include <iterator>
+
 #include <boost/asio/post.hpp>
 
 namespace chatgate::engineio {
@@ -110,11 +112,17 @@ void session::flush() {
   std::size_t bytes = 0;
   // Polling: one response carries at most max_payload bytes (at least one packet); the rest
   // waits for the next GET. Websocket: everything, written back to back.
-  while (!queue_.empty() &&
-         (!polling || batch.empty() || bytes + queue_.front().size() <= config_.max_payload)) {
-    bytes += queue_.front().size();
-    batch.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+  std::size_t taken = 0;
+  while (taken < queue_.size() &&
+         (!polling || taken == 0 || bytes + queue_[taken].size() <= config_.max_payload)) {
+    bytes += queue_[taken++].size();
+  }
+  if (taken == queue_.size()) {
+    batch.swap(queue_);  // the session keeps no buffer while nothing is queued
+  } else {
+    batch.assign(std::make_move_iterator(queue_.begin()),
+                 std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(taken)));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken));
   }
   queued_bytes_ -= bytes;
   const bool last = state_ == state::closing && queue_.empty();
@@ -249,7 +257,7 @@ void session::finish(std::string_view reason) {
   for (auto* timer : {&ping_timer_, &pong_timer_, &upgrade_timer_, &check_timer_, &close_timer_}) {
     timer->cancel();
   }
-  queue_.clear();
+  std::vector<outgoing_packet>().swap(queue_);
   queued_bytes_ = 0;
   abort_upgrade();
   if (transport_) {

@@ -1,9 +1,9 @@
 #pragma once
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -80,7 +80,9 @@ class session final : public socket,
   bool probed_ = false;
   bool awaiting_pong_ =
       false;  // pong_timer_ is armed  // the probe was answered: release every GET with a noop
-  std::deque<outgoing_packet> queue_;
+  // Not a std::deque: libstdc++ allocates ~600 bytes for an empty one, per session; a vector
+  // allocates only while packets wait.
+  std::vector<outgoing_packet> queue_;
   std::size_t queued_bytes_ = 0;
   boost::asio::steady_timer ping_timer_;     // next ping
   boost::asio::steady_timer pong_timer_;     // pong deadline after a ping

@@ -7,6 +7,8 @@ import { cpuMs, rssKiB, runQueueWaitMs } from '../lib/proc.mjs';
 import os from 'node:os';
 import { place, connectAll, nowMs, sleep, token } from '../lib/clients.mjs';
 import { concat, summary } from '../lib/stats.mjs';
+import { startNative } from '../lib/native.mjs';
+import { startProfile } from '../lib/profile.mjs';
 
 async function createGroup(http, members, name) {
   const res = await fetch(`${http}/api/v1/conversations`, {
@@ -28,7 +30,11 @@ async function drain(pool, expected, ms) {
   }
 }
 
-export async function fanout({ server, pool, groups, members, rate, window, durationMs, contentBytes, transport, concurrency, via = 'socket', name = 'fanout' }) {
+export async function fanout(opts) {
+  return opts.generator === 'native' ? fanoutNative(opts) : fanoutJs(opts);
+}
+
+async function fanoutJs({ server, pool, groups, members, rate, window, durationMs, contentBytes, transport, concurrency, via = 'socket', name = 'fanout' }) {
   const specs = [];
   const convs = [];
   for (let g = 0; g < groups; g++) {
@@ -94,5 +100,59 @@ export async function fanout({ server, pool, groups, members, rate, window, dura
     rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
     clientCpuUtil: reports.map((r) => r.cpuUtil),
     serverRunQueueWaitMs: wait1 - wait0, loadAverage1m: os.loadavg()[0],
+  };
+}
+
+/**
+ * As fanoutJs with the native generator (bench/loadgen): `procs` processes, websocket only,
+ * message:send only; closed loop (`window` unacked per sender) when rate is 0, else open loop at
+ * `rate` messages/s over all senders.
+ */
+async function fanoutNative({ server, groups, members, rate, window, durationMs, contentBytes, concurrency, procs, loadgen, profile, perfRecord = false, run = 1, label, name = 'fanout' }) {
+  const list = [];
+  for (let g = 0; g < groups; g++) {
+    const users = Array.from({ length: members }, (_, m) => `g${g}-m${m}`);
+    const conv = await createGroup(server.http, users, `bench ${g}`);
+    list.push({ conv, members: users.map((u, m) => ({ token: token(u), sender: m === 0 })) });
+  }
+  const gen = await startNative({ bin: loadgen, server, groups: list, procs, window, durationMs, contentBytes, concurrency, ratePerSender: rate > 0 ? rate / groups : 0 });
+  if (gen.failed) { gen.kill(); throw new Error(`${gen.failed} sockets failed to connect: ${gen.errors.join('; ')}`); }
+  await sleep(200);
+  const rssBefore = rssKiB(server.pid);
+  const cpu0 = cpuMs(server.pid);
+  const wait0 = runQueueWaitMs(server.pid);
+  const t0 = nowMs();
+  const prof = profile ? startProfile({ pid: server.pid, dir: profile, tag: `${name}-${label ?? server.kind}-${run}`, record: perfRecord && server.kind === 'chatgate' }) : null;
+  const rs = await gen.go();
+  const cpu1 = cpuMs(server.pid);
+  const profiled = prof ? await prof.stop() : null;
+  const wait1 = runQueueWaitMs(server.pid);
+  const rssAfter = rssKiB(server.pid);
+  const sum = (k) => rs.reduce((s, r) => s + r[k], 0);
+  const acked = sum('acked');
+  const delivered = sum('delivered');
+  const sendS = Math.max(...rs.map((r) => r.sendEndMs)) / 1000;
+  const elapsedS = Math.max(...rs.map((r) => r.wallMs)) / 1000;
+  const serverCpuMs = cpu1 - cpu0;
+  return {
+    scenario: name, generator: 'native', transport: 'websocket', via: 'socket', groups, members, sockets: gen.connected, senders: groups,
+    mode: `${rate > 0 ? `open loop ${rate} msg/s` : `max (window ${window}/sender)`}, native generator x${rs.length}`, durationMs, contentBytes,
+    sent: sum('sent'), acked, ackFailed: sum('ackFailed'), ackTimeouts: 0,
+    firstError: rs.map((r) => r.firstError).find(Boolean) ?? null,
+    expectedDeliveries: acked * members, delivered,
+    missing: sum('missing'), duplicates: sum('duplicates'), unexpected: sum('unexpected'),
+    errorEvents: sum('errorEvents'), firstErrorEvent: null, disconnects: sum('disconnects'), firstDisconnect: null,
+    elapsedS, acksPerSec: acked / sendS, deliveriesPerSec: delivered / elapsedS,
+    latencyMs: summary(concat(rs.map((r) => r.latency))),
+    senderDeliveryLatencyMs: summary(concat(rs.map((r) => r.senderLatency))),
+    ackLatencyMs: summary(concat(rs.map((r) => r.ackLat))),
+    serverCpuMs, serverCpuUtil: serverCpuMs / (elapsedS * 1000),
+    serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, delivered),
+    serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, acked),
+    rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
+    clientCpuUtil: rs.map((r) => r.cpuUtil),
+    serverRunQueueWaitMs: wait1 - wait0, loadAverage1m: os.loadavg()[0], wallFromGoS: (nowMs() - t0) / 1000,
+    syscalls: profiled?.syscalls ?? null, perfData: profiled?.perfData ?? null,
+    syscallsPerDelivery: profiled ? profiled.syscalls.all / Math.max(1, delivered) : null,
   };
 }

@@ -1,7 +1,8 @@
 #pragma once
-#include <deque>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,18 +12,34 @@
 
 #include "engineio/settings.hpp"
 #include "engineio/transport.hpp"
+#include "engineio/transports/websocket_frame.hpp"
 #include "http/handler.hpp"
 
 namespace chatgate::engineio {
 
-/// Engine.IO over one websocket: a text frame per text packet ("4" and the payload as a two-
-/// buffer sequence, no copy), a binary frame per binary message. No per-message deflate.
-/// The websocket runs on the bare TCP socket, not on the HTTP session's beast::tcp_stream: that
-/// stream's per-operation timeout bookkeeping cost ~5% of a broadcast's CPU, and the websocket
-/// stream has its own handshake timer (Engine.IO heartbeats cover the rest).
+/// Engine.IO over one websocket. Reading, the handshake and the close handshake go through
+/// Beast; server -> client data frames are framed here (websocket_frame: header bytes + the
+/// shared payload, never copied per recipient) so that frames are corked: a send() queues its
+/// frames and posts one flush; the flush waits while more frames keep arriving (at most
+/// max_cork_turns passes of the event loop, at most cork_bytes), then writes every queued frame
+/// with one gather write (writev). A broadcast in a loop turn, and the message:send reads
+/// already buffered from a busy sender, then cost one system call per recipient socket, not one
+/// per frame. No per-message deflate.
+/// The websocket runs on the bare TCP socket, not on the HTTP session's beast::tcp_stream (its
+/// per-operation timeout bookkeeping cost ~5% of a broadcast's CPU); Beast's handshake timer and
+/// the Engine.IO heartbeats bound the rest.
+/// Caveat: Beast answers a websocket ping frame from the client with a pong written by itself;
+/// were that to happen while one of our writes is only partly written (a client that sends ping
+/// frames *and* does not read), the two could interleave. Engine.IO clients do not send ping
+/// frames (their heartbeat is the Engine.IO ping packet, a data frame).
 class websocket_transport final : public transport,
                                   public std::enable_shared_from_this<websocket_transport> {
  public:
+  /// A flush waits at most this many loop passes for more frames (the first pass always).
+  static constexpr int max_cork_turns = 8;
+  /// ... and no longer once this many bytes are queued.
+  static constexpr std::size_t cork_bytes = 64 * 1024;
+
   websocket_transport(boost::beast::tcp_stream&& stream, const settings& config);
 
   /// Completes the websocket handshake for `req`; `done(true)` once open, `done(false)` if the
@@ -34,22 +51,38 @@ class websocket_transport final : public transport,
   std::string_view name() const override { return "websocket"; }
   bool writable() const override { return open_ && !writing_; }
   void send(std::vector<outgoing_packet> packets) override;
-  /// Close frame after the writes in flight; if they have not finished within close_timeout
-  /// (the peer stopped reading), the connection is dropped (Node's ws: closeTimeout).
+  /// Close frame after the queued frames are written; if they have not been written within
+  /// close_timeout (the peer stopped reading), the connection is dropped (Node's ws:
+  /// closeTimeout).
   void close() override;
   void abort() override;
 
  private:
+  /// A frame waiting for the gather write: its header (+ type byte) and its shared payload.
+  struct queued_frame {
+    websocket_frame head;
+    shared_bytes data;
+  };
+
   void do_read();
   void on_read(boost::beast::error_code ec);
-  void do_write();
+  void post_flush();
+  void on_flush();
+  void write_queued();
+  void on_written(boost::beast::error_code ec);
   void do_close();
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
-  boost::asio::steady_timer close_timer_;  // close() waiting for a write in flight
+  boost::asio::steady_timer close_timer_;  // close() waiting for queued frames to be written
   std::chrono::milliseconds close_timeout_;
   boost::beast::flat_buffer read_buffer_;
-  std::deque<outgoing_packet> writes_;
+  std::vector<queued_frame> queued_;  // corked, not written yet
+  std::size_t queued_bytes_ = 0;
+  std::vector<queued_frame> in_flight_;  // the gather write's frames (keeps payloads alive)
+  std::vector<boost::asio::const_buffer> buffers_;
+  std::size_t frames_at_last_turn_ = 0;  // queued_.size() when the flush last looked
+  int cork_turns_ = 0;
+  bool flush_posted_ = false;
   bool open_ = false;
   bool writing_ = false;
   bool close_requested_ = false;

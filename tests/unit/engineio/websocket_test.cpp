@@ -36,6 +36,15 @@ class websocket_test : public ::testing::Test {
       s->on_text = [weak](std::string_view text) {
         auto self = weak.lock();
         if (text == "close me") return self->close();
+        if (text == "burst") {
+          // Many frames from one handler, so they are corked into one gather write: texts and
+          // binaries, lengths on both sides of the 7/16/64-bit length boundaries.
+          for (std::size_t n : burst_sizes) {
+            self->send_text(std::make_shared<const std::string>(n, 't'));
+            self->send_binary(std::make_shared<const std::string>(n, 'b'));
+          }
+          return;
+        }
         if (text == "flood then close") {
           // 16 MB, more than loopback socket buffers hold, then a graceful close.
           auto chunk = std::make_shared<const std::string>(128 * 1024, 'f');
@@ -79,6 +88,9 @@ class websocket_test : public ::testing::Test {
     return beast::buffers_to_string(buffer.data());
   }
 
+  static constexpr std::size_t burst_sizes[] = {0,     1,     124,   125,   126, 127,
+                                                65534, 65535, 65536, 70000, 3};
+
   net::io_context ioc;
   net::io_context client_ioc;
   engineio::settings config;
@@ -102,6 +114,23 @@ TEST_F(websocket_test, handshake_then_text_and_binary_echo) {
   ws.write(net::buffer(std::string("\x01\x02\x03", 3)));
   EXPECT_EQ(read(ws), std::string("\x01\x02\x03", 3));
   EXPECT_TRUE(ws.got_binary());
+}
+
+TEST_F(websocket_test, a_burst_of_frames_from_one_handler_arrives_whole_and_in_order) {
+  auto ws = connect();
+  read(ws);
+  ws.text(true);
+  ws.write(net::buffer(std::string("4burst")));
+  for (std::size_t n : burst_sizes) {
+    EXPECT_EQ(read(ws), "4" + std::string(n, 't')) << n;
+    EXPECT_TRUE(ws.got_text());
+    EXPECT_EQ(read(ws), std::string(n, 'b')) << n;
+    EXPECT_TRUE(ws.got_binary());
+  }
+  // Still a working connection after the burst.
+  ws.text(true);
+  ws.write(net::buffer(std::string("4after")));
+  EXPECT_EQ(read(ws), "4after");
 }
 
 TEST_F(websocket_test, message_at_max_payload_is_accepted) {

@@ -1,0 +1,198 @@
+#include "client.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include <boost/asio/connect.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace chatgate::loadgen {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+namespace json = boost::json;
+using tcp = boost::asio::ip::tcp;
+
+double now_ms() {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::steady_clock::now().time_since_epoch());
+  return static_cast<double>(ns.count()) / 1e6;
+}
+
+client::client(boost::asio::io_context& io, tally& t, std::string token, std::string conversation,
+               bool sender)
+    : ws_(io),
+      tally_(t),
+      token_(std::move(token)),
+      conversation_(std::move(conversation)),
+      sender_(sender) {}
+
+void client::start(const tcp::endpoint& to, const std::string& host, connected_fn done) {
+  done_ = std::move(done);
+  ws_.set_option(websocket::permessage_deflate{});  // off, as the official client's default
+  ws_.next_layer().async_connect(to, [self = shared_from_this(), host](beast::error_code ec) {
+    if (ec) return self->fail("connect: " + ec.message());
+    self->ws_.next_layer().set_option(tcp::no_delay(true));
+    self->ws_.async_handshake(host, "/socket.io/?EIO=4&transport=websocket",
+                              [self](beast::error_code ec2) {
+                                if (ec2) return self->fail("handshake: " + ec2.message());
+                                self->read();
+                              });
+  });
+}
+
+void client::read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return self->fail("read: " + ec.message());
+    const auto data = self->buffer_.cdata();
+    self->on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    self->buffer_.consume(self->buffer_.size());
+    self->read();
+  });
+}
+
+void client::on_frame(std::string_view frame) {
+  if (frame.empty()) return;
+  switch (frame[0]) {
+    case '0':  // Engine.IO open: connect to the main namespace with the token
+      return write("40{\"token\":\"" + token_ + "\"}");
+    case '2':  // ping
+      return write("3");
+    case '4':
+      return on_socketio(frame.substr(1));
+    case '1':
+      return fail("closed by the server");
+    default:
+      return;
+  }
+}
+
+void client::on_socketio(std::string_view p) {
+  if (p.empty()) return;
+  const char type = p[0];
+  p.remove_prefix(1);
+  if (type == '4') return fail("connect_error " + std::string(p));
+  if (type != '2' && type != '3') return;  // '0' (connect ok): the gateway's event follows
+  std::uint64_t id = 0;
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), id);
+  const bool has_id = ec == std::errc() && end != p.data();
+  p.remove_prefix(static_cast<std::size_t>(end - p.data()));
+  boost::system::error_code perr;
+  const json::value v = json::parse(p, perr);
+  if (perr || !v.is_array()) return fail("unparsable packet");
+  if (type == '3' && has_id) return on_ack(id, v);
+  on_event(v);
+}
+
+void client::on_event(const json::value& v) {
+  const auto& a = v.as_array();
+  if (a.empty() || !a[0].is_string()) return;
+  const auto& name = a[0].get_string();
+  if (name == "message:new" && a.size() > 1) return on_message_new(a[1]);
+  if (name == "connected" && !connected_) {
+    connected_ = true;
+    if (auto done = std::move(done_)) done(true, {});
+    return;
+  }
+  if (name == "error") {
+    ++tally_.error_events;
+    if (tally_.first_error.empty()) tally_.first_error = json::serialize(v);
+  }
+}
+
+void client::on_message_new(const json::value& m) {
+  if (!tally_.recording || !m.is_object()) return;
+  const double at = now_ms();
+  ++tally_.delivered;
+  const auto& o = m.get_object();
+  const auto* seq = o.if_contains("seq");
+  const auto* meta = o.if_contains("metadata");
+  if (meta && meta->is_object()) {
+    if (const auto* t = meta->get_object().if_contains("benchT"); t && t->is_string()) {
+      double sent = 0;
+      const auto& s = t->get_string();
+      std::from_chars(s.data(), s.data() + s.size(), sent);
+      (sender_ ? tally_.sender_latency : tally_.latency).push_back(at - sent);
+    }
+  }
+  if (!seq || !seq->is_int64() || seq->get_int64() < 0) return;
+  const auto n = static_cast<std::size_t>(seq->get_int64());
+  if (seen_.size() <= n) seen_.resize(std::max<std::size_t>(1024, n * 2), 0);
+  if (seen_[n]) ++tally_.duplicates;
+  if (seen_[n] < 255) ++seen_[n];
+}
+
+void client::on_ack(std::uint64_t id, const json::value& v) {
+  const auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  const double t0 = it->second;
+  pending_.erase(it);
+  --in_flight_;
+  const auto& a = v.as_array();
+  const auto* body = a.empty() || !a[0].is_object() ? nullptr : &a[0].get_object();
+  const auto* ok = body ? body->if_contains("success") : nullptr;
+  const auto* msg = body ? body->if_contains("message") : nullptr;
+  if (ok && ok->is_bool() && ok->get_bool() && msg && msg->is_object()) {
+    ++tally_.acked;
+    tally_.ack_latency.push_back(now_ms() - t0);
+    if (const auto* seq = msg->get_object().if_contains("seq"); seq && seq->is_int64())
+      tally_.acked_seqs[conversation_].push_back(seq->get_int64());
+  } else {
+    ++tally_.ack_failed;
+    if (tally_.first_error.empty()) tally_.first_error = json::serialize(v);
+  }
+  if (closed_loop_ && !tally_.stopping) send_one();
+}
+
+void client::start_sending(int window, const std::string& content) {
+  content_ = content;
+  closed_loop_ = true;
+  for (int i = 0; i < window; ++i) send_one();
+}
+
+void client::send_now(int n, const std::string& content) {
+  if (content_.empty()) content_ = content;
+  for (int i = 0; i < n; ++i) send_one();
+}
+
+void client::send_one() {
+  const auto id = next_id_++;
+  const double t0 = now_ms();
+  pending_.emplace(id, t0);
+  ++in_flight_;
+  ++tally_.sent;
+  char stamp[64];
+  const auto r = std::to_chars(stamp, stamp + sizeof stamp, t0, std::chars_format::fixed, 4);
+  write("42" + std::to_string(id) + "[\"message:send\",{\"conversationId\":\"" + conversation_ +
+        "\",\"content\":\"" + content_ + "\",\"metadata\":{\"benchT\":\"" +
+        std::string(stamp, r.ptr) + "\",\"benchN\":" + std::to_string(id) + "}}]");
+}
+
+void client::write(std::string frame) {
+  out_.push_back(std::move(frame));
+  if (!writing_) write_front();
+}
+
+void client::write_front() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(out_.front()),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    self->out_.pop_front();
+                    self->writing_ = false;
+                    if (ec) return self->fail("write: " + ec.message());
+                    if (!self->out_.empty()) self->write_front();
+                  });
+}
+
+void client::fail(const std::string& why) {
+  if (auto done = std::move(done_)) return done(false, why);
+  if (connected_ && !tally_.stopping) {
+    ++tally_.disconnects;
+    if (tally_.first_error.empty()) tally_.first_error = why;
+  }
+  connected_ = false;
+}
+
+}  // namespace chatgate::loadgen

@@ -1,0 +1,75 @@
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <boost/json/value.hpp>
+
+#include "tally.hpp"
+
+namespace chatgate::loadgen {
+
+/// One Socket.IO v5 client over Engine.IO v4 websocket (no polling, no upgrade), spoken directly:
+/// open -> "40{token}" -> the gateway's `connected` event; answers pings; counts `message:new`
+/// per seq (exactly once) and, when it is a sender, keeps `window` `message:send` unacked.
+class client : public std::enable_shared_from_this<client> {
+ public:
+  using connected_fn = std::function<void(bool ok, const std::string& why)>;
+
+  client(boost::asio::io_context& io, tally& t, std::string token, std::string conversation,
+         bool sender);
+
+  /// Connects to host:port and runs the handshake; `done` once `connected` arrived or it failed.
+  void start(const boost::asio::ip::tcp::endpoint& to, const std::string& host, connected_fn done);
+  /// Closed loop: sends `window` messages, and one more on every ack until the tally says
+  /// stopping.
+  void start_sending(int window, const std::string& content);
+  /// Open loop: sends `n` messages now, whatever is unacked (the caller paces).
+  void send_now(int n, const std::string& content);
+  std::uint64_t issued() const { return next_id_; }
+
+  const std::string& conversation() const { return conversation_; }
+  bool sender() const { return sender_; }
+  int in_flight() const { return in_flight_; }
+  /// Seqs received while recording: 1 per seq, 2 or more for duplicates.
+  const std::vector<std::uint8_t>& seen() const { return seen_; }
+
+ private:
+  void read();
+  void on_frame(std::string_view frame);
+  void on_socketio(std::string_view packet);
+  void on_event(const boost::json::value& v);
+  void on_ack(std::uint64_t id, const boost::json::value& v);
+  void on_message_new(const boost::json::value& m);
+  void send_one();
+  void write(std::string frame);
+  void write_front();
+  void fail(const std::string& why);
+
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  tally& tally_;
+  std::string token_;
+  std::string conversation_;
+  bool sender_;
+  connected_fn done_;
+  bool connected_ = false;
+  boost::beast::flat_buffer buffer_;
+  std::deque<std::string> out_;
+  bool writing_ = false;
+  std::vector<std::uint8_t> seen_;
+  std::unordered_map<std::uint64_t, double> pending_;  // ack id -> send time (ms)
+  std::uint64_t next_id_ = 0;
+  int in_flight_ = 0;
+  bool closed_loop_ = false;
+  std::string content_;
+};
+
+}  // namespace chatgate::loadgen
