@@ -13,6 +13,7 @@ import { fanout } from './scenarios/fanout.mjs';
 import { loadgenCheck } from './scenarios/loadgen_check.mjs';
 import { idleNative } from './scenarios/idle_native.mjs';
 import { printResult, printComparison } from './lib/table.mjs';
+import { execFileSync } from 'node:child_process';
 
 const options = {
   scenarios: { type: 'string', default: 'connections,fanout,fanout-max,rest-to-socket' },
@@ -35,6 +36,7 @@ const options = {
   duration: { type: 'string', default: '10' },           // `fanout*`: seconds of sending
   'content-bytes': { type: 'string', default: '64' },
   'db-dir': { type: 'string', default: os.tmpdir() },  // where the temporary SQLite file goes
+  'pg-url': { type: 'string' },                          // server kind chatgate-pg: this PostgreSQL (default: a throwaway one, scripts/pg.sh)
   json: { type: 'string' },                              // results file (default results/<time>.json)
   help: { type: 'boolean', default: false },
 };
@@ -70,12 +72,20 @@ for (const name of names) if (!scenarios[name]) { console.error(`unknown scenari
 const binOf = (k) => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : o.bin);
 const labelOf = (k) => (k.includes('=') ? k.slice(0, k.indexOf('=')) : k);
 for (const k of kinds) if (k !== 'node' && !existsSync(binOf(k))) { console.error(`no chatgate binary at ${binOf(k)} for ${k}`); process.exit(2); }
+// chatgate-pg: the same binary on PostgreSQL over loopback (DATABASE_URL), for the store figures.
+let pgUrl = o['pg-url'], pgDir;
+const pgScript = new URL('../../scripts/pg.sh', import.meta.url).pathname;
+if (!pgUrl && kinds.includes('chatgate-pg')) {
+  pgDir = `${o['db-dir']}/chatgate-bench-pg-${process.pid}`;
+  pgUrl = execFileSync('bash', [pgScript, 'start', pgDir], { encoding: 'utf8' }).trim();
+}
+const envOf = (k) => (labelOf(k) === 'chatgate-pg' ? { DATABASE_URL: pgUrl } : {});
 // Interleaved: run r of every scenario on every server before run r + 1, so that a busy period of
 // the shared machine hits both servers alike.
 for (let rep = 1; rep <= num('repeat'); rep++) {
   for (const name of names) {
     for (const kind of kinds) {
-      const server = await startServer({ kind: kind === 'node' ? 'node' : 'chatgate', bin: binOf(kind), dbDir: o['db-dir'] });
+      const server = await startServer({ kind: kind === 'node' ? 'node' : 'chatgate', bin: binOf(kind), dbDir: o['db-dir'], env: envOf(kind) });
       const pool = new workerPool(num('workers'));
       try {
         const r = { ...(await scenarios[name]({ server, pool, run: rep, label: labelOf(kind) })), server: labelOf(kind), run: rep };
@@ -95,6 +105,7 @@ for (let rep = 1; rep <= num('repeat'); rep++) {
     }
   }
 }
+if (pgDir) execFileSync('bash', [pgScript, 'stop', pgDir]);
 if (kinds.length > 1 || num('repeat') > 1) for (const name of names) printComparison(name, results.filter((r) => r.scenario === name), kinds.map(labelOf));
 
 const meta = { date: new Date().toISOString(), bin: o.bin, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, workers: num('workers'), options: o };
