@@ -7,13 +7,15 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::chat_service& chat,
                            const core::clock& clock, gateway_settings settings)
     : errors_(clock),
       rooms_(chat),
-      events_(nsp, clock),
+      typing_(nsp, connections, clock, settings.typing),
+      events_(nsp, clock, &typing_),
       presence_(connections),
       connections_(nsp, verifier, connections, rooms_, errors_, clock, settings),
-      handlers_(chat, rooms_, errors_, clock) {
+      handlers_(chat, rooms_, typing_, errors_, clock) {
   nsp.on_connection([this](const std::shared_ptr<socketio::socket>& s) {
     // Handlers first: they refuse to act until the socket is authenticated and registered.
     handlers_.bind(*s);
+    typing_.bind(*s);
     connections_.on_connection(s);
   });
 }

@@ -12,6 +12,7 @@
 #include "gateway/gateway_settings.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/socket_events.hpp"
+#include "gateway/typing_service.hpp"
 #include "socketio/namespace_.hpp"
 
 namespace chatgate::gateway {
@@ -34,10 +35,13 @@ class chat_gateway {
   chat::events& events() { return events_; }
   /// Who is online, for POST /api/v1/presence.
   chat::presence& presence() { return presence_; }
+  /// The typing indicator (tests drive its timer by hand).
+  typing_service& typing() { return typing_; }
 
  private:
   error_filter errors_;
   room_service rooms_;
+  typing_service typing_;
   socket_events events_;
   connection_presence presence_;
   connection_handler connections_;

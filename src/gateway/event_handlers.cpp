@@ -9,8 +9,9 @@ namespace chatgate::gateway {
 namespace json = boost::json;
 
 event_handlers::event_handlers(chat::chat_service& chat, room_service& rooms,
-                               const error_filter& errors, const core::clock& clock)
-    : chat_(chat), rooms_(rooms), errors_(errors), clock_(clock) {}
+                               typing_service& typing, const error_filter& errors,
+                               const core::clock& clock)
+    : chat_(chat), rooms_(rooms), typing_(typing), errors_(errors), clock_(clock) {}
 
 void event_handlers::bind(socketio::socket& s) {
   // The handlers live in the socket, so the raw pointer never outlives it.
@@ -27,6 +28,8 @@ void event_handlers::bind(socketio::socket& s) {
   route("messages:sync", &event_handlers::sync);
   route("room:join", &event_handlers::join);
   route("room:leave", &event_handlers::leave);
+  route("typing:start", &event_handlers::typing_start);
+  route("typing:stop", &event_handlers::typing_stop);
   s.on("ping", [this, sp](const socketio::args&, const socketio::ack_fn& ack) { ping(*sp, ack); });
 }
 
@@ -99,6 +102,28 @@ event_handlers::reply event_handlers::leave(socketio::socket& s, const socket_us
   auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
   if (!conversation_id) return conversation_id.error();
   rooms_.leave_conversation(s, *conversation_id);
+  return payloads::success_ack();
+}
+
+event_handlers::reply event_handlers::typing_start(socketio::socket&, const socket_user& u,
+                                                   const json::value& payload) {
+  auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
+  if (!conversation_id) return conversation_id.error();
+  if (!typing_.is_typing(u.user_id, *conversation_id)) {
+    if (auto ok = chat_.check_participant(u.user_id, *conversation_id); !ok) return ok.error();
+  }
+  typing_.start(u.user_id, *conversation_id);
+  return payloads::success_ack();
+}
+
+event_handlers::reply event_handlers::typing_stop(socketio::socket&, const socket_user& u,
+                                                  const json::value& payload) {
+  auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
+  if (!conversation_id) return conversation_id.error();
+  if (!typing_.is_typing(u.user_id, *conversation_id)) {
+    if (auto ok = chat_.check_participant(u.user_id, *conversation_id); !ok) return ok.error();
+  }
+  typing_.stop(u.user_id, *conversation_id);
   return payloads::success_ack();
 }
 

@@ -11,6 +11,7 @@
 #include "gateway/error_filter.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/socket_user.hpp"
+#include "gateway/typing_service.hpp"
 #include "socketio/socket.hpp"
 
 namespace chatgate::gateway {
@@ -21,8 +22,8 @@ namespace chatgate::gateway {
 /// handler answers its ack; every failure goes through error_filter.
 class event_handlers {
  public:
-  event_handlers(chat::chat_service& chat, room_service& rooms, const error_filter& errors,
-                 const core::clock& clock);
+  event_handlers(chat::chat_service& chat, room_service& rooms, typing_service& typing,
+                 const error_filter& errors, const core::clock& clock);
 
   /// Registers the handlers on `s` (before authentication finishes: they refuse to act for a
   /// socket without a user).
@@ -43,11 +44,16 @@ class event_handlers {
   reply sync(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
   reply join(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
   reply leave(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
+  /// typing:start / typing:stop (contract §8): participants only; ack {success: true} also when
+  /// the start is throttled. The store is asked only when the user is not already typing there.
+  reply typing_start(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
+  reply typing_stop(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
   /// ping: a `pong` event, then the ack {event: "pong", timestamp}. Any payload is accepted.
   void ping(socketio::socket& s, const socketio::ack_fn& ack);
 
   chat::chat_service& chat_;
   room_service& rooms_;
+  typing_service& typing_;
   const error_filter& errors_;
   const core::clock& clock_;
 };
