@@ -44,7 +44,8 @@ app::app(core::config cfg)
       limiter_(clock_, chat::rate_limit_settings{cfg_.rate_limit, cfg_.rate_window}),
       chat_(*store_, clock_, limiter_, chat::chat_settings{cfg_.max_group_size}, &events_),
       router_(chat_, presence_, verifier_, metrics_,
-              rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins}),
+              rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins, cfg_.web_ui,
+                                    cfg_.ws_port}),
       dispatcher_(router_),
       signals_(ioc_, SIGINT, SIGTERM),
       drain_deadline_(ioc_) {

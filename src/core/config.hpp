@@ -37,6 +37,7 @@ struct config {
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
   log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
   bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
+  bool web_ui = true;  // WEB_UI / --no-web: serve the web client at / on HTTP_PORT
 };
 
 /// One row of the settings table: environment variable, flag, default as text, help, parser.
