@@ -74,6 +74,7 @@ void app::wire_gateway() {
   dispatcher_.set_socket_handler(engine_.get());
   set_events(&gateway_->events());
   set_presence(&gateway_->presence());
+  router_.set_connection_directory(&gateway_->directory());
   on_stop([this](std::function<void()> done) {
     io_->close();
     engine_->close_all();

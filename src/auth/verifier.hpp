@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/settings.hpp"
 #include "auth/signature_checker.hpp"
@@ -13,6 +14,7 @@ namespace chatgate::auth {
 /// Who a valid token speaks for (contract §2).
 struct identity {
   std::string user_id;  // claim `externalUserId` when a non-empty string, else `sub`
+  std::vector<std::string> roles;  // claim `roles`: its strings (an array), or the one string
 };
 
 /// Checks JWTs: signature with the configured algorithm only, `exp`, `nbf`, `iss`, `aud`.

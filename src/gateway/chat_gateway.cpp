@@ -11,7 +11,8 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::chat_service& chat,
       events_(nsp, clock, &typing_),
       presence_(connections),
       connections_(nsp, verifier, connections, rooms_, errors_, clock, settings),
-      handlers_(chat, rooms_, typing_, errors_, clock) {
+      handlers_(chat, rooms_, typing_, errors_, clock),
+      admin_(nsp) {
   nsp.on_connection([this](const std::shared_ptr<socketio::socket>& s) {
     // Handlers first: they refuse to act until the socket is authenticated and registered.
     handlers_.bind(*s);

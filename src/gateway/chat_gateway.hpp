@@ -5,6 +5,7 @@
 #include "chat/presence.hpp"
 #include "cluster/connection_map.hpp"
 #include "core/clock.hpp"
+#include "gateway/admin_connections.hpp"
 #include "gateway/connection_handler.hpp"
 #include "gateway/connection_presence.hpp"
 #include "gateway/error_filter.hpp"
@@ -35,6 +36,8 @@ class chat_gateway {
   chat::events& events() { return events_; }
   /// Who is online, for POST /api/v1/presence.
   chat::presence& presence() { return presence_; }
+  /// The live sockets, for GET /api/v1/admin/connections.
+  chat::connection_directory& directory() { return admin_; }
   /// The typing indicator (tests drive its timer by hand).
   typing_service& typing() { return typing_; }
 
@@ -46,6 +49,7 @@ class chat_gateway {
   connection_presence presence_;
   connection_handler connections_;
   event_handlers handlers_;
+  admin_connections admin_;
 };
 
 }  // namespace chatgate::gateway

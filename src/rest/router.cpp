@@ -88,6 +88,8 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
   add(v::patch, {"messages", ":"}, &api::edit_message);
   add(v::delete_, {"messages", ":"}, &api::delete_message);
   routes_.push_back({v::post, {"presence"}, nullptr, &api::presence, "/api/v1/presence"});
+  routes_.push_back({v::get, {"admin", "connections"}, nullptr, &api::admin_connections,
+                     "/api/v1/admin/connections"});
 }
 
 std::vector<std::string> router::route_table() const {
@@ -219,7 +221,7 @@ void router::call_api(const http::request& req, const route& r, std::vector<std:
   auto body = parse_body(req);
   if (!body) return finish(error_response(req, body.error()), r.name);
 
-  call c{who->user_id, std::move(params), std::move(query), std::move(*body)};
+  call c{who->user_id, std::move(params), std::move(query), std::move(*body), who->roles};
   if (r.endpoint) return finish(api_response(req, c.user, (api_.*r.endpoint)(c)), r.name);
   (api_.*r.async_endpoint)(c, [this, finish, name = r.name, user = c.user,
                                header = http::request_header(req.base())](core::result<reply> out) {

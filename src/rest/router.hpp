@@ -34,6 +34,9 @@ class router final : public http::handler {
   router(chat::chat_service& chat, chat::presence& presence, const auth::verifier& verifier,
          core::metrics& metrics, router_settings settings = {});
 
+  /// The live sockets GET /api/v1/admin/connections lists (the gateway's); null: none.
+  void set_connection_directory(chat::connection_directory* d) { api_.set_connection_directory(d); }
+
   /// /ready answers 503 naming `name` while `ready()` is false (store, Redis, ...).
   void add_readiness_check(std::string name, std::function<bool()> ready);
 
