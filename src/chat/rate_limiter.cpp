@@ -12,6 +12,7 @@ rate_limiter::rate_limiter(const core::clock& clock, rate_limit_settings setting
 
 core::result<void> rate_limiter::consume(std::string_view user_id) {
   if (settings_.limit <= 0) return {};
+  std::lock_guard lock(mutex_);
   const auto now = clock_.now();
   if (++calls_since_prune_ >= prune_every) prune_idle(now);
 
@@ -26,6 +27,13 @@ core::result<void> rate_limiter::consume(std::string_view user_id) {
   auto e = core::make_error(core::error_code::rate_limited, "Too many messages, slow down");
   e.retry_after_ms = (log.front() + settings_.window - now).count();
   return e;
+}
+
+void rate_limiter::refund(std::string_view user_id) {
+  if (settings_.limit <= 0) return;
+  std::lock_guard lock(mutex_);
+  auto it = log_.find(std::string(user_id));
+  if (it != log_.end() && !it->second.empty()) it->second.pop_back();
 }
 
 void rate_limiter::prune_idle(core::sys_time_ms now) {

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,7 +21,7 @@ struct rate_limit_settings {
 /// Sliding-window log per user, shared by REST and sockets: a send is allowed when fewer than
 /// `limit` sends were accepted in the last `window`; otherwise the caller learns when the oldest
 /// of them leaves the window. Exact (no burst of 2x at a fixed-window edge) at the cost of
-/// `limit` timestamps per active user. Single io thread: no locks.
+/// `limit` timestamps per active user. Called from the store workers: one mutex guards the log.
 class rate_limiter {
  public:
   rate_limiter(const core::clock& clock, rate_limit_settings settings = {});
@@ -28,8 +29,13 @@ class rate_limiter {
   /// Counts one send for `user_id`, or fails with RATE_LIMITED and retry_after_ms (> 0) without
   /// counting it.
   core::result<void> consume(std::string_view user_id);
+  /// Gives back the last send counted for `user_id` (the store refused it after consume()).
+  void refund(std::string_view user_id);
   /// Users currently tracked (for tests and metrics).
-  std::size_t tracked_users() const { return log_.size(); }
+  std::size_t tracked_users() const {
+    std::lock_guard lock(mutex_);
+    return log_.size();
+  }
   const rate_limit_settings& settings() const { return settings_; }
 
  private:
@@ -37,6 +43,7 @@ class rate_limiter {
 
   const core::clock& clock_;
   rate_limit_settings settings_;
+  mutable std::mutex mutex_;
   std::unordered_map<std::string, std::deque<core::sys_time_ms>> log_;
   std::uint64_t calls_since_prune_ = 0;
 };

@@ -34,6 +34,10 @@ struct config {
   std::size_t max_payload_bytes = 1'000'000;            // MAX_PAYLOAD_BYTES: Engine.IO payload
   std::chrono::milliseconds connect_timeout{45'000};    // CONNECT_TIMEOUT_MS: Socket.IO connect
   std::size_t max_group_size = 1000;                    // MAX_GROUP_SIZE: group participants
+  std::chrono::milliseconds store_timeout{5'000};       // STORE_TIMEOUT_MS: longest wait for a
+                                                        // store worker before INTERNAL_ERROR
+  std::size_t store_connections = 4;                    // STORE_CONNECTIONS: PostgreSQL: pool
+                                                        // size; SQLite: reader connections
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
   log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
   bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured

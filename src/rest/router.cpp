@@ -61,7 +61,7 @@ bool matches(const std::vector<std::string_view>& pattern, const std::vector<std
 
 }  // namespace
 
-router::router(chat::chat_service& chat, chat::presence& presence, const auth::verifier& verifier,
+router::router(chat::async_chat& chat, chat::presence& presence, const auth::verifier& verifier,
                core::metrics& metrics, router_settings settings)
     : api_(chat, presence),
       verifier_(verifier),
@@ -73,7 +73,7 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
   auto add = [this](v method, std::vector<std::string_view> pattern, api::endpoint fn) {
     std::string name = "/api/v1";
     for (auto s : pattern) name += "/" + std::string(s == ":" ? ":param" : s);
-    routes_.push_back({method, std::move(pattern), fn, nullptr, std::move(name)});
+    routes_.push_back({method, std::move(pattern), fn, std::move(name)});
   };
   add(v::post, {"conversations"}, &api::create_conversation);
   add(v::get, {"conversations"}, &api::list_conversations);
@@ -87,9 +87,8 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
   add(v::get, {"messages", ":"}, &api::get_message);
   add(v::patch, {"messages", ":"}, &api::edit_message);
   add(v::delete_, {"messages", ":"}, &api::delete_message);
-  routes_.push_back({v::post, {"presence"}, nullptr, &api::presence, "/api/v1/presence"});
-  routes_.push_back({v::get, {"admin", "connections"}, nullptr, &api::admin_connections,
-                     "/api/v1/admin/connections"});
+  add(v::post, {"presence"}, &api::presence);
+  add(v::get, {"admin", "connections"}, &api::admin_connections);
 }
 
 std::vector<std::string> router::route_table() const {
@@ -222,8 +221,7 @@ void router::call_api(const http::request& req, const route& r, std::vector<std:
   if (!body) return finish(error_response(req, body.error()), r.name);
 
   call c{who->user_id, std::move(params), std::move(query), std::move(*body), who->roles};
-  if (r.endpoint) return finish(api_response(req, c.user, (api_.*r.endpoint)(c)), r.name);
-  (api_.*r.async_endpoint)(c, [this, finish, name = r.name, user = c.user,
+  (api_.*r.endpoint)(c, [this, finish, name = r.name, user = c.user,
                                header = http::request_header(req.base())](core::result<reply> out) {
     finish(api_response(header, user, std::move(out)), name);
   });

@@ -130,6 +130,26 @@ core::result<model::message> memory_store::insert_message(const model::message& 
   return stored;
 }
 
+core::result<::chatgate::store::checked_insert> memory_store::insert_message_checked(
+    const model::message& m) {
+  if (failing()) return core::make_error(error_code::internal_error, "db down");
+  if (auto it = messages_.find(m.id); it != messages_.end())
+    return ::chatgate::store::checked_insert{::chatgate::store::send_check::stored, it->second};
+  auto c = conversations_.find(m.conversation_id);
+  if (c == conversations_.end()) return ::chatgate::store::checked_insert{::chatgate::store::send_check::not_participant, {}};
+  bool member = false;
+  for (const auto& p : c->second.participants) member = member || p.user_id == m.sender_id;
+  if (!member) return ::chatgate::store::checked_insert{::chatgate::store::send_check::not_participant, {}};
+  if (m.reply_to) {
+    auto parent = messages_.find(*m.reply_to);
+    if (parent == messages_.end() || parent->second.conversation_id != m.conversation_id)
+      return ::chatgate::store::checked_insert{::chatgate::store::send_check::bad_reply, {}};
+  }
+  auto stored = insert_message(m);
+  if (!stored) return stored.error();
+  return ::chatgate::store::checked_insert{::chatgate::store::send_check::stored, std::move(*stored)};
+}
+
 core::result<std::optional<model::message>> memory_store::get_message(std::string_view id) {
   if (failing()) return core::make_error(error_code::internal_error, "db down");
   auto it = messages_.find(id);

@@ -7,6 +7,7 @@
 
 #include "../auth/test_tokens.hpp"
 #include "../chat/memory_store.hpp"
+#include "chat/async_chat.hpp"
 #include "rest/router.hpp"
 
 using namespace chatgate;
@@ -38,10 +39,12 @@ struct admin_test : ::testing::Test {
   test_support::memory_store db;
   chat::rate_limiter limiter{clock, {3, std::chrono::seconds(10)}};
   chat::chat_service chat{db, clock, limiter};
+  chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads
+  chat::async_chat async{runner, [](std::function<void()> f) { f(); }};
   chat::no_presence presence;
   auth::verifier verifier = auth::verifier::create(auth::settings{secret, "", "", "", {}}).value();
   core::metrics metrics;
-  rest::router router{chat, presence, verifier, metrics};
+  rest::router router{async, presence, verifier, metrics};
   fake_directory directory;
 
   admin_test() {

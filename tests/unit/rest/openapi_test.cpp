@@ -12,6 +12,7 @@
 #include <boost/json/parse.hpp>
 
 #include "../chat/memory_store.hpp"
+#include "chat/async_chat.hpp"
 #include "rest/embedded.hpp"
 #include "rest/router.hpp"
 #include "rest/static_files.hpp"
@@ -55,10 +56,12 @@ struct openapi_test : ::testing::Test {
   test_support::memory_store db;
   chat::rate_limiter limiter{clock, {3, std::chrono::seconds(10)}};
   chat::chat_service chat{db, clock, limiter};
+  chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads
+  chat::async_chat async{runner, [](std::function<void()> f) { f(); }};
   no_presence presence;
   auth::verifier verifier = auth::verifier::create(auth::settings{"s", "", "", "", {}}).value();
   core::metrics metrics;
-  rest::router router{chat, presence, verifier, metrics};
+  rest::router router{async, presence, verifier, metrics};
   std::string source = read_file(CHATGATE_SOURCE_DIR "/docs/openapi.json");
 };
 
