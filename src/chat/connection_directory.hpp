@@ -10,7 +10,7 @@ namespace chatgate::chat {
 
 /// One live socket, as GET /api/v1/admin/connections shows it (contract §8).
 struct connection_record {
-  std::string id;         // the Socket.IO socket id
+  std::string id;  // the Socket.IO socket id
   std::string user_id;
   std::string instance;   // names the chatgate process holding the socket
   std::string transport;  // "polling" or "websocket"

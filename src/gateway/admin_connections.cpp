@@ -36,8 +36,9 @@ void admin_connections::list_connections(
   for (const auto& s : sockets) {
     const auto* user = user_of(*s);
     if (!user || !user->registered || !s->connected()) continue;  // not authenticated (yet)
-    chat::connection_record r{s->id(), user->user_id, instance_, std::string(s->transport_name()),
-                              user->connected_at, {}};
+    chat::connection_record r{
+        s->id(), user->user_id, instance_, std::string(s->transport_name()), user->connected_at,
+        {}};
     for (const auto& room : s->rooms())
       if (room != s->id()) r.rooms.push_back(room);
     out.push_back(std::move(r));

@@ -46,8 +46,8 @@ void typing_service::on_disconnect(const std::string& socket_id, const std::stri
   connections_.user_sockets(user, [this, alive = std::weak_ptr<bool>(alive_), socket_id,
                                    user](const cluster::connection_map::socket_ids& ids) {
     if (!alive.lock()) return;
-    const bool others = std::any_of(ids.begin(), ids.end(),
-                                    [&](const std::string& id) { return id != socket_id; });
+    const bool others =
+        std::any_of(ids.begin(), ids.end(), [&](const std::string& id) { return id != socket_id; });
     if (others) return;
     for (const auto& conversation : state_.stop_all(user)) emit(user, conversation, false);
   });
@@ -72,7 +72,8 @@ void typing_service::schedule() {
 }
 
 void typing_service::emit(std::string_view user, std::string_view conversation, bool is_typing) {
-  boost::json::object e{{"conversationId", conversation}, {"userId", user}, {"isTyping", is_typing}};
+  boost::json::object e{
+      {"conversationId", conversation}, {"userId", user}, {"isTyping", is_typing}};
   nsp_.to(room_service::conversation_room(conversation))
       .except(room_service::user_room(user))
       .volatile_()

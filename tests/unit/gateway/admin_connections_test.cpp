@@ -5,9 +5,9 @@
 #include <boost/json/object.hpp>
 
 #include "../chat/memory_store.hpp"
-#include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
+#include "chat/async_chat.hpp"
 #include "cluster/local_connection_map.hpp"
 #include "gateway/chat_gateway.hpp"
 

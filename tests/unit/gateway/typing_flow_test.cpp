@@ -4,9 +4,9 @@
 #include <boost/json/parse.hpp>
 
 #include "../chat/memory_store.hpp"
-#include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
+#include "chat/async_chat.hpp"
 #include "cluster/local_connection_map.hpp"
 #include "gateway/chat_gateway.hpp"
 
@@ -149,8 +149,8 @@ TEST_F(typing_flow, outsider_gets_forbidden_and_nobody_hears_it) {
 
 TEST_F(typing_flow, bad_payloads_are_validation_errors) {
   auto a = connect("alice");
-  for (const auto* payload : {R"({})", R"({"conversationId":12})", R"({"conversationId":"zz"})",
-                              R"("x")", R"(null)"}) {
+  for (const auto* payload :
+       {R"({})", R"({"conversationId":12})", R"({"conversationId":"zz"})", R"("x")", R"(null)"}) {
     emit(*a, "typing:start", payload, 3);
     auto r = take(*a);
     ASSERT_EQ(r.names, (names{"error", "ACK"})) << payload;

@@ -98,7 +98,7 @@ TEST(typing_state, stop_all_ends_every_typing_of_the_user_only) {
 TEST(typing_state, pairs_are_bounded_at_the_limit_and_refused_past_it) {
   typing_state s({1000ms, 5000ms, 2});
   EXPECT_TRUE(s.start("u", "a", t0));
-  EXPECT_TRUE(s.start("u", "b", t0));  // at the limit
+  EXPECT_TRUE(s.start("u", "b", t0));   // at the limit
   EXPECT_FALSE(s.start("u", "c", t0));  // past it: not tracked, not forwarded
   EXPECT_EQ(s.size(), 2u);
   EXPECT_FALSE(s.is_typing("u", "c"));

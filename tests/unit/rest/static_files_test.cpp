@@ -13,7 +13,7 @@ namespace bhttp = boost::beast::http;
 namespace {
 
 std::optional<http::response> get(const rest::static_files& f, std::string target,
-                                   bhttp::verb method = bhttp::verb::get) {
+                                  bhttp::verb method = bhttp::verb::get) {
   http::request req{method, target, 11};
   return f.serve(req);
 }
@@ -38,8 +38,9 @@ TEST(static_files, serves_each_file_with_its_content_type) {
 
 TEST(static_files, anything_but_the_exact_paths_is_not_served) {
   rest::static_files f(true, 4001);
-  for (const auto* t : {"/../docs/openapi.json", "/app.js/", "/APP.JS", "//app.js", "/%2e%2e/etc/passwd",
-                        "/web/app.js", "/app.js%00", "/index.htm", "/..", "/etc/passwd"})
+  for (const auto* t :
+       {"/../docs/openapi.json", "/app.js/", "/APP.JS", "//app.js", "/%2e%2e/etc/passwd",
+        "/web/app.js", "/app.js%00", "/index.htm", "/..", "/etc/passwd"})
     EXPECT_FALSE(get(f, t)) << t;
   EXPECT_FALSE(get(f, "/", bhttp::verb::post));
   EXPECT_FALSE(get(f, "/app.js", bhttp::verb::delete_));
