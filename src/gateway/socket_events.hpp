@@ -3,6 +3,7 @@
 
 #include "chat/events.hpp"
 #include "core/clock.hpp"
+#include "gateway/room_service.hpp"
 #include "socketio/namespace_.hpp"
 
 namespace chatgate::gateway {
@@ -20,9 +21,9 @@ namespace chatgate::gateway {
 class socket_events final : public chat::events {
  public:
   /// `typing` (optional) hears of messages and removals: they end the user's typing there.
-  socket_events(socketio::namespace_& nsp, const core::clock& clock,
+  socket_events(socketio::namespace_& nsp, room_service& rooms, const core::clock& clock,
                 typing_service* typing = nullptr)
-      : nsp_(nsp), clock_(clock), typing_(typing) {}
+      : nsp_(nsp), rooms_(rooms), clock_(clock), typing_(typing) {}
 
   /// `message:new` (the full message) to the conversation room.
   void message_created(const store::message& m) override;
@@ -40,6 +41,7 @@ class socket_events final : public chat::events {
 
  private:
   socketio::namespace_& nsp_;
+  room_service& rooms_;
   const core::clock& clock_;
   typing_service* typing_;
 };
