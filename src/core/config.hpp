@@ -38,6 +38,8 @@ struct config {
                                                         // store worker before INTERNAL_ERROR
   std::size_t store_connections = 4;                    // STORE_CONNECTIONS: PostgreSQL: pool
                                                         // size; SQLite: reader connections
+  std::size_t store_group_commit = 64;                  // STORE_GROUP_COMMIT: SQLite writes
+                                                        // committed together at most (1: off)
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
   log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
   bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
