@@ -40,6 +40,10 @@ class chat_gateway {
   chat::connection_directory& directory() { return admin_; }
   /// The typing indicator (tests drive its timer by hand).
   typing_service& typing() { return typing_; }
+  /// Users whose last socket was on a dead instance (Redis map sweep): `user:offline` for each.
+  void users_offline(const std::vector<std::string>& users) {
+    for (const auto& u : users) connections_.announce_offline(u);
+  }
 
  private:
   error_filter errors_;
