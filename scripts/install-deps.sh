@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   nodejs
+  chromium
   redis-server postgresql nginx-light
   linux-perf strace  # the load benchmark's profile (bench/load --profile), docs/benchmarks.md
 )
@@ -45,4 +46,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ -z "$policy" ] || $SUDO rm -f "$policy"
 else
   echo "install-deps: all packages present"
+fi
+
+# The web client's socket.io-client browser bundle (npm), embedded into chatgate at build time.
+web="$(dirname "$0")/../web"
+if [ ! -f "$web/node_modules/socket.io-client/dist/socket.io.min.js" ]; then
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
 fi

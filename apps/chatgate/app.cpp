@@ -57,7 +57,8 @@ app::app(core::config cfg)
       runner_(start_store(cfg_, clock_, limiter_, worker_events_)),
       chat_(*runner_, to_io_),
       router_(chat_, presence_, verifier_, metrics_,
-              rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins}),
+              rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins, cfg_.web_ui,
+                                    cfg_.ws_port}),
       dispatcher_(router_),
       signals_(ioc_, SIGINT, SIGTERM),
       drain_deadline_(ioc_) {
@@ -110,6 +111,7 @@ void app::wire_gateway() {
   dispatcher_.set_socket_handler(engine_.get());
   set_events(&gateway_->events());
   set_presence(&gateway_->presence());
+  router_.set_connection_directory(&gateway_->directory());
   on_stop([this](std::function<void()> done) {
     io_->close();
     engine_->close_all();

@@ -27,6 +27,12 @@ void use_dev_secret(core::config& cfg) {
             << " (random, valid until this process exits)\n"
             << "chatgate: mint a token with: JWT_SECRET=" << cfg.jwt_secret
             << " chatgate token --user alice [--ttl 1h]\n";
+  if (!cfg.web_ui) return;
+  // Links that sign the web client in (the token rides in the fragment: never sent to a server).
+  auth::minter minter(auth::settings{cfg.jwt_secret, "", cfg.jwt_issuer, cfg.jwt_audience, {}});
+  for (const auto* user : {"alice", "bob"})
+    std::cerr << "chatgate: web client as " << user << ": http://localhost:" << cfg.http_port
+              << "/#token=" << minter.mint(user, std::chrono::hours(24)) << '\n';
 }
 
 }  // namespace

@@ -50,6 +50,18 @@ std::string string_claim(const boost::json::object& claims, std::string_view nam
   return std::string(it->value().as_string());
 }
 
+/// Claim `roles`: an array's string items, or a lone string; anything else is no role.
+std::vector<std::string> roles_claim(const boost::json::object& claims) {
+  std::vector<std::string> out;
+  auto it = claims.find("roles");
+  if (it == claims.end()) return out;
+  if (const auto* s = it->value().if_string()) out.emplace_back(*s);
+  if (const auto* a = it->value().if_array())
+    for (const auto& v : *a)
+      if (const auto* s = v.if_string()) out.emplace_back(*s);
+  return out;
+}
+
 }  // namespace
 
 verifier::verifier(settings s, std::optional<signature_checker> hs256,
@@ -151,6 +163,7 @@ core::result<identity> verifier::check_claims(std::string_view payload_b64,
   }
   if (who.user_id.empty()) who.user_id = string_claim(*claims, "sub");
   if (who.user_id.empty()) return refuse("no user id (externalUserId or sub)");
+  who.roles = roles_claim(*claims);
   return who;
 }
 

@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/settings.hpp"
 #include "auth/signature_checker.hpp"
@@ -14,6 +15,7 @@ namespace chatgate::auth {
 struct identity {
   std::string user_id;  // claim `externalUserId` when a non-empty string, else `sub`
   std::optional<core::sys_time_ms> expires_at;  // claim `exp`, if the token has one
+  std::vector<std::string> roles;  // claim `roles`: its strings (an array), or the one string
 };
 
 /// Checks JWTs: signature with the configured algorithm only, `exp`, `nbf`, `iss`, `aud`.

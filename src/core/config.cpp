@@ -74,11 +74,13 @@ cli parse_command_line(int argc, const char* const* argv, const env_lookup& env)
   const auto& table = settings();
   std::vector<std::string> flag_values(table.size());
   std::vector<CLI::Option*> options(table.size());
-  bool dev_flag = false;
+  // Boolean settings take a bare flag: "--dev" sets true, "--no-..." sets false.
+  auto is_switch = [](std::string_view flag) { return flag == "--dev" || flag.starts_with("--no-"); };
+  std::vector<int> switches(table.size(), 0);
   for (std::size_t i = 0; i < table.size(); ++i) {
     std::string help = std::string(table[i].help) + " [" + std::string(table[i].env) + "]";
-    options[i] = table[i].flag == "--dev"
-                     ? app.add_flag("--dev", dev_flag, help)
+    options[i] = is_switch(table[i].flag)
+                     ? app.add_flag(std::string(table[i].flag), switches[i], help)
                      : app.add_option(std::string(table[i].flag), flag_values[i], help);
   }
 
@@ -101,8 +103,9 @@ cli parse_command_line(int argc, const char* const* argv, const env_lookup& env)
       if (auto err = apply(table[i], out.cfg, *v)) return out.error = *err, out;
   for (std::size_t i = 0; i < table.size(); ++i) {
     if (options[i]->count() == 0) continue;
-    auto value =
-        table[i].flag == "--dev" ? std::string(dev_flag ? "true" : "false") : flag_values[i];
+    auto value = !is_switch(table[i].flag) ? flag_values[i]
+                 : table[i].flag == "--dev"   ? std::string("true")
+                                              : std::string("false");
     if (value.empty())
       return out.error = line(table[i].env, "empty value for " + std::string(table[i].flag)), out;
     if (auto err = apply(table[i], out.cfg, value)) return out.error = *err, out;

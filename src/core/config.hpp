@@ -49,6 +49,7 @@ struct config {
   std::chrono::milliseconds header_timeout{10'000};     // HEADER_TIMEOUT_MS: HTTP header block
   log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
   bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
+  bool web_ui = true;  // WEB_UI / --no-web: serve the web client at / on HTTP_PORT
 };
 
 /// One row of the settings table: environment variable, flag, default as text, help, parser.

@@ -135,14 +135,17 @@ expected apply_log_format(config& c, std::string_view v) {
   return std::nullopt;
 }
 
-expected apply_dev(config& c, std::string_view v) {
-  if (v == "1" || v == "true" || v == "yes")
-    c.dev = true;
-  else if (v == "0" || v == "false" || v == "no")
-    c.dev = false;
-  else
-    return "expected true or false, " + quoted(v);
-  return std::nullopt;
+/// A parser for a boolean field: 1/true/yes or 0/false/no.
+auto boolean(bool config::*field) {
+  return [=](config& c, std::string_view v) -> expected {
+    if (v == "1" || v == "true" || v == "yes")
+      c.*field = true;
+    else if (v == "0" || v == "false" || v == "no")
+      c.*field = false;
+    else
+      return "expected true or false, " + quoted(v);
+    return std::nullopt;
+  };
 }
 
 constexpr auto size_max = std::size_t{1} << 31;
@@ -211,7 +214,9 @@ const std::vector<setting>& settings() {
       {"LOG_FORMAT", "--log-format", "text", "text, or json for one object a line",
        apply_log_format},
       {"CHATGATE_DEV", "--dev", "false", "development mode: a random JWT secret when none is set",
-       apply_dev},
+       boolean(&config::dev)},
+      {"WEB_UI", "--no-web", "true", "serve the web client at / on HTTP_PORT (--no-web: off)",
+       boolean(&config::web_ui)},
   };
   return table;
 }

@@ -7,14 +7,17 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat,
                            const core::clock& clock, gateway_settings settings)
     : errors_(clock),
       rooms_(chat),
-      events_(nsp, rooms_, clock),
+      typing_(nsp, connections, clock, settings.typing),
+      events_(nsp, rooms_, clock, &typing_),
       presence_(connections),
       expiry_(verifier, errors_, clock),
       connections_(nsp, verifier, connections, rooms_, errors_, clock, expiry_, settings),
-      handlers_(chat, rooms_, errors_, clock) {
+      handlers_(chat, rooms_, typing_, errors_, clock),
+      admin_(nsp) {
   nsp.on_connection([this](const std::shared_ptr<socketio::socket>& s) {
     // Handlers first: they refuse to act until the socket is authenticated and registered.
     handlers_.bind(*s);
+    typing_.bind(*s);
     connections_.on_connection(s);
   });
 }

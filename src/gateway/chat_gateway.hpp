@@ -5,6 +5,7 @@
 #include "chat/presence.hpp"
 #include "cluster/connection_map.hpp"
 #include "core/clock.hpp"
+#include "gateway/admin_connections.hpp"
 #include "gateway/connection_handler.hpp"
 #include "gateway/connection_presence.hpp"
 #include "gateway/error_filter.hpp"
@@ -13,6 +14,7 @@
 #include "gateway/room_service.hpp"
 #include "gateway/socket_events.hpp"
 #include "gateway/token_expiry.hpp"
+#include "gateway/typing_service.hpp"
 #include "socketio/namespace_.hpp"
 
 namespace chatgate::gateway {
@@ -35,6 +37,10 @@ class chat_gateway {
   chat::events& events() { return events_; }
   /// Who is online, for POST /api/v1/presence.
   chat::presence& presence() { return presence_; }
+  /// The live sockets, for GET /api/v1/admin/connections.
+  chat::connection_directory& directory() { return admin_; }
+  /// The typing indicator (tests drive its timer by hand).
+  typing_service& typing() { return typing_; }
   /// Users whose last socket was on a dead instance (Redis map sweep): `user:offline` for each.
   void users_offline(const std::vector<std::string>& users) {
     for (const auto& u : users) connections_.announce_offline(u);
@@ -43,11 +49,13 @@ class chat_gateway {
  private:
   error_filter errors_;
   room_service rooms_;
+  typing_service typing_;
   socket_events events_;
   connection_presence presence_;
   token_expiry expiry_;
   connection_handler connections_;
   event_handlers handlers_;
+  admin_connections admin_;
 };
 
 }  // namespace chatgate::gateway

@@ -9,8 +9,9 @@ namespace chatgate::gateway {
 namespace json = boost::json;
 
 event_handlers::event_handlers(chat::async_chat& chat, room_service& rooms,
-                               const error_filter& errors, const core::clock& clock)
-    : chat_(chat), rooms_(rooms), errors_(errors), clock_(clock) {}
+                               typing_service& typing, const error_filter& errors,
+                               const core::clock& clock)
+    : chat_(chat), rooms_(rooms), typing_(typing), errors_(errors), clock_(clock) {}
 
 void event_handlers::bind(socketio::socket& s) {
   // The handlers live in the socket, so the raw pointer never outlives it.
@@ -27,6 +28,8 @@ void event_handlers::bind(socketio::socket& s) {
   route("messages:sync", &event_handlers::sync);
   route("room:join", &event_handlers::join);
   route("room:leave", &event_handlers::leave);
+  route("typing:start", &event_handlers::typing_start);
+  route("typing:stop", &event_handlers::typing_stop);
   s.on("ping", [this, sp](const socketio::args&, const socketio::ack_fn& ack) { ping(*sp, ack); });
 }
 
@@ -114,6 +117,39 @@ void event_handlers::leave(const socket_ptr& s, const std::string&, const json::
   if (!conversation_id) return done(conversation_id.error());
   rooms_.leave_conversation(*s, *conversation_id);
   done(payloads::success_ack());
+}
+
+void event_handlers::typing_start(const socket_ptr& s, const std::string& user,
+                                  const json::value& payload, done_fn done) {
+  auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
+  if (!conversation_id) return done(conversation_id.error());
+  if (typing_.is_typing(user, *conversation_id)) {
+    typing_.start(user, *conversation_id);
+    return done(payloads::success_ack());
+  }
+  chat_.check_participant(
+      user, *conversation_id,
+      [this, s, user, id = *conversation_id, done = std::move(done)](core::result<void> ok) {
+        if (!ok) return done(ok.error());
+        // Gone while the store answered: its typing would outlive its last socket.
+        if (s->connected()) typing_.start(user, id);
+        done(payloads::success_ack());
+      });
+}
+
+void event_handlers::typing_stop(const socket_ptr&, const std::string& user,
+                                 const json::value& payload, done_fn done) {
+  auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
+  if (!conversation_id) return done(conversation_id.error());
+  if (typing_.is_typing(user, *conversation_id)) {
+    typing_.stop(user, *conversation_id);
+    return done(payloads::success_ack());
+  }
+  // Not typing: nothing changes, but an outsider still learns FORBIDDEN.
+  chat_.check_participant(user, *conversation_id, [done = std::move(done)](core::result<void> ok) {
+    if (!ok) return done(ok.error());
+    done(payloads::success_ack());
+  });
 }
 
 void event_handlers::ping(socketio::socket& s, const socketio::ack_fn& ack) {

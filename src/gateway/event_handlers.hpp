@@ -13,20 +13,21 @@
 #include "gateway/error_filter.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/socket_user.hpp"
+#include "gateway/typing_service.hpp"
 #include "socketio/socket.hpp"
 
 namespace chatgate::gateway {
 
 /// The client events of seed §4.10 (message:send, message:edit, message:delete, messages:sync,
-/// room:join, room:leave, ping) over chat::async_chat, which validates, checks permissions and
+/// room:join, room:leave, ping; and typing:start/stop of contract §8) over chat::async_chat, which validates, checks permissions and
 /// rate limits on a store worker, and reports every change to the socket_events sink (which
 /// broadcasts it). A handler answers its ack once the store answered; every failure goes
 /// through error_filter. A socket that disconnected meanwhile gets nothing (its sends are
 /// dropped) and joins nothing.
 class event_handlers {
  public:
-  event_handlers(chat::async_chat& chat, room_service& rooms, const error_filter& errors,
-                 const core::clock& clock);
+  event_handlers(chat::async_chat& chat, room_service& rooms, typing_service& typing,
+                 const error_filter& errors, const core::clock& clock);
 
   /// Registers the handlers on `s` (before authentication finishes: they refuse to act for a
   /// socket without a user).
@@ -55,11 +56,18 @@ class event_handlers {
             done_fn done);
   void leave(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
              done_fn done);
+  /// typing:start / typing:stop (contract §8): participants only; ack {success: true} also when
+  /// the start is throttled. The store is asked only when the user is not already typing there.
+  void typing_start(const socket_ptr& s, const std::string& user,
+                    const boost::json::value& payload, done_fn done);
+  void typing_stop(const socket_ptr& s, const std::string& user,
+                   const boost::json::value& payload, done_fn done);
   /// ping: a `pong` event, then the ack {event: "pong", timestamp}. Any payload is accepted.
   void ping(socketio::socket& s, const socketio::ack_fn& ack);
 
   chat::async_chat& chat_;
   room_service& rooms_;
+  typing_service& typing_;
   const error_filter& errors_;
   const core::clock& clock_;
 };

@@ -6,12 +6,14 @@
 #include "chat/json.hpp"
 #include "gateway/payloads.hpp"
 #include "gateway/room_service.hpp"
+#include "gateway/typing_service.hpp"
 
 namespace chatgate::gateway {
 
 void socket_events::message_created(const store::message& m) {
   nsp_.to(room_service::conversation_room(m.conversation_id))
       .emit("message:new", payloads::one(chat::to_json(m)));
+  if (typing_) typing_->stop(m.sender_id, m.conversation_id);
 }
 
 void socket_events::message_updated(const store::message& m) {
@@ -55,6 +57,7 @@ void socket_events::participant_removed(const store::conversation& c, std::strin
   user.emit("conversation:removed", payloads::one(payloads::conversation_removed(c.id)));
   user.sockets_leave(room);
   rooms_.note_removed(user_id, c.id);
+  if (typing_) typing_->stop(user_id, c.id);
 }
 
 }  // namespace chatgate::gateway

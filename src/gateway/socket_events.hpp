@@ -7,6 +7,10 @@
 #include "socketio/namespace_.hpp"
 
 namespace chatgate::gateway {
+class typing_service;
+}
+
+namespace chatgate::gateway {
 
 /// Turns store changes, whether REST or a socket asked for them, into the seed's socket events
 /// (§4.12, contract §6). Room changes go through the namespace's adapter (sockets_join /
@@ -16,8 +20,10 @@ namespace chatgate::gateway {
 /// of that conversation reaches it.
 class socket_events final : public chat::events {
  public:
-  socket_events(socketio::namespace_& nsp, room_service& rooms, const core::clock& clock)
-      : nsp_(nsp), rooms_(rooms), clock_(clock) {}
+  /// `typing` (optional) hears of messages and removals: they end the user's typing there.
+  socket_events(socketio::namespace_& nsp, room_service& rooms, const core::clock& clock,
+                typing_service* typing = nullptr)
+      : nsp_(nsp), rooms_(rooms), clock_(clock), typing_(typing) {}
 
   /// `message:new` (the full message) to the conversation room.
   void message_created(const store::message& m) override;
@@ -37,6 +43,7 @@ class socket_events final : public chat::events {
   socketio::namespace_& nsp_;
   room_service& rooms_;
   const core::clock& clock_;
+  typing_service* typing_;
 };
 
 }  // namespace chatgate::gateway

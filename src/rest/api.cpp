@@ -1,6 +1,8 @@
 #include "rest/api.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <tuple>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -140,6 +142,37 @@ void api::presence(const call& c, answer done) {
     json::array online;
     for (auto& id : ids_online) online.emplace_back(std::move(id));
     done(reply{200, json::object{{"online", std::move(online)}}});
+  });
+}
+
+void api::admin_connections(const call& c, answer done) {
+  if (std::find(c.roles.begin(), c.roles.end(), "admin") == c.roles.end())
+    return done(core::make_error(core::error_code::forbidden, "Admin role required"));
+  std::optional<std::string> user;
+  if (auto it = c.query.find("userId"); it != c.query.end()) {
+    if (it->second.empty() || it->second.size() > max_user_id_length)
+      return done(core::validation_error(
+          "userId", "must be 1-" + std::to_string(max_user_id_length) + " characters"));
+    user = it->second;
+  }
+  if (!directory_) return done(reply{200, json::object{{"items", json::array()}}});
+  directory_->list_connections(user, [done = std::move(done)](
+                                         std::vector<chat::connection_record> records) {
+    std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.connected_at, a.id) < std::tie(b.connected_at, b.id);
+    });
+    json::array items;
+    items.reserve(records.size());
+    for (auto& r : records) {
+      json::array rooms(r.rooms.begin(), r.rooms.end());
+      items.push_back(json::object{{"id", r.id},
+                                   {"userId", r.user_id},
+                                   {"instance", r.instance},
+                                   {"transport", r.transport},
+                                   {"connectedAt", core::to_iso8601(r.connected_at)},
+                                   {"rooms", std::move(rooms)}});
+    }
+    done(reply{200, json::object{{"items", std::move(items)}}});
   });
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include "chat/async_chat.hpp"
+#include "chat/connection_directory.hpp"
 #include "chat/presence.hpp"
 #include "core/result.hpp"
 #include "rest/reply.hpp"
@@ -20,6 +21,7 @@ struct call {
   std::vector<std::string> params;  // path parameters, in order, percent-decoded
   std::map<std::string, std::string, std::less<>> query;  // first value of each query parameter
   boost::json::value body;  // parsed JSON body ({} when there is none)
+  std::vector<std::string> roles;  // claim `roles` of the bearer token
 };
 
 /// The /api/v1 endpoints (contract §5): each turns a call into chat calls and a reply. Rules
@@ -45,13 +47,21 @@ class api {
   void edit_message(const call& c, answer done);
   void delete_message(const call& c, answer done);
   void presence(const call& c, answer done);
+  /// GET /admin/connections?userId=: role `admin` only (FORBIDDEN otherwise).
+  void admin_connections(const call& c, answer done);
+
+  /// Where admin_connections reads the live sockets (the gateway); none: an empty list.
+  void set_connection_directory(chat::connection_directory* d) { directory_ = d; }
 
   /// Most user ids one POST /presence may ask about.
   static constexpr std::size_t presence_max = 1000;
+  /// Longest userId filter GET /admin/connections accepts.
+  static constexpr std::size_t max_user_id_length = 255;
 
  private:
   chat::async_chat& chat_;
   chat::presence& presence_;
+  chat::connection_directory* directory_ = nullptr;
 };
 
 }  // namespace chatgate::rest

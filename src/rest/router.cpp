@@ -67,7 +67,8 @@ router::router(chat::async_chat& chat, chat::presence& presence, const auth::ver
       verifier_(verifier),
       metrics_(metrics),
       settings_(std::move(settings)),
-      cors_(settings_.allowed_origins) {
+      cors_(settings_.allowed_origins),
+      files_(settings_.web, settings_.socket_port) {
   using v = bhttp::verb;
   auto add = [this](v method, std::vector<std::string_view> pattern, api::endpoint fn) {
     std::string name = "/api/v1";
@@ -87,6 +88,18 @@ router::router(chat::async_chat& chat, chat::presence& presence, const auth::ver
   add(v::patch, {"messages", ":"}, &api::edit_message);
   add(v::delete_, {"messages", ":"}, &api::delete_message);
   add(v::post, {"presence"}, &api::presence);
+  add(v::get, {"admin", "connections"}, &api::admin_connections);
+}
+
+std::vector<std::string> router::route_table() const {
+  std::vector<std::string> out{"GET /health", "GET /ready", "GET /metrics",
+                               "GET " + std::string(static_files::openapi_path)};
+  for (const auto& r : routes_) {
+    std::string line = std::string(bhttp::to_string(r.method)) + " /api/v1";
+    for (auto s : r.pattern) line += "/" + std::string(s == ":" ? "{}" : s);
+    out.push_back(std::move(line));
+  }
+  return out;
 }
 
 void router::add_readiness_check(std::string name, std::function<bool()> ready) {
@@ -174,6 +187,7 @@ void router::dispatch(const http::request& req, const finisher& finish) {
     if (path[0] == "ready") return finish(ready(req), "/ready");
     if (path[0] == "metrics") return finish(metrics_response(req), "/metrics");
   }
+  if (auto file = files_.serve(req)) return finish(std::move(*file), "static");
   if (path.size() < 2 || path[0] != "api" || path[1] != "v1")
     return finish(not_found(req), "unmatched");
   path.erase(path.begin(), path.begin() + 2);
@@ -206,7 +220,7 @@ void router::call_api(const http::request& req, const route& r, std::vector<std:
   auto body = parse_body(req);
   if (!body) return finish(error_response(req, body.error()), r.name);
 
-  call c{who->user_id, std::move(params), std::move(query), std::move(*body)};
+  call c{who->user_id, std::move(params), std::move(query), std::move(*body), who->roles};
   (api_.*r.endpoint)(c, [this, finish, name = r.name, user = c.user,
                                header = http::request_header(req.base())](core::result<reply> out) {
     finish(api_response(header, user, std::move(out)), name);

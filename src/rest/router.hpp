@@ -14,6 +14,7 @@
 #include "http/handler.hpp"
 #include "rest/api.hpp"
 #include "rest/cors.hpp"
+#include "rest/static_files.hpp"
 
 namespace chatgate::rest {
 
@@ -21,6 +22,8 @@ namespace chatgate::rest {
 struct router_settings {
   std::size_t max_body_bytes = 1024 * 1024;       // MAX_BODY_BYTES: larger bodies get 413
   std::vector<std::string> allowed_origins{"*"};  // ALLOWED_ORIGINS
+  bool web = true;                                 // WEB_UI: serve the web client at /
+  unsigned socket_port = 4001;                     // WS_PORT, told to the web client
 };
 
 /// The REST side of chatgate as an http::handler: /api/v1/... (bearer auth), /health, /ready,
@@ -31,6 +34,9 @@ class router final : public http::handler {
  public:
   router(chat::async_chat& chat, chat::presence& presence, const auth::verifier& verifier,
          core::metrics& metrics, router_settings settings = {});
+
+  /// The live sockets GET /api/v1/admin/connections lists (the gateway's); null: none.
+  void set_connection_directory(chat::connection_directory* d) { api_.set_connection_directory(d); }
 
   /// /ready answers 503 naming `name` while `ready()` is false (store, Redis, ...).
   void add_readiness_check(std::string name, std::function<bool()> ready);
@@ -49,6 +55,10 @@ class router final : public http::handler {
   /// handle_async for collaborators that answer at once (tests): throws std::logic_error if the
   /// answer was deferred.
   http::response handle(const http::request& req);
+  /// Every route answered, as "METHOD /path" with "{}" for a path parameter (e.g.
+  /// "GET /api/v1/conversations/{}"): the API, /health, /ready, /metrics and the OpenAPI
+  /// document; not the web client's files. Tests compare it with docs/openapi.json.
+  std::vector<std::string> route_table() const;
 
  private:
   struct route {
@@ -76,6 +86,7 @@ class router final : public http::handler {
   core::metrics& metrics_;
   router_settings settings_;
   cors_policy cors_;
+  static_files files_;
   std::vector<route> routes_;
   std::vector<std::pair<std::string, std::function<bool()>>> readiness_;
 };

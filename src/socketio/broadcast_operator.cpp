@@ -35,6 +35,12 @@ broadcast_operator broadcast_operator::local() const {
   return {*nsp_, std::move(opts)};
 }
 
+broadcast_operator broadcast_operator::volatile_() const {
+  broadcast_options opts = opts_;
+  opts.flags.volatile_ = true;
+  return {*nsp_, std::move(opts)};
+}
+
 bool broadcast_operator::emit(std::string_view event, args a) const {
   if (is_reserved_event(event)) return false;
   nsp_->adapter().broadcast(make_event_packet(nsp_->name(), event, std::move(a)), opts_);

@@ -27,6 +27,8 @@ class broadcast_operator {
   broadcast_operator except(const std::vector<std::string>& rooms) const;
   /// Only this process's sockets, even with a cluster adapter.
   broadcast_operator local() const;
+  /// Marks the packet as one that may be dropped (Node's volatile; see broadcast_flags).
+  broadcast_operator volatile_() const;
 
   /// Sends the event to every selected socket; encoded once. False for a reserved event name.
   bool emit(std::string_view event, args a = {}) const;

@@ -29,14 +29,14 @@ export async function waitHealthy(url, proc, ms = 10000) {
 }
 
 /**
- * start({ env, dbPath, samePort }) -> { http, ws, env, dbPath, proc, stop(), kill() }
+ * start({ env, dbPath, samePort, httpPort, wsPort }) -> { http, ws, env, dbPath, proc, stop(), kill() }
  * `http` is the REST base URL, `ws` the Socket.IO base URL.
  */
 export async function start(opts = {}) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'chatgate-e2e-'));
   const dbPath = opts.dbPath ?? join(dir, 'chatgate.db');
-  const httpPort = await freePort();
-  const wsPort = opts.samePort ? httpPort : await freePort();
+  const httpPort = opts.httpPort ?? await freePort();  // given ports: a restart on the same ones
+  const wsPort = opts.wsPort ?? (opts.samePort ? httpPort : await freePort());
   const env = {
     PATH: process.env.PATH,
     HOST: '127.0.0.1',

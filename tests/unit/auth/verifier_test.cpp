@@ -51,6 +51,24 @@ TEST(verifier, valid_hs256) {
   EXPECT_EQ(who->user_id, "alice");
 }
 
+TEST(verifier, roles_claim_array_or_string_else_none) {
+  auto with = [](std::string_view roles) {
+    return std::string(R"({"sub":"alice","exp":)") + std::to_string(now_s + 60) +
+           (roles.empty() ? "" : ",\"roles\":" + std::string(roles)) + "}";
+  };
+  auto roles = [&](std::string_view r) {
+    auto who = hs256().verify(sign(JWT_ALG_HS256, secret, with(r)), now);
+    EXPECT_TRUE(who.has_value());
+    return who ? who->roles : std::vector<std::string>{"<refused>"};
+  };
+  EXPECT_EQ(roles(R"(["user","admin"])"), (std::vector<std::string>{"user", "admin"}));
+  EXPECT_EQ(roles(R"("admin")"), std::vector<std::string>{"admin"});
+  EXPECT_EQ(roles(R"([1,"admin",null])"), std::vector<std::string>{"admin"});
+  EXPECT_TRUE(roles("").empty());
+  EXPECT_TRUE(roles(R"({"admin":true})").empty());
+  EXPECT_TRUE(roles("true").empty());
+}
+
 TEST(verifier, valid_rs256) {
   auto who = make({.public_key = rsa().public_pem})
                  .verify(sign(JWT_ALG_RS256, rsa().private_pem, alice), now);

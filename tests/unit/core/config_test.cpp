@@ -323,4 +323,18 @@ TEST(parse_duration, units_and_limits) {
   EXPECT_FALSE(parse_duration("s"));
 }
 
+TEST(config, web_ui_defaults_on_and_no_web_or_env_turns_it_off) {
+  EXPECT_TRUE(run{}({}).cfg.web_ui);
+  EXPECT_FALSE(run{}({"serve", "--no-web"}).cfg.web_ui);
+  run env_off;
+  env_off.env["WEB_UI"] = "false";
+  EXPECT_FALSE(env_off({}).cfg.web_ui);
+  run env_on;
+  env_on.env["WEB_UI"] = "true";
+  EXPECT_FALSE(env_on({"--no-web"}).cfg.web_ui);  // the flag wins
+  run bad;
+  bad.env["WEB_UI"] = "maybe";
+  EXPECT_EQ(bad({}).error, "config: WEB_UI: expected true or false, got \"maybe\"");
+}
+
 }  // namespace

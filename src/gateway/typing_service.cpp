@@ -1,0 +1,83 @@
+#include "gateway/typing_service.hpp"
+
+#include <algorithm>
+
+#include <boost/json/object.hpp>
+
+#include "gateway/payloads.hpp"
+#include "gateway/room_service.hpp"
+#include "gateway/socket_user.hpp"
+#include "socketio/server.hpp"
+
+namespace chatgate::gateway {
+
+typing_service::typing_service(socketio::namespace_& nsp, cluster::connection_map& connections,
+                               const core::clock& clock, typing_settings settings)
+    : nsp_(nsp),
+      connections_(connections),
+      clock_(clock),
+      state_(settings),
+      timer_(nsp.owner().executor()) {}
+
+bool typing_service::is_typing(std::string_view user, std::string_view conversation) const {
+  return state_.is_typing(user, conversation);
+}
+
+void typing_service::start(std::string_view user, std::string_view conversation) {
+  if (state_.start(user, conversation, clock_.now())) emit(user, conversation, true);
+  schedule();
+}
+
+void typing_service::stop(std::string_view user, std::string_view conversation) {
+  if (state_.stop(user, conversation, clock_.now())) emit(user, conversation, false);
+}
+
+void typing_service::bind(socketio::socket& s) {
+  s.on_disconnect([this, alive = std::weak_ptr<bool>(alive_), raw = &s](std::string_view) {
+    if (!alive.lock()) return;
+    const auto* user = user_of(*raw);
+    if (user && state_.has_user(user->user_id)) on_disconnect(raw->id(), user->user_id);
+  });
+}
+
+void typing_service::on_disconnect(const std::string& socket_id, const std::string& user) {
+  // The connection map may still count this socket (its removal may run before or after this
+  // handler), so it is left out by id.
+  connections_.user_sockets(user, [this, alive = std::weak_ptr<bool>(alive_), socket_id,
+                                   user](const cluster::connection_map::socket_ids& ids) {
+    if (!alive.lock()) return;
+    const bool others =
+        std::any_of(ids.begin(), ids.end(), [&](const std::string& id) { return id != socket_id; });
+    if (others) return;
+    for (const auto& conversation : state_.stop_all(user)) emit(user, conversation, false);
+  });
+}
+
+void typing_service::sweep() {
+  armed_for_.reset();
+  for (const auto& c : state_.expire(clock_.now())) emit(c.user_id, c.conversation_id, false);
+  schedule();
+}
+
+void typing_service::schedule() {
+  const auto next = state_.next_deadline();
+  if (!next || (armed_for_ && *armed_for_ <= *next)) return;
+  armed_for_ = next;
+  const auto wait = std::max(*next - clock_.now(), core::sys_time_ms::duration::zero());
+  timer_.expires_after(wait);
+  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
+    if (ec || !alive.lock()) return;
+    sweep();
+  });
+}
+
+void typing_service::emit(std::string_view user, std::string_view conversation, bool is_typing) {
+  boost::json::object e{
+      {"conversationId", conversation}, {"userId", user}, {"isTyping", is_typing}};
+  nsp_.to(room_service::conversation_room(conversation))
+      .except(room_service::user_room(user))
+      .volatile_()
+      .emit("typing", payloads::one(std::move(e)));
+}
+
+}  // namespace chatgate::gateway
