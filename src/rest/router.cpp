@@ -8,9 +8,10 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
+#include "auth/bearer.hpp"
+#include "core/json_reader.hpp"
 #include "rest/reply.hpp"
 
 namespace chatgate::rest {
@@ -23,27 +24,22 @@ using core::make_error;
 namespace {
 
 core::result<std::string> bearer_token(const http::request& req) {
-  auto h = req[bhttp::field::authorization];
-  constexpr std::string_view scheme = "bearer ";
-  if (h.size() <= scheme.size() ||
-      !std::equal(scheme.begin(), scheme.end(), h.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+  auto token = auth::bearer_token(req[bhttp::field::authorization]);
+  if (!token)
     return make_error(error_code::unauthorized, "Missing or malformed Authorization header");
-  auto token = h.substr(scheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  return std::string(token);
+  return std::string(*token);
 }
 
 core::result<json::value> parse_body(const http::request& req) {
   if (req.body().empty()) return json::value(json::object());
-  boost::system::error_code ec;
-  auto v = json::parse(req.body(), ec);
-  if (ec) {
-    auto e = core::validation_error("body", "is not valid JSON (" + ec.message() + ")");
+  // The shared reader (doubles as JSON.parse rounds them); Boost.JSON's default depth limit.
+  auto v = core::parse_json(req.body(), 32);
+  if (!v) {
+    auto e = core::validation_error("body", "is not valid JSON (" + v.error().message() + ")");
     e.message = "Malformed JSON body";
     return e;
   }
-  return v;
+  return std::move(*v);
 }
 
 bool matches(const std::vector<std::string_view>& pattern, const std::vector<std::string>& path,
@@ -245,7 +241,7 @@ http::response router::ready(const http::request& req) {
     return json_response(req, 200, json::object{{"status", "ready"}, {"checks", checks}});
   auto res =
       error_response(req, make_error(error_code::service_unavailable, "Not ready: " + failing));
-  auto body = json::parse(res.body()).as_object();
+  auto body = core::parse_json(res.body(), 32).value().as_object();
   body["checks"] = std::move(checks);
   return json_response(req, 503, body);
 }

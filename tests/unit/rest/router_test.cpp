@@ -120,6 +120,10 @@ TEST_F(router_test, api_needs_a_valid_bearer_token) {
   EXPECT_EQ(router.handle(req).result_int(), 401);
   req.set(bhttp::field::authorization, "Basic abc");
   EXPECT_EQ(router.handle(req).result_int(), 401);
+  req.set(bhttp::field::authorization, "Bearer    ");  // no token: refused before the verifier
+  auto blank = router.handle(req);
+  EXPECT_EQ(blank.result_int(), 401);
+  EXPECT_NE(blank.body().find("Missing or malformed Authorization header"), std::string::npos);
   auth::minter other{auth::settings{"another-secret", "", "", "", {}}};
   req.set(bhttp::field::authorization, "bearer " + other.mint("alice", std::chrono::seconds(60)));
   EXPECT_EQ(router.handle(req).result_int(), 401);
