@@ -247,8 +247,9 @@ TEST_F(router_test, rate_limit_is_429_with_retry_after) {
   auto r = post("/api/v1/conversations/" + id + "/messages", R"({"content":"x"})");
   EXPECT_EQ(r.status, 429);
   expect_error(r.body, 429, "RATE_LIMITED");
-  EXPECT_EQ(r.body.at("retryAfterMs").as_int64(), 8500);
-  EXPECT_EQ(r.raw[bhttp::field::retry_after], "9");
+  // 3 per 10 s (GCRA): the next send passes 10 s / 3 after the burst, 1833.3 ms from now.
+  EXPECT_EQ(r.body.at("retryAfterMs").as_int64(), 1834);
+  EXPECT_EQ(r.raw[bhttp::field::retry_after], "2");
 }
 
 TEST_F(router_test, body_limit_and_413) {
