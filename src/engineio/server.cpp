@@ -7,7 +7,6 @@
 #include <boost/asio/write.hpp>
 
 #include "core/base64.hpp"
-#include "engineio/cors.hpp"
 #include "engineio/session.hpp"
 #include "engineio/transports/polling_transport.hpp"
 #include "engineio/transports/websocket_transport.hpp"
@@ -39,7 +38,10 @@ std::string value_of(const query_map& query, std::string_view key) {
 }  // namespace
 
 server::server(boost::asio::io_context& ioc, settings config)
-    : ioc_(ioc), config_(std::move(config)), generate_id_(random_id) {
+    : ioc_(ioc),
+      config_(std::move(config)),
+      cors_(config_.allowed_origins),
+      generate_id_(random_id) {
   if (config_.path.empty() || config_.path.back() != '/') config_.path += '/';
 }
 
@@ -71,7 +73,7 @@ std::size_t server::body_limit(const http::request_header&) const {
 
 http::response server::on_body_too_large(const http::request_header& header) {
   http::response res{bhttp::status::payload_too_large, header.version()};
-  apply_cors(res, header[bhttp::field::origin], config_.allowed_origins);
+  cors_.decorate(header, res);
   return res;
 }
 
@@ -127,12 +129,12 @@ void server::on_request(http::request&& req, const http::connection_info& info,
                         http::responder respond) {
   const std::string origin(req[bhttp::field::origin]);
   if (req.method() == bhttp::verb::options) {
-    return respond(preflight_response(req, config_.allowed_origins));
+    return respond(cors_.preflight(req));
   }
   auto refuse = [&](request_error e) {
     ++stats_.requests_refused;
     http::response res = error_response(e, req.version());
-    apply_cors(res, origin, config_.allowed_origins);
+    cors_.decorate(origin, res);
     respond(std::move(res));
   };
   auto query = parse_query(req.target());
@@ -140,7 +142,7 @@ void server::on_request(http::request&& req, const http::connection_info& info,
   if (auto error = verify(*query, req, false)) return refuse(*error);
   const std::string sid = value_of(*query, "sid");
   if (sid.empty()) {
-    auto polling = std::make_shared<polling_transport>(config_);
+    auto polling = std::make_shared<polling_transport>(config_, cors_);
     polling->on_get(req, info, std::move(respond));  // held: the open packet answers it
     auto s = open_session(std::move(*query), req, info);
     s->start(polling);

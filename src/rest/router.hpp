@@ -13,7 +13,7 @@
 #include "core/metrics.hpp"
 #include "http/handler.hpp"
 #include "rest/api.hpp"
-#include "rest/cors.hpp"
+#include "http/cors_policy.hpp"
 
 namespace chatgate::rest {
 
@@ -75,7 +75,7 @@ class router final : public http::handler {
   const auth::verifier& verifier_;
   core::metrics& metrics_;
   router_settings settings_;
-  cors_policy cors_;
+  http::cors_policy cors_;
   std::vector<route> routes_;
   std::vector<std::pair<std::string, std::function<bool()>>> readiness_;
 };
