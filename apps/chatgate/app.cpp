@@ -33,7 +33,7 @@ auth::verifier make_verifier(const core::config& cfg) {
 }  // namespace
 
 void forwarding_events::message_created(const store::message& m) {
-  metrics_.count("chatgate_messages_stored_total", "Messages stored (REST and sockets)");
+  stored_.add();
   target_->message_created(m);
 }
 

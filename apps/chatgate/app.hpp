@@ -37,7 +37,9 @@ struct startup_error : std::runtime_error {
 /// Forwards to a sink set later (the gateway), and counts stored messages for /metrics.
 class forwarding_events final : public chat::events {
  public:
-  explicit forwarding_events(core::metrics& metrics) : metrics_(metrics) {}
+  explicit forwarding_events(core::metrics& metrics)
+      : stored_(metrics.counter_for("chatgate_messages_stored_total",
+                                    "Messages stored (REST and sockets)")) {}
   void set_target(chat::events* target) { target_ = target ? target : &null_; }
 
   void message_created(const store::message& m) override;
@@ -54,7 +56,7 @@ class forwarding_events final : public chat::events {
   }
 
  private:
-  core::metrics& metrics_;
+  core::metrics::counter stored_;  // resolved once; add() is atomic (any thread)
   chat::null_events null_;
   chat::events* target_ = &null_;
 };

@@ -62,13 +62,18 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
     : api_(chat, presence),
       verifier_(verifier),
       metrics_(metrics),
+      request_metrics_(metrics),
       settings_(std::move(settings)),
       cors_(settings_.allowed_origins) {
   using v = bhttp::verb;
+  for (const char* name :
+       {"preflight", "unmatched", "/health", "/ready", "/metrics", "body_too_large"})
+    request_metrics_.add_route(name);  // the fixed_route ids, in order
   auto add = [this](v method, std::vector<std::string_view> pattern, api::endpoint fn) {
     std::string name = "/api/v1";
     for (auto s : pattern) name += "/" + std::string(s == ":" ? ":param" : s);
-    routes_.push_back({method, std::move(pattern), fn, nullptr, std::move(name)});
+    routes_.push_back(
+        {method, std::move(pattern), fn, nullptr, request_metrics_.add_route(std::move(name))});
   };
   add(v::post, {"conversations"}, &api::create_conversation);
   add(v::get, {"conversations"}, &api::list_conversations);
@@ -82,7 +87,11 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
   add(v::get, {"messages", ":"}, &api::get_message);
   add(v::patch, {"messages", ":"}, &api::edit_message);
   add(v::delete_, {"messages", ":"}, &api::delete_message);
-  routes_.push_back({v::post, {"presence"}, nullptr, &api::presence, "/api/v1/presence"});
+  routes_.push_back({v::post,
+                     {"presence"},
+                     nullptr,
+                     &api::presence,
+                     request_metrics_.add_route("/api/v1/presence")});
 }
 
 void router::add_readiness_check(std::string name, std::function<bool()> ready) {
@@ -100,10 +109,7 @@ http::response router::on_body_too_large(const http::request_header& header) {
   auto res = error_response(header, e, 413);
   res.keep_alive(false);  // the rest of the body was not read
   cors_.decorate(header, res);
-  metrics_.count("chatgate_http_requests_total", "HTTP requests by method, route and status",
-                 {{"method", std::string(header.method_string())},
-                  {"route", "body_too_large"},
-                  {"status", "413"}});
+  request_metrics_.record(too_large, header.method(), 413, 0);
   return res;
 }
 
@@ -127,12 +133,11 @@ void router::handle_async(const http::request& req, http::responder respond) {
   const auto start = std::chrono::steady_clock::now();
   auto answered = std::make_shared<bool>(false);
   finisher finish = [this, start, answered, header = http::request_header(req.base()),
-                     respond = std::move(respond)](http::response res,
-                                                   const std::string& route_name) {
+                     respond = std::move(respond)](http::response res, std::size_t route) {
     if (*answered) return;
     *answered = true;
     cors_.decorate(header, res);
-    record(header, res, route_name,
+    record(header, res, route,
            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     respond(std::move(res));
   };
@@ -142,7 +147,7 @@ void router::handle_async(const http::request& req, http::responder respond) {
     spdlog::error("rest: {} {}: unexpected exception: {}", req.method_string(), req.target(),
                   e.what());
     finish(error_response(req, make_error(error_code::internal_error, "Internal server error")),
-           "unmatched");
+           unmatched);
   }
 }
 
@@ -154,24 +159,24 @@ http::response router::handle(const http::request& req) {
 }
 
 void router::dispatch(const http::request& req, const finisher& finish) {
-  if (req.method() == bhttp::verb::options) return finish(cors_.preflight(req), "preflight");
+  if (req.method() == bhttp::verb::options) return finish(cors_.preflight(req), preflight);
   auto url = boost::urls::parse_origin_form(req.target());
   if (!url)
     return finish(
         error_response(req, core::validation_error("path", "is not a valid request target")),
-        "unmatched");
+        unmatched);
   std::vector<std::string> path;
   for (auto seg : url->segments()) path.push_back(seg);
   while (!path.empty() && path.back().empty()) path.pop_back();  // "/health/" = "/health"
 
   if (req.method() == bhttp::verb::get && path.size() == 1) {
     if (path[0] == "health")
-      return finish(json_response(req, 200, json::object{{"status", "ok"}}), "/health");
-    if (path[0] == "ready") return finish(ready(req), "/ready");
-    if (path[0] == "metrics") return finish(metrics_response(req), "/metrics");
+      return finish(json_response(req, 200, json::object{{"status", "ok"}}), health);
+    if (path[0] == "ready") return finish(ready(req), readiness);
+    if (path[0] == "metrics") return finish(metrics_response(req), metrics_text);
   }
   if (path.size() < 2 || path[0] != "api" || path[1] != "v1")
-    return finish(not_found(req), "unmatched");
+    return finish(not_found(req), unmatched);
   path.erase(path.begin(), path.begin() + 2);
   std::vector<std::string> params;
   for (const auto& r : routes_) {
@@ -180,7 +185,7 @@ void router::dispatch(const http::request& req, const finisher& finish) {
     for (auto p : url->params()) query.try_emplace(p.key, p.has_value ? p.value : "");
     return call_api(req, r, std::move(params), std::move(query), finish);
   }
-  finish(not_found(req), "unmatched");
+  finish(not_found(req), unmatched);
 }
 
 http::response router::metrics_response(const http::request& req) {
@@ -196,17 +201,17 @@ void router::call_api(const http::request& req, const route& r, std::vector<std:
                       std::map<std::string, std::string, std::less<>> query,
                       const finisher& finish) {
   auto token = bearer_token(req);
-  if (!token) return finish(error_response(req, token.error()), r.name);
+  if (!token) return finish(error_response(req, token.error()), r.metrics_id);
   auto who = verifier_.verify(*token);
-  if (!who) return finish(error_response(req, who.error()), r.name);
+  if (!who) return finish(error_response(req, who.error()), r.metrics_id);
   auto body = parse_body(req);
-  if (!body) return finish(error_response(req, body.error()), r.name);
+  if (!body) return finish(error_response(req, body.error()), r.metrics_id);
 
   call c{who->user_id, std::move(params), std::move(query), std::move(*body)};
-  if (r.endpoint) return finish(api_response(req, c.user, (api_.*r.endpoint)(c)), r.name);
-  (api_.*r.async_endpoint)(c, [this, finish, name = r.name, user = c.user,
+  if (r.endpoint) return finish(api_response(req, c.user, (api_.*r.endpoint)(c)), r.metrics_id);
+  (api_.*r.async_endpoint)(c, [this, finish, id = r.metrics_id, user = c.user,
                                header = http::request_header(req.base())](core::result<reply> out) {
-    finish(api_response(header, user, std::move(out)), name);
+    finish(api_response(header, user, std::move(out)), id);
   });
 }
 
@@ -252,15 +257,10 @@ http::response router::not_found(const http::request& req) const {
                                         "Cannot " + std::string(req.method_string()) + " " + path));
 }
 
-void router::record(const http::request_header& req, const http::response& res,
-                    const std::string& route_name, double seconds) {
-  const auto status = std::to_string(res.result_int());
-  metrics_.count(
-      "chatgate_http_requests_total", "HTTP requests by method, route and status",
-      {{"method", std::string(req.method_string())}, {"route", route_name}, {"status", status}});
-  metrics_.observe("chatgate_http_request_duration_seconds", "HTTP request latency",
-                   {{"route", route_name}}, seconds);
-  spdlog::debug("rest: {} {} {} {:.3f}ms", req.method_string(), req.target(), status,
+void router::record(const http::request_header& req, const http::response& res, std::size_t route,
+                    double seconds) {
+  request_metrics_.record(route, req.method(), res.result_int(), seconds);
+  spdlog::debug("rest: {} {} {} {:.3f}ms", req.method_string(), req.target(), res.result_int(),
                 seconds * 1000);
 }
 
