@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "memory_store.hpp"
+#include "test_store.hpp"
 
 using namespace chatgate;
 using namespace std::chrono_literals;

@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 #include "auth/minter.hpp"
 
 using namespace chatgate;
@@ -29,7 +29,7 @@ const std::string secret = "router-test-secret";
 
 struct router_test : ::testing::Test {
   test_support::manual_clock clock;
-  test_support::memory_store db;
+  test_support::test_store db;
   chat::rate_limiter limiter{clock, {3, std::chrono::seconds(10)}};
   chat::chat_service chat{db, clock, limiter, chat::chat_settings{5}};
   fake_presence presence;
