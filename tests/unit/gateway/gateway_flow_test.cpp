@@ -4,7 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
 #include "cluster/local_connection_map.hpp"
@@ -53,7 +53,7 @@ received take(fake_engine_socket& c) {
 
 struct gateway_flow : ::testing::Test {
   test_support::manual_clock clock;
-  test_support::memory_store db;
+  test_support::test_store db;
   chat::rate_limiter limiter{clock, {100, 10s}};
   chat::chat_service chat{db, clock, limiter};
   auth::verifier verifier = auth::verifier::create(auth::settings{secret, {}, {}, {}, {}}).value();
