@@ -10,9 +10,6 @@ namespace chatgate::app {
 
 namespace {
 
-/// How long a graceful stop waits for in-flight requests before closing anyway.
-constexpr auto drain_limit = std::chrono::seconds(10);
-
 std::unique_ptr<store::store> open_store(const core::config& cfg) {
   auto s = store::open_store(cfg.database_url);
   if (!s) {
@@ -59,6 +56,7 @@ void app::wire_gateway() {
   es.ping_interval = cfg_.ping_interval;
   es.ping_timeout = cfg_.ping_timeout;
   es.max_payload = cfg_.max_payload_bytes;
+  es.handshake_timeout = cfg_.ws_handshake_timeout;
   es.allowed_origins = cfg_.allowed_origins;
   engine_ = std::make_unique<engineio::server>(ioc_, es);
   socketio::settings ss;
@@ -119,8 +117,13 @@ void app::listen() {
   std::vector<std::uint16_t> ports{cfg_.http_port};
   if (cfg_.ws_port != cfg_.http_port) ports.push_back(cfg_.ws_port);
   for (auto port : ports) {
+    http::listener_settings ls;
+    ls.max_header_bytes = cfg_.max_header_bytes;
+    ls.idle_timeout = cfg_.http_idle_timeout;
+    ls.write_timeout = cfg_.http_write_timeout;
+    ls.backlog = cfg_.listen_backlog;
     auto l = std::make_unique<http::listener>(ioc_, boost::asio::ip::tcp::endpoint(address, port),
-                                              dispatcher_);
+                                              dispatcher_, ls);
     try {
       l->start();
     } catch (const std::exception& e) {
@@ -133,13 +136,23 @@ void app::listen() {
                store::redact_database_url(cfg_.database_url));
 }
 
-int app::run() {
-  listen();
+void app::wait_for_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
-    spdlog::info("chatgate: signal {}, stopping", sig);
+    if (stopping_) {
+      // A second SIGTERM/SIGINT (an impatient operator, Ctrl-C twice): no more waiting.
+      spdlog::warn("chatgate: signal {} during the drain, exiting now", sig);
+      return ioc_.stop();
+    }
+    spdlog::info("chatgate: signal {}, stopping (a second signal exits at once)", sig);
     stop();
+    wait_for_signal();
   });
+}
+
+int app::run() {
+  listen();
+  wait_for_signal();
   ioc_.run();
   listeners_.clear();
   store_.reset();  // closes the database after the last request
@@ -150,11 +163,11 @@ int app::run() {
 void app::stop() {
   if (stopping_) return;
   stopping_ = true;
-  signals_.cancel();
-  drain_deadline_.expires_after(drain_limit);
+  drain_deadline_.expires_after(cfg_.drain_timeout);
   drain_deadline_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    spdlog::warn("chatgate: connections still open after {}s, closing anyway", drain_limit.count());
+    spdlog::warn("chatgate: connections still open after {} ms (DRAIN_TIMEOUT_MS), closing anyway",
+                 cfg_.drain_timeout.count());
     ioc_.stop();
   });
   // Hooks first (the gateway closes its sockets), then the listeners drain.

@@ -110,6 +110,7 @@ class app {
 
  private:
   void listen();
+  void wait_for_signal();
   void wire_gateway();
   void finish_stop();
 
