@@ -93,22 +93,11 @@ class app {
   /// Begins the graceful stop (what SIGTERM does).
   void stop();
 
-  // --- for the gateway (Socket.IO) wiring --------------------------------------------------
-  boost::asio::io_context& io() { return ioc_; }
-  const core::config& config() const { return cfg_; }
-  core::metrics& metrics() { return metrics_; }
-  const core::clock& clock() const { return clock_; }
-  store::store& store() { return *store_; }
-  const auth::verifier& verifier() const { return verifier_; }
-  chat::chat_service& chat() { return chat_; }
-  path_dispatcher& dispatcher() { return dispatcher_; }
-  rest::router& router() { return router_; }
+ private:
   void set_events(chat::events* sink) { events_.set_target(sink); }
   void set_presence(chat::presence* p) { presence_.set_target(p); }
   /// Called first on a graceful stop (e.g. close sockets); `done` must be called when finished.
   void on_stop(std::function<void(std::function<void()> done)> hook);
-
- private:
   void listen();
   void wait_for_signal();
   void wire_gateway();
