@@ -5,6 +5,8 @@
 #                                      chatgate_test; prints the URL on stdout, the DIR on stderr
 #                                      ("pg.sh: dir DIR").
 #   scripts/pg.sh stop DIR             stop that server and remove what start put in DIR.
+#   scripts/pg.sh pause DIR            stop that server, keeping its data (fault tests);
+#   scripts/pg.sh resume DIR           start it again on the same port.
 # As root, the server runs as the package's `postgres` user (postgres refuses to run as root).
 # Trust authentication on loopback only: this is a test server, never a deployment.
 set -euo pipefail
@@ -36,8 +38,8 @@ start() {
   as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C \
     --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
   # fsync off: a throwaway test server, speed over durability (never in a deployment).
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >"$dir/pg.opts"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$(cat "$dir/pg.opts")" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt \
     -c "CREATE DATABASE chatgate_test" >/dev/null
@@ -51,12 +53,25 @@ stop() {
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
   # Only what start made: a DIR holding anything else is left in place.
-  rm -rf "$dir/data" "$dir/initdb.log" "$dir/server.log"
+  rm -rf "$dir/data" "$dir/initdb.log" "$dir/server.log" "$dir/pg.opts"
   rmdir "$dir" 2>/dev/null || true
+}
+
+pause() {
+  local dir="${1:?usage: pg.sh pause DIR}"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  local dir="${1:?usage: pg.sh resume DIR}"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$(cat "$dir/pg.opts")" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 }
 
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
-  *) echo "usage: scripts/pg.sh start [DIR] [PORT] | scripts/pg.sh stop DIR" >&2; exit 2 ;;
+  pause) shift; pause "$@" ;;
+  resume) shift; resume "$@" ;;
+  *) echo "usage: scripts/pg.sh start [DIR] [PORT] | stop DIR | pause DIR | resume DIR" >&2; exit 2 ;;
 esac

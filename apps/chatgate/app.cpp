@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 
 #include "store/store_factory.hpp"
 
@@ -10,14 +11,21 @@ namespace chatgate::app {
 
 namespace {
 
-std::unique_ptr<store::store> open_store(const core::config& cfg) {
-  auto s = store::open_store(cfg.database_url);
+/// Opens the store workers' connections (at start, on the main thread, before any io runs) and
+/// starts the workers.
+std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const core::clock& clock,
+                                                 chat::rate_limiter& limiter,
+                                                 chat::events& sink) {
+  auto s = store::open_store_set(cfg.database_url, cfg.store_connections);
   if (!s) {
     auto msg = s.error().message;
     if (!msg.starts_with("DATABASE_URL")) msg = "DATABASE_URL: " + msg;
     throw startup_error("config: " + msg, 2);
   }
-  return std::move(*s);
+  store::worker_settings ws;
+  ws.job_timeout = cfg.store_timeout;
+  return std::make_unique<chat::pooled_runner>(std::move(s->stores), s->writers, clock, limiter,
+                                               chat::chat_settings{cfg.max_group_size}, sink, ws);
 }
 
 auth::verifier make_verifier(const core::config& cfg) {
@@ -36,16 +44,32 @@ void forwarding_events::message_created(const store::message& m) {
 
 app::app(core::config cfg)
     : cfg_(std::move(cfg)),
-      store_(open_store(cfg_)),
       verifier_(make_verifier(cfg_)),
       limiter_(clock_, chat::rate_limit_settings{cfg_.rate_limit, cfg_.rate_window}),
-      chat_(*store_, clock_, limiter_, chat::chat_settings{cfg_.max_group_size}, &events_),
+      to_io_([this](std::function<void()> f) { boost::asio::post(ioc_, std::move(f)); }),
+      worker_events_(events_, to_io_),
+      runner_(start_store(cfg_, clock_, limiter_, worker_events_)),
+      chat_(*runner_, to_io_),
       router_(chat_, presence_, verifier_, metrics_,
               rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins}),
       dispatcher_(router_),
       signals_(ioc_, SIGINT, SIGTERM),
       drain_deadline_(ioc_) {
-  router_.add_readiness_check("store", [this] { return store_->ping(); });
+  router_.add_readiness_check("store", [this] { return runner_->healthy(); });
+  metrics_.add_collector([this](std::string& out) {
+    const auto& pool = runner_->pool();
+    out += fmt::format(
+        "# HELP chatgate_store_queued_calls Store calls waiting for a worker\n"
+        "# TYPE chatgate_store_queued_calls gauge\nchatgate_store_queued_calls {}\n"
+        "# HELP chatgate_store_expired_calls_total Store calls answered INTERNAL_ERROR after "
+        "STORE_TIMEOUT_MS, never run\n"
+        "# TYPE chatgate_store_expired_calls_total counter\n"
+        "chatgate_store_expired_calls_total {}\n"
+        "# HELP chatgate_store_refused_calls_total Store calls refused at once (queue full)\n"
+        "# TYPE chatgate_store_refused_calls_total counter\n"
+        "chatgate_store_refused_calls_total {}\n",
+        pool.queued(), pool.expired_count(), pool.refused_count());
+  });
   wire_gateway();
 }
 
@@ -155,7 +179,11 @@ int app::run() {
   wait_for_signal();
   ioc_.run();
   listeners_.clear();
-  store_.reset();  // closes the database after the last request
+  runner_->stop();  // runs what was queued, then closes the database connections
+  // Answers the workers posted after the loop stopped: run them now, while every object they
+  // refer to is alive (the sockets are closed, so they only drop their sends).
+  ioc_.restart();
+  ioc_.poll();
   spdlog::info("chatgate: stopped");
   return 0;
 }

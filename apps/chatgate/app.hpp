@@ -9,7 +9,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "auth/verifier.hpp"
-#include "chat/chat_service.hpp"
+#include "chat/async_chat.hpp"
+#include "chat/pooled_runner.hpp"
+#include "chat/posting_events.hpp"
 #include "chat/events.hpp"
 #include "chat/presence.hpp"
 #include "chat/rate_limiter.hpp"
@@ -78,9 +80,10 @@ class forwarding_presence final : public chat::presence {
   chat::presence* target_ = &none_;
 };
 
-/// The whole server: one io_context on one thread, the store, auth, chat rules, REST router and
-/// listeners on HTTP_PORT and WS_PORT (one listener when they are equal). run() returns after
-/// SIGTERM/SIGINT once in-flight requests are answered and the store is closed.
+/// The whole server: one io_context on one thread (sockets, REST, timers), the store workers
+/// (chat::pooled_runner: every store call runs there), auth, chat rules, REST router and listeners
+/// on HTTP_PORT and WS_PORT (one listener when they are equal). run() returns after SIGTERM/SIGINT
+/// once in-flight requests are answered and the store is closed.
 class app {
  public:
   /// Opens the store and checks auth settings; throws startup_error.
@@ -107,12 +110,14 @@ class app {
   boost::asio::io_context ioc_{1};
   core::clock clock_;
   core::metrics metrics_;
-  std::unique_ptr<store::store> store_;
   auth::verifier verifier_;
   chat::rate_limiter limiter_;
   forwarding_events events_{metrics_};
   forwarding_presence presence_;
-  chat::chat_service chat_;
+  chat::poster to_io_;                     // posts a closure to ioc_ (store answers, events)
+  chat::posting_events worker_events_;     // what the store workers report, posted to events_
+  std::unique_ptr<chat::pooled_runner> runner_;
+  chat::async_chat chat_;
   rest::router router_;
   path_dispatcher dispatcher_;
   std::vector<std::unique_ptr<http::listener>> listeners_;

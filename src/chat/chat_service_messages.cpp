@@ -29,15 +29,9 @@ core::result<store::message> chat_service::send_message(std::string_view user,
   auto reply_to = in.id("replyTo", false);
   auto metadata = in.metadata();
   if (!in.ok()) return in.error();
-  auto a = load_access(user, conversation_id, error_code::forbidden);
-  if (!a) return a.error();
-  if (reply_to) {
-    auto parent = store_.get_message(*reply_to);
-    if (!parent) return parent.error();
-    if (!*parent || (*parent)->conversation_id != conversation_id)
-      return core::validation_error("replyTo", "must be a message of this conversation");
-  }
-  // Counted only once the message is otherwise acceptable: a rejected send costs nothing.
+  if (auto ok = check_id(conversation_id, "conversationId"); !ok) return ok.error();
+  // Counted before the store's checks, which run in the same round trip as the insert; a send
+  // the store refuses is given back, so a rejected send costs nothing.
   if (auto allowed = limiter_.consume(user); !allowed) return allowed.error();
 
   const auto now = clock_.now();
@@ -50,10 +44,15 @@ core::result<store::message> chat_service::send_message(std::string_view user,
   m.reply_to = std::move(reply_to);
   m.metadata = metadata.value_or(json::object());
   m.created_at = m.updated_at = now;
-  auto stored = store_.insert_message(m);
+  auto stored = store_.insert_message_checked(m);
+  if (!stored || stored->outcome != store::send_check::stored) limiter_.refund(user);
   if (!stored) return stored.error();
-  events_->message_created(*stored);
-  return stored;
+  if (stored->outcome == store::send_check::not_participant)
+    return make_error(error_code::forbidden, "Not a participant of this conversation");
+  if (stored->outcome == store::send_check::bad_reply)
+    return core::validation_error("replyTo", "must be a message of this conversation");
+  events_->message_created(stored->stored);
+  return std::move(stored->stored);
 }
 
 core::result<store::message> chat_service::load_message_for(std::string_view user,

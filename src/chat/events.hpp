@@ -6,8 +6,9 @@
 namespace chatgate::chat {
 
 /// What chat_service reports after a store change succeeded, whichever side (REST or socket)
-/// asked for it. The gateway implements it to emit the seed's socket events (seed §4.12); every
-/// call happens on the io thread, after the change is durable.
+/// asked for it, after the change is durable. chat_service calls it on the thread that ran the
+/// call (a store worker in the server); posting_events hands each event on to the io thread,
+/// where the gateway emits the seed's socket events (seed §4.12).
 class events {
  public:
   virtual ~events() = default;

@@ -34,6 +34,10 @@ struct config {
   std::size_t max_payload_bytes = 1'000'000;            // MAX_PAYLOAD_BYTES: Engine.IO payload
   std::chrono::milliseconds connect_timeout{45'000};    // CONNECT_TIMEOUT_MS: Socket.IO connect
   std::size_t max_group_size = 1000;                    // MAX_GROUP_SIZE: group participants
+  std::chrono::milliseconds store_timeout{5'000};       // STORE_TIMEOUT_MS: longest wait for a
+                                                        // store worker before INTERNAL_ERROR
+  std::size_t store_connections = 4;                    // STORE_CONNECTIONS: PostgreSQL: pool
+                                                        // size; SQLite: reader connections
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
   std::chrono::milliseconds ws_handshake_timeout{30'000};  // WS_HANDSHAKE_TIMEOUT_MS: upgrade
   std::size_t max_header_bytes = 16 * 1024;                // MAX_HEADER_BYTES: request line+headers

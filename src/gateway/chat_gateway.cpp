@@ -2,7 +2,7 @@
 
 namespace chatgate::gateway {
 
-chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::chat_service& chat,
+chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat,
                            const auth::verifier& verifier, cluster::connection_map& connections,
                            const core::clock& clock, gateway_settings settings)
     : errors_(clock),

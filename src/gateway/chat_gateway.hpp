@@ -1,6 +1,6 @@
 #pragma once
 #include "auth/verifier.hpp"
-#include "chat/chat_service.hpp"
+#include "chat/async_chat.hpp"
 #include "chat/events.hpp"
 #include "chat/presence.hpp"
 #include "cluster/connection_map.hpp"
@@ -18,13 +18,13 @@ namespace chatgate::gateway {
 
 /// The chat gateway (seed §4.10): serves namespace `nsp` (the client's default "/"), and gives
 /// chat_service its event sink and REST its presence. Build it after the socketio::server and
-/// destroy it before; everything runs on the io thread.
+/// destroy it before; everything runs on the io thread (store calls go through chat::async_chat).
 ///
 ///   gateway::chat_gateway gw(io.of("/"), chat, verifier, connections, clock, {max});
 ///   chat.set_events(&gw.events());
 class chat_gateway {
  public:
-  chat_gateway(socketio::namespace_& nsp, chat::chat_service& chat, const auth::verifier& verifier,
+  chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat, const auth::verifier& verifier,
                cluster::connection_map& connections, const core::clock& clock,
                gateway_settings settings = {});
   chat_gateway(const chat_gateway&) = delete;

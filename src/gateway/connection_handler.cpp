@@ -75,7 +75,19 @@ void connection_handler::on_registered(const std::shared_ptr<socketio::socket>& 
                                        "Too many connections for this user (max " +
                                            std::to_string(limit) + ")"));
   }
-  auto conversations = rooms_.join_user_rooms(*s, user->user_id);
+  rooms_.join_user_rooms(
+      s, user->user_id,
+      [this, alive = std::weak_ptr<bool>(alive_), s,
+       count](core::result<std::vector<std::string>> conversations) {
+        if (alive.lock()) on_rooms_joined(s, count, std::move(conversations));
+      });
+}
+
+void connection_handler::on_rooms_joined(const std::shared_ptr<socketio::socket>& s,
+                                         std::size_t count,
+                                         core::result<std::vector<std::string>> conversations) {
+  auto* user = user_of(*s);
+  if (!user || !s->connected()) return;  // gone meanwhile: on_disconnect cleaned up
   if (!conversations) {
     spdlog::error("gateway: socket {} user {}: cannot load conversations: {}", s->id(),
                   user->user_id, conversations.error().message);
@@ -97,13 +109,16 @@ void connection_handler::on_disconnect(socketio::socket& s) {
       s.id(), user->user_id,
       [this, alive = std::weak_ptr<bool>(alive_), user_id = user->user_id](std::size_t left) {
         if (!alive.lock() || left > 0) return;
-        auto conversations = rooms_.conversation_ids(user_id);
-        if (!conversations) {
-          spdlog::error("gateway: user {} offline, cannot load conversations: {}", user_id,
-                        conversations.error().message);
-          return;
-        }
-        broadcast_presence("user:offline", user_id, *conversations);
+        rooms_.conversation_ids(
+            user_id, [this, alive, user_id](core::result<std::vector<std::string>> conversations) {
+              if (!alive.lock()) return;
+              if (!conversations) {
+                spdlog::error("gateway: user {} offline, cannot load conversations: {}", user_id,
+                              conversations.error().message);
+                return;
+              }
+              broadcast_presence("user:offline", user_id, *conversations);
+            });
       });
 }
 

@@ -38,6 +38,9 @@ class connection_handler {
 
  private:
   void on_registered(const std::shared_ptr<socketio::socket>& s, std::size_t count);
+  /// The store answered the user's conversations: `connected`, and user:online when first.
+  void on_rooms_joined(const std::shared_ptr<socketio::socket>& s, std::size_t count,
+                       core::result<std::vector<std::string>> conversations);
   void on_disconnect(socketio::socket& s);
   /// Sends `error` without originalEvent, then disconnects.
   void refuse(socketio::socket& s, const core::error& e);

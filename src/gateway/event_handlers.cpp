@@ -8,7 +8,7 @@ namespace chatgate::gateway {
 
 namespace json = boost::json;
 
-event_handlers::event_handlers(chat::chat_service& chat, room_service& rooms,
+event_handlers::event_handlers(chat::async_chat& chat, room_service& rooms,
                                const error_filter& errors, const core::clock& clock)
     : chat_(chat), rooms_(rooms), errors_(errors), clock_(clock) {}
 
@@ -40,66 +40,80 @@ void event_handlers::handle(socketio::socket& s, std::string_view event, handler
   const json::value& payload = a.empty() ? none : a.front();
   if (!payload.is_object())
     return errors_.report(s, event, core::validation_error("payload", "must be an object"), ack);
-  reply r = core::make_error(core::error_code::internal_error, "no reply");
+  auto self = s.shared_from_this();
+  done_fn done = [this, self, event, ack](reply r) {
+    if (!r) return errors_.report(*self, event, r.error(), ack);
+    if (ack) ack(payloads::one(std::move(*r)));
+  };
   try {
-    r = (this->*h)(s, *user, payload);
+    (this->*h)(self, user->user_id, payload, std::move(done));
   } catch (const std::exception& e) {
-    r = core::make_error(core::error_code::internal_error,
-                         std::string("unexpected exception: ") + e.what());
+    errors_.report(s, event,
+                   core::make_error(core::error_code::internal_error,
+                                    std::string("unexpected exception: ") + e.what()),
+                   ack);
   }
-  if (!r) return errors_.report(s, event, r.error(), ack);
-  if (ack) ack(payloads::one(std::move(*r)));
 }
 
-event_handlers::reply event_handlers::send(socketio::socket&, const socket_user& u,
-                                           const json::value& payload) {
+void event_handlers::send(const socket_ptr&, const std::string& user, const json::value& payload,
+                          done_fn done) {
   auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
-  if (!conversation_id) return conversation_id.error();
-  auto m = chat_.send_message(u.user_id, *conversation_id, payload);
-  if (!m) return m.error();
-  return payloads::message_ack(*m);
+  if (!conversation_id) return done(conversation_id.error());
+  chat_.send_message(user, *conversation_id, payload,
+                     [done = std::move(done)](core::result<store::message> m) {
+                       if (!m) return done(m.error());
+                       done(payloads::message_ack(*m));
+                     });
 }
 
-event_handlers::reply event_handlers::edit(socketio::socket&, const socket_user& u,
-                                           const json::value& payload) {
+void event_handlers::edit(const socket_ptr&, const std::string& user, const json::value& payload,
+                          done_fn done) {
   auto message_id = chat::chat_service::read_id(payload, "messageId");
-  if (!message_id) return message_id.error();
-  auto m = chat_.edit_message(u.user_id, *message_id, payload);
-  if (!m) return m.error();
-  return payloads::message_ack(*m);
+  if (!message_id) return done(message_id.error());
+  chat_.edit_message(user, *message_id, payload,
+                     [done = std::move(done)](core::result<store::message> m) {
+                       if (!m) return done(m.error());
+                       done(payloads::message_ack(*m));
+                     });
 }
 
-event_handlers::reply event_handlers::remove(socketio::socket&, const socket_user& u,
-                                             const json::value& payload) {
+void event_handlers::remove(const socket_ptr&, const std::string& user,
+                            const json::value& payload, done_fn done) {
   auto message_id = chat::chat_service::read_id(payload, "messageId");
-  if (!message_id) return message_id.error();
-  auto m = chat_.delete_message(u.user_id, *message_id);
-  if (!m) return m.error();
-  return payloads::success_ack();
+  if (!message_id) return done(message_id.error());
+  chat_.delete_message(user, *message_id, [done = std::move(done)](core::result<store::message> m) {
+    if (!m) return done(m.error());
+    done(payloads::success_ack());
+  });
 }
 
-event_handlers::reply event_handlers::sync(socketio::socket&, const socket_user& u,
-                                           const json::value& payload) {
-  auto r = chat_.sync(u.user_id, payload);
-  if (!r) return r.error();
-  return payloads::sync_ack(*r);
+void event_handlers::sync(const socket_ptr&, const std::string& user, const json::value& payload,
+                          done_fn done) {
+  chat_.sync(user, payload, [done = std::move(done)](core::result<chat::sync_result> r) {
+    if (!r) return done(r.error());
+    done(payloads::sync_ack(*r));
+  });
 }
 
-event_handlers::reply event_handlers::join(socketio::socket& s, const socket_user& u,
-                                           const json::value& payload) {
+void event_handlers::join(const socket_ptr& s, const std::string& user,
+                          const json::value& payload, done_fn done) {
   auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
-  if (!conversation_id) return conversation_id.error();
-  if (auto ok = chat_.check_participant(u.user_id, *conversation_id); !ok) return ok.error();
-  rooms_.join_conversation(s, *conversation_id);
-  return payloads::room_ack(*conversation_id);
+  if (!conversation_id) return done(conversation_id.error());
+  chat_.check_participant(
+      user, *conversation_id,
+      [this, s, id = *conversation_id, done = std::move(done)](core::result<void> ok) {
+        if (!ok) return done(ok.error());
+        if (s->connected()) rooms_.join_conversation(*s, id);
+        done(payloads::room_ack(id));
+      });
 }
 
-event_handlers::reply event_handlers::leave(socketio::socket& s, const socket_user&,
-                                            const json::value& payload) {
+void event_handlers::leave(const socket_ptr& s, const std::string&, const json::value& payload,
+                           done_fn done) {
   auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
-  if (!conversation_id) return conversation_id.error();
-  rooms_.leave_conversation(s, *conversation_id);
-  return payloads::success_ack();
+  if (!conversation_id) return done(conversation_id.error());
+  rooms_.leave_conversation(*s, *conversation_id);
+  done(payloads::success_ack());
 }
 
 void event_handlers::ping(socketio::socket& s, const socketio::ack_fn& ack) {

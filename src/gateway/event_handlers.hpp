@@ -1,11 +1,13 @@
 #pragma once
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
-#include "chat/chat_service.hpp"
+#include "chat/async_chat.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "gateway/error_filter.hpp"
@@ -16,12 +18,14 @@
 namespace chatgate::gateway {
 
 /// The client events of seed §4.10 (message:send, message:edit, message:delete, messages:sync,
-/// room:join, room:leave, ping) over chat::chat_service, which validates, checks permissions and
-/// rate limits, and reports every change to the socket_events sink (which broadcasts it). A
-/// handler answers its ack; every failure goes through error_filter.
+/// room:join, room:leave, ping) over chat::async_chat, which validates, checks permissions and
+/// rate limits on a store worker, and reports every change to the socket_events sink (which
+/// broadcasts it). A handler answers its ack once the store answered; every failure goes
+/// through error_filter. A socket that disconnected meanwhile gets nothing (its sends are
+/// dropped) and joins nothing.
 class event_handlers {
  public:
-  event_handlers(chat::chat_service& chat, room_service& rooms, const error_filter& errors,
+  event_handlers(chat::async_chat& chat, room_service& rooms, const error_filter& errors,
                  const core::clock& clock);
 
   /// Registers the handlers on `s` (before authentication finishes: they refuse to act for a
@@ -30,23 +34,31 @@ class event_handlers {
 
  private:
   using reply = core::result<boost::json::object>;
-  using handler = reply (event_handlers::*)(socketio::socket&, const socket_user&,
-                                            const boost::json::value&);
+  using done_fn = std::function<void(reply)>;
+  using socket_ptr = std::shared_ptr<socketio::socket>;
+  using handler = void (event_handlers::*)(const socket_ptr&, const std::string& user,
+                                           const boost::json::value&, done_fn);
 
   /// Runs `h` for `event` with the first argument as payload, answering the ack or reporting.
   void handle(socketio::socket& s, std::string_view event, handler h, const socketio::args& a,
               const socketio::ack_fn& ack);
 
-  reply send(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
-  reply edit(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
-  reply remove(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
-  reply sync(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
-  reply join(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
-  reply leave(socketio::socket& s, const socket_user& u, const boost::json::value& payload);
+  void send(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+            done_fn done);
+  void edit(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+            done_fn done);
+  void remove(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+              done_fn done);
+  void sync(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+            done_fn done);
+  void join(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+            done_fn done);
+  void leave(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+             done_fn done);
   /// ping: a `pong` event, then the ack {event: "pong", timestamp}. Any payload is accepted.
   void ping(socketio::socket& s, const socketio::ack_fn& ack);
 
-  chat::chat_service& chat_;
+  chat::async_chat& chat_;
   room_service& rooms_;
   const error_filter& errors_;
   const core::clock& clock_;

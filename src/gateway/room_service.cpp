@@ -10,20 +10,23 @@ std::string room_service::user_room(std::string_view user_id) {
   return "user:" + std::string(user_id);
 }
 
-core::result<std::vector<std::string>> room_service::conversation_ids(std::string_view user) {
-  return chat_.conversation_ids_for_user(user);
+void room_service::conversation_ids(const std::string& user, ids_callback done) {
+  chat_.conversation_ids_for_user(user, std::move(done));
 }
 
-core::result<std::vector<std::string>> room_service::join_user_rooms(socketio::socket& s,
-                                                                     std::string_view user) {
-  auto ids = chat_.conversation_ids_for_user(user);
-  if (!ids) return ids.error();
-  std::vector<std::string> rooms;
-  rooms.reserve(ids->size() + 1);
-  for (const auto& id : *ids) rooms.push_back(conversation_room(id));
-  rooms.push_back(user_room(user));
-  s.join(rooms);
-  return ids;
+void room_service::join_user_rooms(const std::shared_ptr<socketio::socket>& s,
+                                   const std::string& user, ids_callback done) {
+  s->join(user_room(user));
+  chat_.conversation_ids_for_user(
+      user, [s, done = std::move(done)](core::result<std::vector<std::string>> ids) {
+        if (ids && s->connected()) {
+          std::vector<std::string> rooms;
+          rooms.reserve(ids->size());
+          for (const auto& id : *ids) rooms.push_back(conversation_room(id));
+          s->join(rooms);
+        }
+        done(std::move(ids));
+      });
 }
 
 void room_service::join_conversation(socketio::socket& s, std::string_view conversation_id) {

@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/chat_service.hpp"
+#include "chat/async_chat.hpp"
 #include "core/result.hpp"
 #include "socketio/socket.hpp"
 
@@ -12,24 +12,28 @@ namespace chatgate::gateway {
 /// Seed §4.5: the room names and a socket's conversation rooms.
 class room_service {
  public:
-  explicit room_service(chat::chat_service& chat) : chat_(chat) {}
+  explicit room_service(chat::async_chat& chat) : chat_(chat) {}
 
   /// `conversation:{id}`.
   static std::string conversation_room(std::string_view conversation_id);
   /// `user:{id}`.
   static std::string user_room(std::string_view user_id);
 
-  /// Joins `s` to `user:{user}` and the room of each of the user's conversations; answers the
-  /// ids of those conversations (rooms joined: their number + 1).
-  core::result<std::vector<std::string>> join_user_rooms(socketio::socket& s,
-                                                         std::string_view user);
+  using ids_callback = chat::async_chat::callback<std::vector<std::string>>;
+  /// Joins `s` to `user:{user}` at once, then (once the store answered) to the room of each of
+  /// the user's conversations; answers the ids of those conversations (rooms joined: their
+  /// number + 1). The user room comes first so that a conversation created while the store
+  /// reads reaches the socket through it (conversation:new joins the socket to its room).
+  /// Nothing is joined after a disconnect meanwhile.
+  void join_user_rooms(const std::shared_ptr<socketio::socket>& s, const std::string& user,
+                       ids_callback done);
   /// Ids of the user's conversations, as the store holds them now.
-  core::result<std::vector<std::string>> conversation_ids(std::string_view user);
+  void conversation_ids(const std::string& user, ids_callback done);
   void join_conversation(socketio::socket& s, std::string_view conversation_id);
   void leave_conversation(socketio::socket& s, std::string_view conversation_id);
 
  private:
-  chat::chat_service& chat_;
+  chat::async_chat& chat_;
 };
 
 }  // namespace chatgate::gateway

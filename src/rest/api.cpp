@@ -42,77 +42,92 @@ json::value page_json(const chat::page<T>& p) {
   return out;
 }
 
+/// Answers `done` with `status` and the JSON of a successful result, or the error.
 template <class T>
-core::result<reply> ok(int status, const core::result<T>& r) {
-  if (!r) return r.error();
-  return reply{status, chat::to_json(*r)};
+chat::async_chat::callback<T> ok(int status, api::answer done) {
+  return [status, done = std::move(done)](core::result<T> r) {
+    if (!r) return done(r.error());
+    done(reply{status, chat::to_json(*r)});
+  };
 }
 
 }  // namespace
 
-api::api(chat::chat_service& chat, chat::presence& presence) : chat_(chat), presence_(presence) {}
+api::api(chat::async_chat& chat, chat::presence& presence) : chat_(chat), presence_(presence) {}
 
-core::result<reply> api::create_conversation(const call& c) {
-  auto r = chat_.create_conversation(c.user, c.body);
-  if (!r) return r.error();
-  return reply{r->created ? 201 : 200, chat::to_json(r->conversation)};
+void api::create_conversation(const call& c, answer done) {
+  chat_.create_conversation(c.user, c.body,
+                            [done = std::move(done)](core::result<chat::created_conversation> r) {
+                              if (!r) return done(r.error());
+                              done(reply{r->created ? 201 : 200, chat::to_json(r->conversation)});
+                            });
 }
 
-core::result<reply> api::list_conversations(const call& c) {
+void api::list_conversations(const call& c, answer done) {
   auto limit = query_int(c, "limit");
-  if (!limit) return limit.error();
-  auto r = chat_.list_conversations(c.user, *limit, query_text(c, "before"));
-  if (!r) return r.error();
-  return reply{200, page_json(*r)};
+  if (!limit) return done(limit.error());
+  chat_.list_conversations(
+      c.user, *limit, query_text(c, "before"),
+      [done = std::move(done)](core::result<chat::page<store::conversation>> r) {
+        if (!r) return done(r.error());
+        done(reply{200, page_json(*r)});
+      });
 }
 
-core::result<reply> api::get_conversation(const call& c) {
-  return ok(200, chat_.get_conversation(c.user, c.params.at(0)));
+void api::get_conversation(const call& c, answer done) {
+  chat_.get_conversation(c.user, c.params.at(0), ok<store::conversation>(200, std::move(done)));
 }
 
-core::result<reply> api::update_conversation(const call& c) {
-  return ok(200, chat_.update_conversation(c.user, c.params.at(0), c.body));
+void api::update_conversation(const call& c, answer done) {
+  chat_.update_conversation(c.user, c.params.at(0), c.body,
+                            ok<store::conversation>(200, std::move(done)));
 }
 
-core::result<reply> api::add_participant(const call& c) {
-  return ok(201, chat_.add_participant(c.user, c.params.at(0), c.body));
+void api::add_participant(const call& c, answer done) {
+  chat_.add_participant(c.user, c.params.at(0), c.body,
+                        ok<store::conversation>(201, std::move(done)));
 }
 
-core::result<reply> api::remove_participant(const call& c) {
-  return ok(200, chat_.remove_participant(c.user, c.params.at(0), c.params.at(1)));
+void api::remove_participant(const call& c, answer done) {
+  chat_.remove_participant(c.user, c.params.at(0), c.params.at(1),
+                           ok<store::conversation>(200, std::move(done)));
 }
 
-core::result<reply> api::leave(const call& c) {
-  auto r = chat_.leave(c.user, c.params.at(0));
-  if (!r) return r.error();
-  return reply{204, nullptr};
+void api::leave(const call& c, answer done) {
+  chat_.leave(c.user, c.params.at(0), [done = std::move(done)](core::result<void> r) {
+    if (!r) return done(r.error());
+    done(reply{204, nullptr});
+  });
 }
 
-core::result<reply> api::send_message(const call& c) {
-  return ok(201, chat_.send_message(c.user, c.params.at(0), c.body));
+void api::send_message(const call& c, answer done) {
+  chat_.send_message(c.user, c.params.at(0), c.body, ok<store::message>(201, std::move(done)));
 }
 
-core::result<reply> api::list_messages(const call& c) {
+void api::list_messages(const call& c, answer done) {
   auto limit = query_int(c, "limit");
-  if (!limit) return limit.error();
+  if (!limit) return done(limit.error());
   chat::message_query q{query_text(c, "before"), query_text(c, "after"), *limit};
-  auto r = chat_.list_messages(c.user, c.params.at(0), q);
-  if (!r) return r.error();
-  return reply{200, page_json(*r)};
+  chat_.list_messages(c.user, c.params.at(0), std::move(q),
+                      [done = std::move(done)](core::result<chat::page<store::message>> r) {
+                        if (!r) return done(r.error());
+                        done(reply{200, page_json(*r)});
+                      });
 }
 
-core::result<reply> api::get_message(const call& c) {
-  return ok(200, chat_.get_message(c.user, c.params.at(0)));
+void api::get_message(const call& c, answer done) {
+  chat_.get_message(c.user, c.params.at(0), ok<store::message>(200, std::move(done)));
 }
 
-core::result<reply> api::edit_message(const call& c) {
-  return ok(200, chat_.edit_message(c.user, c.params.at(0), c.body));
+void api::edit_message(const call& c, answer done) {
+  chat_.edit_message(c.user, c.params.at(0), c.body, ok<store::message>(200, std::move(done)));
 }
 
-core::result<reply> api::delete_message(const call& c) {
-  auto r = chat_.delete_message(c.user, c.params.at(0));
-  if (!r) return r.error();
-  return reply{200, json::object{{"success", true}}};
+void api::delete_message(const call& c, answer done) {
+  chat_.delete_message(c.user, c.params.at(0), [done = std::move(done)](core::result<store::message> r) {
+    if (!r) return done(r.error());
+    done(reply{200, json::object{{"success", true}}});
+  });
 }
 
 void api::presence(const call& c, answer done) {

@@ -7,7 +7,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "chat/chat_service.hpp"
+#include "chat/async_chat.hpp"
 #include "chat/presence.hpp"
 #include "core/result.hpp"
 #include "rest/reply.hpp"
@@ -22,36 +22,35 @@ struct call {
   boost::json::value body;  // parsed JSON body ({} when there is none)
 };
 
-/// The /api/v1 endpoints (contract §5): each turns a call into chat_service calls and a reply.
-/// Rules and validation live in chat/; this class only maps HTTP to them.
+/// The /api/v1 endpoints (contract §5): each turns a call into chat calls and a reply. Rules
+/// and validation live in chat/; this class only maps HTTP to them. Every endpoint answers
+/// through `done` on the io thread, once the store worker answered (chat::async_chat).
 class api {
  public:
-  api(chat::chat_service& chat, chat::presence& presence);
+  api(chat::async_chat& chat, chat::presence& presence);
 
-  using endpoint = core::result<reply> (api::*)(const call&);
-  /// Answers through `done`, now or later (presence may ask another service).
   using answer = std::function<void(core::result<reply>)>;
-  using async_endpoint = void (api::*)(const call&, answer done);
+  using endpoint = void (api::*)(const call&, answer done);
 
-  core::result<reply> create_conversation(const call& c);
-  core::result<reply> list_conversations(const call& c);
-  core::result<reply> get_conversation(const call& c);
-  core::result<reply> update_conversation(const call& c);
-  core::result<reply> add_participant(const call& c);
-  core::result<reply> remove_participant(const call& c);
-  core::result<reply> leave(const call& c);
-  core::result<reply> send_message(const call& c);
-  core::result<reply> list_messages(const call& c);
-  core::result<reply> get_message(const call& c);
-  core::result<reply> edit_message(const call& c);
-  core::result<reply> delete_message(const call& c);
+  void create_conversation(const call& c, answer done);
+  void list_conversations(const call& c, answer done);
+  void get_conversation(const call& c, answer done);
+  void update_conversation(const call& c, answer done);
+  void add_participant(const call& c, answer done);
+  void remove_participant(const call& c, answer done);
+  void leave(const call& c, answer done);
+  void send_message(const call& c, answer done);
+  void list_messages(const call& c, answer done);
+  void get_message(const call& c, answer done);
+  void edit_message(const call& c, answer done);
+  void delete_message(const call& c, answer done);
   void presence(const call& c, answer done);
 
   /// Most user ids one POST /presence may ask about.
   static constexpr std::size_t presence_max = 1000;
 
  private:
-  chat::chat_service& chat_;
+  chat::async_chat& chat_;
   chat::presence& presence_;
 };
 

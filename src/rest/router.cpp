@@ -57,7 +57,7 @@ bool matches(const std::vector<std::string_view>& pattern, const std::vector<std
 
 }  // namespace
 
-router::router(chat::chat_service& chat, chat::presence& presence, const auth::verifier& verifier,
+router::router(chat::async_chat& chat, chat::presence& presence, const auth::verifier& verifier,
                core::metrics& metrics, router_settings settings)
     : api_(chat, presence),
       verifier_(verifier),
@@ -73,7 +73,7 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
     std::string name = "/api/v1";
     for (auto s : pattern) name += "/" + std::string(s == ":" ? ":param" : s);
     routes_.push_back(
-        {method, std::move(pattern), fn, nullptr, request_metrics_.add_route(std::move(name))});
+        {method, std::move(pattern), fn, request_metrics_.add_route(std::move(name))});
   };
   add(v::post, {"conversations"}, &api::create_conversation);
   add(v::get, {"conversations"}, &api::list_conversations);
@@ -87,11 +87,7 @@ router::router(chat::chat_service& chat, chat::presence& presence, const auth::v
   add(v::get, {"messages", ":"}, &api::get_message);
   add(v::patch, {"messages", ":"}, &api::edit_message);
   add(v::delete_, {"messages", ":"}, &api::delete_message);
-  routes_.push_back({v::post,
-                     {"presence"},
-                     nullptr,
-                     &api::presence,
-                     request_metrics_.add_route("/api/v1/presence")});
+  add(v::post, {"presence"}, &api::presence);
 }
 
 void router::add_readiness_check(std::string name, std::function<bool()> ready) {
@@ -208,9 +204,8 @@ void router::call_api(const http::request& req, const route& r, std::vector<std:
   if (!body) return finish(error_response(req, body.error()), r.metrics_id);
 
   call c{who->user_id, std::move(params), std::move(query), std::move(*body)};
-  if (r.endpoint) return finish(api_response(req, c.user, (api_.*r.endpoint)(c)), r.metrics_id);
-  (api_.*r.async_endpoint)(c, [this, finish, id = r.metrics_id, user = c.user,
-                               header = http::request_header(req.base())](core::result<reply> out) {
+  (api_.*r.endpoint)(c, [this, finish, id = r.metrics_id, user = c.user,
+                         header = http::request_header(req.base())](core::result<reply> out) {
     finish(api_response(header, user, std::move(out)), id);
   });
 }

@@ -8,7 +8,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "auth/verifier.hpp"
-#include "chat/chat_service.hpp"
+#include "chat/async_chat.hpp"
 #include "chat/presence.hpp"
 #include "core/metrics.hpp"
 #include "http/cors_policy.hpp"
@@ -25,11 +25,12 @@ struct router_settings {
 };
 
 /// The REST side of chatgate as an http::handler: /api/v1/... (bearer auth), /health, /ready,
-/// /metrics, CORS. Every answer is computed synchronously on the io thread (the store is
-/// synchronous), so handle() is the whole behaviour and tests drive it without sockets.
+/// /metrics, CORS. API calls answer once their store worker did (chat::async_chat posts the answer
+/// back to the io thread); with an inline chat runner everything answers at once, so handle() is
+/// the whole behaviour and tests drive it without sockets or threads.
 class router final : public http::handler {
  public:
-  router(chat::chat_service& chat, chat::presence& presence, const auth::verifier& verifier,
+  router(chat::async_chat& chat, chat::presence& presence, const auth::verifier& verifier,
          core::metrics& metrics, router_settings settings = {});
 
   /// /ready answers 503 naming `name` while `ready()` is false (store, Redis, ...).
@@ -54,8 +55,7 @@ class router final : public http::handler {
   struct route {
     boost::beast::http::verb method;
     std::vector<std::string_view> pattern;  // segments after /api/v1; ":" matches one segment
-    api::endpoint endpoint = nullptr;       // one of the two is set
-    api::async_endpoint async_endpoint = nullptr;
+    api::endpoint endpoint = nullptr;
     std::size_t metrics_id = 0;  // in request_metrics_, label e.g. "/api/v1/conversations/:param"
   };
   /// Metrics ids of the answers that are not API routes, registered first in this order.

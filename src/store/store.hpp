@@ -24,9 +24,20 @@ struct message_range {
   int limit = 50;
 };
 
+/// What insert_message_checked found.
+enum class send_check { stored, not_participant, bad_reply };
+
+/// insert_message_checked's answer: `message` is the stored message when `outcome` is stored.
+struct checked_insert {
+  send_check outcome = send_check::stored;
+  message stored;
+};
+
 /// Persistence used by chat/. Implementations: sqlite/ (embedded default), postgres/ (shared by
-/// instances). Every call is synchronous and thread-safe; failures of the database itself come
-/// back as core::error_code::internal_error, "not there" as std::nullopt.
+/// instances). Every call is synchronous and blocking, so it runs on a store worker
+/// (store/worker_pool), never on an io thread; each worker has its own instance (connection).
+/// Failures of the database itself come back as core::error_code::internal_error, "not there"
+/// as std::nullopt.
 class store {
  public:
   virtual ~store() = default;
@@ -62,6 +73,12 @@ class store {
   /// Inserts `m` (its seq ignored) with the conversation's next seq, in one transaction that also
   /// sets the conversation's last message. Returns the stored message, seq filled in.
   virtual core::result<message> insert_message(const message& m) = 0;
+  /// A send in one round trip: inserts `m` as insert_message does, but only when m.sender_id is a
+  /// participant of m.conversation_id and m.reply_to (when set) is a message of that
+  /// conversation; otherwise writes nothing and says which check failed. Idempotent by m.id (set
+  /// by the caller): when that message exists already (a retry after a lost answer), it is
+  /// returned as stored and nothing is written, so a retry never stores twice.
+  virtual core::result<checked_insert> insert_message_checked(const message& m) = 0;
   virtual core::result<std::optional<message>> get_message(std::string_view id) = 0;
   virtual core::result<std::optional<message>> edit_message(std::string_view id,
                                                             std::string_view content,

@@ -47,6 +47,20 @@ core::result<std::unique_ptr<store>> open_store(std::string_view database_url) {
                    "' (expected sqlite://PATH or postgresql://USER@HOST:PORT/DB)");
 }
 
+core::result<store_set> open_store_set(std::string_view database_url, std::size_t connections) {
+  const bool postgres = !database_url.starts_with("sqlite://");
+  const bool memory = database_url.starts_with("sqlite://:memory:");
+  store_set out;
+  const std::size_t total = postgres ? connections : (memory ? 1 : 1 + connections);
+  out.writers = postgres ? connections : 1;
+  for (std::size_t i = 0; i < total; ++i) {
+    auto s = open_store(database_url);
+    if (!s) return s.error();
+    out.stores.push_back(std::move(*s));
+  }
+  return out;
+}
+
 std::string redact_database_url(std::string_view database_url) {
   std::string url(database_url);
   const auto scheme_end = url.find("://");

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,17 @@ namespace chatgate::store {
 ///                            answer.
 /// Errors name DATABASE_URL and say what is wrong.
 core::result<std::unique_ptr<store>> open_store(std::string_view database_url);
+
+/// The connections of the store workers (chat::pooled_runner): `writers` first.
+struct store_set {
+  std::vector<std::unique_ptr<store>> stores;
+  std::size_t writers = 1;
+};
+
+/// Opens the connections for DATABASE_URL: SQLite, one writer (SQLite has one) and
+/// `connections` readers (none for ":memory:", which is private to one connection);
+/// PostgreSQL, `connections` connections that read and write.
+core::result<store_set> open_store_set(std::string_view database_url, std::size_t connections);
 
 /// DATABASE_URL fit for a log line: a URL's password (scheme://user:PASSWORD@host) becomes
 /// "***"; anything else is returned as is.

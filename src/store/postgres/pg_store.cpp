@@ -62,12 +62,24 @@ core::result<std::unique_ptr<pg_store>> pg_store::open(const pg_settings& s) {
 bool pg_store::recover(const pg_error& e, bool first_try) {
   spdlog::error("store: postgres: {}", e.what());
   if (!e.broken() || !first_try) return false;
-  const bool reconnected = db_->reset();
-  if (reconnected)
-    spdlog::warn("store: postgres connection was broken; reconnected, retrying once");
-  else
-    spdlog::error("store: postgres reconnect failed");
+  const bool reconnected = reconnect();
+  if (reconnected) spdlog::warn("store: postgres connection was broken; reconnected, retrying once");
   return reconnected;
+}
+
+bool pg_store::reconnect() {
+  using namespace std::chrono_literals;
+  const auto now = std::chrono::steady_clock::now();
+  if (backoff_ > 0ms && now < next_reconnect_) return false;
+  if (db_->reset()) {
+    if (backoff_ > 0ms) spdlog::info("store: postgres reachable again");
+    backoff_ = 0ms;
+    return true;
+  }
+  backoff_ = backoff_ == 0ms ? 100ms : std::min<std::chrono::milliseconds>(backoff_ * 2, 5s);
+  next_reconnect_ = now + backoff_;
+  spdlog::error("store: postgres reconnect failed; next try in {} ms", backoff_.count());
+  return false;
 }
 
 std::optional<conversation> pg_store::load_conversation(std::string_view id) {

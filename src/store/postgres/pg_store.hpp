@@ -22,12 +22,13 @@ struct pg_settings {
   std::chrono::seconds connect_timeout{5};
 };
 
-/// The store shared by several chatgate instances: one libpq connection behind a mutex (the app
-/// calls the store from its one io thread, so a pool would only add idle connections), prepared
+/// The store shared by several chatgate instances: one libpq connection (the app opens one per
+/// store worker; the mutex only guards callers outside the workers, e.g. tests), prepared
 /// statements, schema migrated at open. seq comes from a row-locked counter on the conversation,
 /// so it is gapless and the same whichever instance inserts. A broken connection is reset and
-/// the call retried once; database failures come back as internal_error (details are logged,
-/// not returned).
+/// the call retried once; while the server stays away, reconnects back off (100 ms doubling to
+/// 5 s) and calls in between fail at once instead of each waiting for a connect. Database
+/// failures come back as internal_error (details are logged, not returned).
 class pg_store final : public store {
  public:
   /// Connects and migrates. Errors: "DATABASE_URL: cannot connect to PostgreSQL: <reason>",
@@ -54,6 +55,7 @@ class pg_store final : public store {
                                         core::sys_time_ms now) override;
 
   core::result<message> insert_message(const message& m) override;
+  core::result<checked_insert> insert_message_checked(const message& m) override;
   core::result<std::optional<message>> get_message(std::string_view id) override;
   core::result<std::optional<message>> edit_message(std::string_view id, std::string_view content,
                                                     core::sys_time_ms now) override;
@@ -73,6 +75,8 @@ class pg_store final : public store {
   auto guarded(F&& f) -> decltype(f());
   /// Logs `e` and resets a broken connection; true when `f` is worth one more try.
   bool recover(const pg_error& e, bool first_try);
+  /// Resets the connection unless a reset failed less than the current backoff ago.
+  bool reconnect();
 
   std::optional<conversation> load_conversation(std::string_view id);
   void load_details(conversation& c, const std::optional<std::string>& last_message_id);
@@ -86,11 +90,15 @@ class pg_store final : public store {
 
   std::mutex mutex_;
   std::unique_ptr<pg_connection> db_;
+  std::chrono::steady_clock::time_point next_reconnect_{};  // no reset attempt before this
+  std::chrono::milliseconds backoff_{0};                     // 0 while the connection is good
 };
 
 template <class F>
 auto pg_store::guarded(F&& f) -> decltype(f()) {
   std::lock_guard lock(mutex_);
+  if (!db_->ok() && !reconnect())
+    return core::make_error(core::error_code::internal_error, "store: database unavailable");
   for (bool first_try = true;; first_try = false) {
     try {
       return f();

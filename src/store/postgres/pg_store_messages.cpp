@@ -38,6 +38,34 @@ const std::string& insert_message_sql() {
   return sql;
 }
 
+// A send in one statement, so one round trip: the conversation's counter moves only when the
+// message is new (not a retry), the sender is a participant and replyTo (if any) is a message of
+// the conversation; the insert takes its seq from that update. The answer is one row: the stored
+// (or, for a retry, the earlier) message with check = 0, or a row of NULLs with check = 1 (not a
+// participant) or 2 (bad replyTo). The UPDATE locks the conversation row until the statement
+// commits, so concurrent sends on every instance get gapless seqs (READ COMMITTED re-reads it).
+const std::string& insert_checked_sql() {
+  static const std::string cols(message_columns);
+  static const std::string sql =
+      "WITH prior AS (SELECT " + cols + " FROM messages WHERE id = $1),"
+      " member AS (SELECT 1 FROM participants WHERE conversation_id = $2 AND user_id = $3),"
+      " reply AS (SELECT $6::text IS NULL OR EXISTS (SELECT 1 FROM messages"
+      "   WHERE id = $6::text AND conversation_id = $2) AS ok),"
+      " bump AS (UPDATE conversations SET last_seq = last_seq + 1, last_message_id = $1,"
+      "   last_message_at = $10::bigint, updated_at = $10::bigint WHERE id = $2"
+      "   AND NOT EXISTS (SELECT 1 FROM prior) AND EXISTS (SELECT 1 FROM member)"
+      "   AND (SELECT ok FROM reply) RETURNING last_seq),"
+      " ins AS (INSERT INTO messages (" + cols + ") SELECT $1::text, $2::text, bump.last_seq,"
+      "   $3::text, $4::text, $5::text, $6::text, $7::text, $8::boolean, $9::boolean, $10::bigint, $11::bigint, $12::bigint FROM bump"
+      "   RETURNING " + cols + ")"
+      " SELECT " + cols + ", 0 AS outcome FROM ins"
+      " UNION ALL SELECT " + cols + ", 0 FROM prior"
+      " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+      "   NULL, CASE WHEN EXISTS (SELECT 1 FROM member) THEN 2 ELSE 1 END"
+      "   WHERE NOT EXISTS (SELECT 1 FROM ins) AND NOT EXISTS (SELECT 1 FROM prior)";
+  return sql;
+}
+
 }  // namespace
 
 std::optional<message> pg_store::load_message(std::string_view id) {
@@ -71,6 +99,28 @@ core::result<message> pg_store::insert_message(const message& m) {
                 to_ms(stored.updated_at), deleted_at});
     tx.commit();
     return stored;
+  });
+}
+
+core::result<checked_insert> pg_store::insert_message_checked(const message& m) {
+  message fresh = m;
+  if (fresh.id.empty()) fresh.id = core::make_object_id();  // outside: a retry reuses it
+  // Idempotent by id, so guarded()'s retry after a broken connection never stores twice and a
+  // message stored before the connection broke is answered as stored.
+  return guarded([&]() -> core::result<checked_insert> {
+    std::optional<std::int64_t> deleted_at;
+    if (fresh.deleted_at) deleted_at = to_ms(*fresh.deleted_at);
+    auto r = db_->query(insert_checked_sql(),
+                        {fresh.id, fresh.conversation_id, fresh.sender_id,
+                         fresh.content, attachments_to_text(fresh.attachments), fresh.reply_to,
+                         to_text(fresh.metadata), fresh.is_edited, fresh.is_deleted,
+                         to_ms(fresh.created_at), to_ms(fresh.updated_at), deleted_at});
+    if (r.rows() != 1)
+      return core::make_error(core::error_code::internal_error, "store: send answered no row");
+    const auto check = r.int64(0, column::m_deleted_at + 1);
+    if (check == 1) return checked_insert{send_check::not_participant, {}};
+    if (check == 2) return checked_insert{send_check::bad_reply, {}};
+    return checked_insert{send_check::stored, read_message(r, 0)};
   });
 }
 

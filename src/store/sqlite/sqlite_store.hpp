@@ -20,7 +20,8 @@ struct sqlite_settings {
   std::chrono::milliseconds busy_timeout{5000};  // wait this long for another process's lock
 };
 
-/// The embedded store: one SQLite connection behind a mutex (so thread-safe, as store requires),
+/// The embedded store: one SQLite connection (each store worker opens its own; WAL lets readers
+/// run beside the one writer), behind a mutex for callers outside the workers (tests),
 /// schema migrated at open. SQL failures come back as core::error_code::internal_error.
 class sqlite_store final : public store {
  public:
@@ -48,6 +49,7 @@ class sqlite_store final : public store {
                                         core::sys_time_ms now) override;
 
   core::result<message> insert_message(const message& m) override;
+  core::result<checked_insert> insert_message_checked(const message& m) override;
   core::result<std::optional<message>> get_message(std::string_view id) override;
   core::result<std::optional<message>> edit_message(std::string_view id, std::string_view content,
                                                     core::sys_time_ms now) override;
@@ -68,6 +70,8 @@ class sqlite_store final : public store {
   std::optional<conversation> load_conversation(std::string_view id);
   void load_details(conversation& c, const std::optional<std::string>& last_message_id);
   std::optional<message> load_message(std::string_view id);
+  /// Assigns the next seq and inserts; false when the conversation does not exist.
+  bool insert_in_transaction(message& stored);
   conversation insert_conversation(const conversation& c, const std::optional<std::string>& key);
   void insert_participant(std::string_view conversation_id, const participant& p);
   void touch_conversation(std::string_view id, core::sys_time_ms now);

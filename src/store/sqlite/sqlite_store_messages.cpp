@@ -50,37 +50,67 @@ core::result<message> sqlite_store::insert_message(const message& m) {
   return guarded([&]() -> core::result<message> {
     message stored = m;
     if (stored.id.empty()) stored.id = core::make_object_id();
-    // The counter lives on the conversation row and moves inside the same IMMEDIATE transaction
-    // as the insert: seq is 1..N without gaps, and a rollback gives the number back.
     transaction tx(db_);
-    {
-      auto st = db_.prepare(
-          "UPDATE conversations SET last_seq = last_seq + 1, last_message_id = ?2, "
-          "last_message_at = ?3, updated_at = ?3 WHERE id = ?1 RETURNING last_seq");
-      st.bind(1, stored.conversation_id).bind(2, stored.id).bind(3, to_ms(stored.created_at));
-      if (!st.step())
-        return core::make_error(core::error_code::not_found, "Conversation not found");
-      stored.seq = st.int64(0);
-      st.run();
-    }
-    db_.prepare(insert_message_sql())
-        .bind(1, stored.id)
-        .bind(2, stored.conversation_id)
-        .bind(3, stored.seq)
-        .bind(4, stored.sender_id)
-        .bind(5, stored.content)
-        .bind(6, attachments_to_text(stored.attachments))
-        .bind(7, stored.reply_to)
-        .bind(8, to_text(stored.metadata))
-        .bind(9, stored.is_edited)
-        .bind(10, stored.is_deleted)
-        .bind(11, to_ms(stored.created_at))
-        .bind(12, to_ms(stored.updated_at))
-        .bind(13, stored.deleted_at ? std::optional(to_ms(*stored.deleted_at)) : std::nullopt)
-        .run();
+    if (!insert_in_transaction(stored))
+      return core::make_error(core::error_code::not_found, "Conversation not found");
     tx.commit();
     return stored;
   });
+}
+
+core::result<checked_insert> sqlite_store::insert_message_checked(const message& m) {
+  return guarded([&]() -> core::result<checked_insert> {
+    checked_insert out;
+    out.stored = m;
+    if (out.stored.id.empty()) out.stored.id = core::make_object_id();
+    transaction tx(db_);
+    if (auto prior = load_message(out.stored.id)) {  // a retry: stored already
+      out.stored = std::move(*prior);
+      return out;
+    }
+    auto member = db_.prepare(
+        "SELECT 1 FROM participants WHERE conversation_id = ?1 AND user_id = ?2");
+    member.bind(1, m.conversation_id).bind(2, m.sender_id);
+    if (!member.step()) return checked_insert{send_check::not_participant, {}};
+    if (m.reply_to) {
+      auto parent = load_message(*m.reply_to);
+      if (!parent || parent->conversation_id != m.conversation_id)
+        return checked_insert{send_check::bad_reply, {}};
+    }
+    if (!insert_in_transaction(out.stored)) return checked_insert{send_check::not_participant, {}};
+    tx.commit();
+    return out;
+  });
+}
+
+bool sqlite_store::insert_in_transaction(message& stored) {
+  // The counter lives on the conversation row and moves inside the same IMMEDIATE transaction
+  // as the insert: seq is 1..N without gaps, and a rollback gives the number back.
+  {
+    auto st = db_.prepare(
+        "UPDATE conversations SET last_seq = last_seq + 1, last_message_id = ?2, "
+        "last_message_at = ?3, updated_at = ?3 WHERE id = ?1 RETURNING last_seq");
+    st.bind(1, stored.conversation_id).bind(2, stored.id).bind(3, to_ms(stored.created_at));
+    if (!st.step()) return false;
+    stored.seq = st.int64(0);
+    st.run();
+  }
+  db_.prepare(insert_message_sql())
+      .bind(1, stored.id)
+      .bind(2, stored.conversation_id)
+      .bind(3, stored.seq)
+      .bind(4, stored.sender_id)
+      .bind(5, stored.content)
+      .bind(6, attachments_to_text(stored.attachments))
+      .bind(7, stored.reply_to)
+      .bind(8, to_text(stored.metadata))
+      .bind(9, stored.is_edited)
+      .bind(10, stored.is_deleted)
+      .bind(11, to_ms(stored.created_at))
+      .bind(12, to_ms(stored.updated_at))
+      .bind(13, stored.deleted_at ? std::optional(to_ms(*stored.deleted_at)) : std::nullopt)
+      .run();
+  return true;
 }
 
 core::result<std::optional<message>> sqlite_store::get_message(std::string_view id) {

@@ -80,6 +80,11 @@ core::result<model::message> test_store::insert_message(const model::message& m)
   return real_->insert_message(m);
 }
 
+core::result<model::checked_insert> test_store::insert_message_checked(const model::message& m) {
+  if (failing()) return down();
+  return real_->insert_message_checked(m);
+}
+
 core::result<std::optional<model::message>> test_store::get_message(std::string_view id) {
   if (failing()) return down();
   return real_->get_message(id);

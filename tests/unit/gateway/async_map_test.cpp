@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 
 #include "../chat/test_store.hpp"
+#include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
 #include "cluster/local_connection_map.hpp"
@@ -67,11 +68,13 @@ struct async_map : ::testing::Test {
   test_support::test_store db;
   chat::rate_limiter limiter{clock, {100, 10s}};
   chat::chat_service chat{db, clock, limiter};
+  chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads
+  chat::async_chat async{runner, [](std::function<void()> f) { f(); }};
   auth::verifier verifier = auth::verifier::create(auth::settings{secret, {}, {}, {}, {}}).value();
   auth::minter minter{auth::settings{secret, {}, {}, {}, {}}};
   deferred_map map;
   socketio::testing::harness h;
-  chat_gateway gw{h.io.of("/"), chat, verifier, map, clock, gateway_settings{1}};
+  chat_gateway gw{h.io.of("/"), async, verifier, map, clock, gateway_settings{1}};
   int sessions = 0;
 
   async_map() { chat.set_events(&gw.events()); }

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "../chat/test_store.hpp"
+#include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
 #include "cluster/local_connection_map.hpp"
@@ -56,11 +57,13 @@ struct gateway_flow : ::testing::Test {
   test_support::test_store db;
   chat::rate_limiter limiter{clock, {100, 10s}};
   chat::chat_service chat{db, clock, limiter};
+  chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads
+  chat::async_chat async{runner, [](std::function<void()> f) { f(); }};
   auth::verifier verifier = auth::verifier::create(auth::settings{secret, {}, {}, {}, {}}).value();
   auth::minter minter{auth::settings{secret, {}, {}, {}, {}}};
   cluster::local_connection_map map;
   socketio::testing::harness h;
-  chat_gateway gw{h.io.of("/"), chat, verifier, map, clock, gateway_settings{2}};
+  chat_gateway gw{h.io.of("/"), async, verifier, map, clock, gateway_settings{2}};
   int sessions = 0;
 
   gateway_flow() { chat.set_events(&gw.events()); }

@@ -10,6 +10,7 @@
 #include "http/listener_settings.hpp"
 #include "rest/router.hpp"
 #include "socketio/settings.hpp"
+#include "store/worker_pool.hpp"
 
 namespace chatgate {
 namespace {
@@ -32,6 +33,7 @@ TEST(module_defaults, socketio_gateway_chat) {
   EXPECT_EQ(chat::chat_settings{}.max_group_size, defaults.max_group_size);
   EXPECT_EQ(chat::rate_limit_settings{}.limit, defaults.rate_limit);
   EXPECT_EQ(chat::rate_limit_settings{}.window, defaults.rate_window);
+  EXPECT_EQ(store::worker_settings{}.job_timeout, defaults.store_timeout);
 }
 
 TEST(module_defaults, http_and_rest) {

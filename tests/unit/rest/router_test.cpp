@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "../chat/test_store.hpp"
+#include "chat/async_chat.hpp"
 #include "auth/minter.hpp"
 
 using namespace chatgate;
@@ -32,10 +33,12 @@ struct router_test : ::testing::Test {
   test_support::test_store db;
   chat::rate_limiter limiter{clock, {3, std::chrono::seconds(10)}};
   chat::chat_service chat{db, clock, limiter, chat::chat_settings{5}};
+  chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads
+  chat::async_chat async{runner, [](std::function<void()> f) { f(); }};
   fake_presence presence;
   auth::verifier verifier = auth::verifier::create(auth::settings{secret, "", "", "", {}}).value();
   core::metrics metrics;
-  rest::router router{chat, presence, verifier, metrics,
+  rest::router router{async, presence, verifier, metrics,
                       rest::router_settings{64 * 1024, {"https://app.example"}}};
   auth::minter minter{auth::settings{secret, "", "", "", {}}};
 
@@ -322,7 +325,7 @@ class deferred_presence : public chat::presence {
 
 TEST_F(router_test, presence_may_answer_later) {
   deferred_presence later;
-  rest::router r2{chat, later, verifier, metrics, {}};
+  rest::router r2{async, later, verifier, metrics, {}};
   http::request req{bhttp::verb::post, "/api/v1/presence", 11};
   req.set(bhttp::field::authorization, "Bearer " + minter.mint("alice", std::chrono::seconds(60)));
   req.set(bhttp::field::origin, "https://x.example");

@@ -69,6 +69,81 @@ TEST_P(messages, insert_into_unknown_conversation_is_not_found) {
   EXPECT_EQ(r.error().code, core::error_code::not_found);
 }
 
+TEST_P(messages, checked_insert_stores_a_participants_message) {
+  auto m = text(conv_, "bob", "hi", at(5));
+  m.id = core::make_object_id();
+  auto r = store_->insert_message_checked(m).value();
+  EXPECT_EQ(r.outcome, send_check::stored);
+  EXPECT_EQ(r.stored.id, m.id);
+  EXPECT_EQ(r.stored.seq, 1);
+  EXPECT_EQ(r.stored.content, "hi");
+  EXPECT_EQ(r.stored.sender_id, "bob");
+  EXPECT_EQ(store_->get_conversation(conv_).value()->last_message->id, m.id);
+}
+
+TEST_P(messages, checked_insert_refuses_outsiders_and_writes_nothing) {
+  auto m = text(conv_, "mallory", "x", at(5));
+  m.id = core::make_object_id();
+  EXPECT_EQ(store_->insert_message_checked(m).value().outcome, send_check::not_participant);
+  auto elsewhere = text(core::make_object_id(), "alice", "x", at(5));  // no such conversation
+  elsewhere.id = core::make_object_id();
+  EXPECT_EQ(store_->insert_message_checked(elsewhere).value().outcome,
+            send_check::not_participant);
+  EXPECT_FALSE(store_->get_message(m.id).value());
+  // The counter did not move: the next message is seq 1.
+  EXPECT_EQ(store_->insert_message(text(conv_, "alice", "y", at(6))).value().seq, 1);
+}
+
+TEST_P(messages, checked_insert_needs_reply_to_in_the_same_conversation) {
+  auto parent = store_->insert_message(text(conv_, "alice", "p", at(5))).value();
+  auto other = store_->create_conversation(group("alice", {}, at(1))).value().id;
+  auto foreign = store_->insert_message(text(other, "alice", "q", at(5))).value();
+  auto bad = text(conv_, "bob", "x", at(6));
+  bad.id = core::make_object_id();
+  bad.reply_to = foreign.id;
+  EXPECT_EQ(store_->insert_message_checked(bad).value().outcome, send_check::bad_reply);
+  bad.reply_to = core::make_object_id();  // no such message
+  EXPECT_EQ(store_->insert_message_checked(bad).value().outcome, send_check::bad_reply);
+  EXPECT_FALSE(store_->get_message(bad.id).value());
+  auto good = text(conv_, "bob", "x", at(6));
+  good.id = core::make_object_id();
+  good.reply_to = parent.id;
+  auto r = store_->insert_message_checked(good).value();
+  EXPECT_EQ(r.outcome, send_check::stored);
+  EXPECT_EQ(r.stored.seq, 2);
+  EXPECT_EQ(r.stored.reply_to, parent.id);
+}
+
+TEST_P(messages, checked_insert_retried_with_the_same_id_stores_once) {
+  auto m = text(conv_, "bob", "once", at(5));
+  m.id = core::make_object_id();
+  auto first = store_->insert_message_checked(m).value();
+  auto again = store_->insert_message_checked(m).value();  // a retry after a lost answer
+  EXPECT_EQ(again.outcome, send_check::stored);
+  EXPECT_EQ(again.stored.id, first.stored.id);
+  EXPECT_EQ(again.stored.seq, first.stored.seq);
+  EXPECT_EQ(seqs({.after_seq = 0, .limit = 10}), (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(store_->insert_message(text(conv_, "alice", "next", at(6))).value().seq, 2);
+}
+
+TEST_P(messages, checked_inserts_from_two_connections_are_gapless) {
+  auto second = open();
+  auto run = [&](store& s, const char* who) {
+    for (int i = 0; i < 40; ++i) {
+      auto m = text(conv_, who, "x", at(i));
+      m.id = core::make_object_id();
+      ASSERT_EQ(s.insert_message_checked(m).value().outcome, send_check::stored);
+    }
+  };
+  std::thread t1([&] { run(*store_, "alice"); });
+  std::thread t2([&] { run(*second, "bob"); });
+  t1.join();
+  t2.join();
+  auto all = seqs({.after_seq = 0, .limit = 100});
+  ASSERT_EQ(all.size(), 80u);
+  for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], static_cast<std::int64_t>(i + 1));
+}
+
 TEST_P(messages, seq_gapless_under_concurrent_inserts) {
   constexpr int threads = 8, each = 50;
   std::vector<std::thread> pool;

@@ -1,0 +1,202 @@
+#include "chat/async_chat.hpp"
+
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace chatgate::chat {
+
+namespace json = boost::json;
+using access = runner::access;
+
+namespace {
+
+core::error store_error(const char* what) {
+  return core::make_error(core::error_code::internal_error, what);
+}
+
+}  // namespace
+
+template <class T, class F>
+void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
+  // Shared by the task and the expiry: exactly one of them runs (runner's contract).
+  auto cb = std::make_shared<callback<T>>(std::move(done));
+  auto back = back_;
+  auto task = [f = std::move(f), cb, back](chat_service& chat) {
+    std::shared_ptr<core::result<T>> answer;
+    try {
+      answer = std::make_shared<core::result<T>>(f(chat));
+    } catch (const std::exception& e) {  // never let one call take a store worker down
+      answer = std::make_shared<core::result<T>>(core::make_error(
+          core::error_code::internal_error, std::string("unexpected exception: ") + e.what()));
+    }
+    back([cb, answer] { (*cb)(std::move(*answer)); });
+  };
+  auto expired = [cb, back] {
+    back([cb] { (*cb)(store_error("Store did not answer in time")); });
+  };
+  if (!runner_.submit(a, key, std::move(task), std::move(expired)))
+    back_([cb] { (*cb)(store_error("Store overloaded")); });
+}
+
+void async_chat::create_conversation(std::string user, json::value body,
+                                     callback<created_conversation> done) {
+  const auto key = user;
+  run<created_conversation>(
+      access::write, key,
+      [user = std::move(user), body = std::move(body)](chat_service& c) {
+        return c.create_conversation(user, body);
+      },
+      std::move(done));
+}
+
+void async_chat::get_conversation(std::string user, std::string id,
+                                  callback<store::conversation> done) {
+  const auto key = id;
+  run<store::conversation>(
+      access::read, key,
+      [user = std::move(user), id = std::move(id)](chat_service& c) {
+        return c.get_conversation(user, id);
+      },
+      std::move(done));
+}
+
+void async_chat::list_conversations(std::string user, std::optional<std::int64_t> limit,
+                                    std::optional<std::string> before,
+                                    callback<page<store::conversation>> done) {
+  const auto key = user;
+  run<page<store::conversation>>(
+      access::read, key,
+      [user = std::move(user), limit, before = std::move(before)](chat_service& c) {
+        return c.list_conversations(user, limit, before);
+      },
+      std::move(done));
+}
+
+void async_chat::update_conversation(std::string user, std::string id, json::value body,
+                                     callback<store::conversation> done) {
+  const auto key = id;
+  run<store::conversation>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), body = std::move(body)](chat_service& c) {
+        return c.update_conversation(user, id, body);
+      },
+      std::move(done));
+}
+
+void async_chat::add_participant(std::string user, std::string id, json::value body,
+                                 callback<store::conversation> done) {
+  const auto key = id;
+  run<store::conversation>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), body = std::move(body)](chat_service& c) {
+        return c.add_participant(user, id, body);
+      },
+      std::move(done));
+}
+
+void async_chat::remove_participant(std::string user, std::string id, std::string target,
+                                    callback<store::conversation> done) {
+  const auto key = id;
+  run<store::conversation>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), target = std::move(target)](chat_service& c) {
+        return c.remove_participant(user, id, target);
+      },
+      std::move(done));
+}
+
+void async_chat::leave(std::string user, std::string id, callback<void> done) {
+  const auto key = id;
+  run<void>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id)](chat_service& c) { return c.leave(user, id); },
+      std::move(done));
+}
+
+void async_chat::conversation_ids_for_user(std::string user,
+                                           callback<std::vector<std::string>> done) {
+  const auto key = user;
+  run<std::vector<std::string>>(
+      access::read, key,
+      [user = std::move(user)](chat_service& c) { return c.conversation_ids_for_user(user); },
+      std::move(done));
+}
+
+void async_chat::check_participant(std::string user, std::string id, callback<void> done) {
+  const auto key = id;
+  run<void>(
+      access::read, key,
+      [user = std::move(user), id = std::move(id)](chat_service& c) {
+        return c.check_participant(user, id);
+      },
+      std::move(done));
+}
+
+void async_chat::send_message(std::string user, std::string id, json::value body,
+                              callback<store::message> done) {
+  const auto key = id;
+  run<store::message>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), body = std::move(body)](chat_service& c) {
+        return c.send_message(user, id, body);
+      },
+      std::move(done));
+}
+
+void async_chat::get_message(std::string user, std::string id, callback<store::message> done) {
+  const auto key = id;
+  run<store::message>(
+      access::read, key,
+      [user = std::move(user), id = std::move(id)](chat_service& c) {
+        return c.get_message(user, id);
+      },
+      std::move(done));
+}
+
+void async_chat::list_messages(std::string user, std::string id, message_query query,
+                               callback<page<store::message>> done) {
+  const auto key = id;
+  run<page<store::message>>(
+      access::read, key,
+      [user = std::move(user), id = std::move(id), query = std::move(query)](chat_service& c) {
+        return c.list_messages(user, id, query);
+      },
+      std::move(done));
+}
+
+void async_chat::edit_message(std::string user, std::string id, json::value body,
+                              callback<store::message> done) {
+  const auto key = id;
+  run<store::message>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), body = std::move(body)](chat_service& c) {
+        return c.edit_message(user, id, body);
+      },
+      std::move(done));
+}
+
+void async_chat::delete_message(std::string user, std::string id, callback<store::message> done) {
+  const auto key = id;
+  run<store::message>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id)](chat_service& c) {
+        return c.delete_message(user, id);
+      },
+      std::move(done));
+}
+
+void async_chat::sync(std::string user, json::value payload, callback<sync_result> done) {
+  std::string key;
+  if (const auto* o = payload.if_object())
+    if (auto it = o->find("conversationId"); it != o->end() && it->value().is_string())
+      key = std::string(it->value().get_string());
+  run<sync_result>(
+      access::read, key,
+      [user = std::move(user), payload = std::move(payload)](chat_service& c) {
+        return c.sync(user, payload);
+      },
+      std::move(done));
+}
+
+}  // namespace chatgate::chat

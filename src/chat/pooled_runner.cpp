@@ -1,0 +1,41 @@
+#include "chat/pooled_runner.hpp"
+
+#include <functional>
+#include <string>
+
+namespace chatgate::chat {
+
+namespace {
+
+std::vector<std::unique_ptr<chat_service>> services_over(
+    const std::vector<std::unique_ptr<store::store>>& stores, const core::clock& clock,
+    rate_limiter& limiter, chat_settings settings, events& sink) {
+  std::vector<std::unique_ptr<chat_service>> out;
+  for (const auto& s : stores)
+    out.push_back(std::make_unique<chat_service>(*s, clock, limiter, settings, &sink));
+  return out;
+}
+
+}  // namespace
+
+pooled_runner::pooled_runner(std::vector<std::unique_ptr<store::store>> stores,
+                             std::size_t writers, const core::clock& clock, rate_limiter& limiter,
+                             chat_settings settings, events& sink, store::worker_settings worker)
+    : stores_(std::move(stores)),
+      services_(services_over(stores_, clock, limiter, settings, sink)),
+      pool_(writers, stores_.size() - writers, worker,
+            [this](std::size_t i) { return stores_[i]->ping(); }) {}
+
+pooled_runner::~pooled_runner() { stop(); }
+
+bool pooled_runner::submit(access a, std::string_view key, task t, expired e) {
+  const auto kind =
+      a == access::write ? store::worker_pool::access::write : store::worker_pool::access::read;
+  return pool_.submit(
+      kind, std::hash<std::string_view>{}(key),
+      [this, t = std::move(t)](std::size_t worker) { t(*services_[worker]); }, std::move(e));
+}
+
+void pooled_runner::stop() { pool_.stop(); }
+
+}  // namespace chatgate::chat

@@ -1,0 +1,42 @@
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "chat/chat_service.hpp"
+#include "chat/runner.hpp"
+#include "store/store.hpp"
+#include "store/worker_pool.hpp"
+
+namespace chatgate::chat {
+
+/// The server's runner: one store worker thread per store connection, each with its own
+/// chat_service over its own connection (so no store is shared between threads). The first
+/// `writers` stores take writes, the others reads; calls are spread over them by a hash of the
+/// key, so one conversation's calls stay on one worker, in order.
+///
+/// SQLite: one writer (SQLite has one) and readers on their own connections (WAL: readers are
+/// not blocked by the writer). PostgreSQL: a few connections that all read and write.
+class pooled_runner final : public runner {
+ public:
+  /// `stores`: opened connections, writers first. The rate limiter and the events sink are
+  /// shared by every worker (both thread-safe).
+  pooled_runner(std::vector<std::unique_ptr<store::store>> stores, std::size_t writers,
+                const core::clock& clock, rate_limiter& limiter, chat_settings settings,
+                events& sink, store::worker_settings worker);
+  ~pooled_runner() override;
+
+  bool submit(access a, std::string_view key, task t, expired e) override;
+
+  /// For /ready: every worker's store answered its last ping in time.
+  bool healthy() const { return pool_.healthy(); }
+  const store::worker_pool& pool() const { return pool_; }
+  /// Runs what is queued, joins the workers and closes the stores.
+  void stop();
+
+ private:
+  std::vector<std::unique_ptr<store::store>> stores_;
+  std::vector<std::unique_ptr<chat_service>> services_;
+  store::worker_pool pool_;
+};
+
+}  // namespace chatgate::chat

@@ -1,0 +1,224 @@
+// chat::async_chat without sockets: answers come back through the poster (never inside the
+// call), a call's events are posted before its answer, expired and refused calls answer
+// INTERNAL_ERROR without running; and pooled_runner on real SQLite connections with real threads:
+// answers and message:new events of one conversation leave in seq order (run under TSan too).
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+
+#include "chat/async_chat.hpp"
+#include "chat/pooled_runner.hpp"
+#include "chat/posting_events.hpp"
+#include "core/object_id.hpp"
+#include "fixture.hpp"
+#include "store/store_factory.hpp"
+
+using namespace chatgate;
+using test_support::chat_fixture;
+
+namespace {
+
+/// A poster whose closures run when the test says (the io thread's queue).
+struct manual_queue {
+  std::deque<std::function<void()>> q;
+  chat::poster poster() {
+    return [this](std::function<void()> f) { q.push_back(std::move(f)); };
+  }
+  int run_all() {
+    int n = 0;
+    while (!q.empty()) {
+      auto f = std::move(q.front());
+      q.pop_front();
+      f();
+      ++n;
+    }
+    return n;
+  }
+};
+
+/// A runner that expires (or refuses) every call instead of running it.
+struct failing_runner final : chat::runner {
+  bool refuse = false;
+  int expired_calls = 0;
+  bool submit(access, std::string_view, task, expired e) override {
+    if (refuse) return false;
+    ++expired_calls;
+    e();
+    return true;
+  }
+};
+
+struct async_fixture : chat_fixture {
+  manual_queue io;
+  chat::posting_events posted{events, io.poster()};
+  chat::inline_runner runner{chat};
+  chat::async_chat async{runner, io.poster()};
+  async_fixture() { chat.set_events(&posted); }
+};
+
+TEST_F(async_fixture, the_answer_comes_through_the_poster_after_the_events) {
+  auto c = group("alice", {"bob"});
+  io.run_all();
+  events.log.clear();
+  std::optional<core::result<store::message>> answer;
+  std::size_t events_when_answered = 0;
+  async.send_message("bob", c.id, j(R"({"content":"hi"})"), [&](core::result<store::message> m) {
+    answer = std::move(m);
+    events_when_answered = events.log.size();
+  });
+  EXPECT_FALSE(answer);  // never inside the call
+  EXPECT_TRUE(events.log.empty());
+  EXPECT_EQ(io.run_all(), 2);  // the event, then the answer
+  ASSERT_TRUE(answer && *answer);
+  EXPECT_EQ((*answer)->seq, 1);
+  EXPECT_EQ(events_when_answered, 1u);
+  EXPECT_EQ(events.log[0], "created:" + (*answer)->id);
+}
+
+TEST_F(async_fixture, errors_come_back_as_values) {
+  auto c = group("alice", {"bob"});
+  io.run_all();
+  std::optional<core::result<store::message>> answer;
+  async.send_message("mallory", c.id, j(R"({"content":"hi"})"),
+                     [&](core::result<store::message> m) { answer = std::move(m); });
+  io.run_all();
+  ASSERT_TRUE(answer);
+  EXPECT_CODE(*answer, forbidden);
+}
+
+TEST_F(async_fixture, a_refused_send_costs_no_rate_limit) {
+  auto c = group("alice", {"bob"});
+  for (int i = 0; i < 10; ++i)  // limit 5 per window: outsiders' sends are given back
+    async.send_message("mallory", c.id, j(R"({"content":"x"})"), [](auto) {});
+  for (int i = 0; i < 5; ++i) async.send_message("bob", c.id, j(R"({"content":"x"})"), [](auto) {});
+  io.run_all();
+  async.send_message("mallory", c.id, j(R"({"content":"x"})"), [](auto) {});
+  std::optional<core::result<store::message>> sixth;
+  async.send_message("bob", c.id, j(R"({"content":"x"})"),
+                     [&](core::result<store::message> m) { sixth = std::move(m); });
+  io.run_all();
+  ASSERT_TRUE(sixth);
+  EXPECT_CODE(*sixth, rate_limited);
+  // mallory's refused sends did not count against her own limit either.
+  std::size_t stored = 0;
+  for (const auto& line : events.log) stored += line.starts_with("created:");
+  EXPECT_EQ(stored, 5u);
+}
+
+TEST_F(chat_fixture, an_expired_call_answers_internal_error_and_stores_nothing) {
+  manual_queue io;
+  failing_runner expiring;
+  chat::async_chat async{expiring, io.poster()};
+  auto c = group("alice", {"bob"});
+  std::optional<core::result<store::message>> answer;
+  async.send_message("bob", c.id, j(R"({"content":"hi"})"),
+                     [&](core::result<store::message> m) { answer = std::move(m); });
+  io.run_all();
+  ASSERT_TRUE(answer);
+  EXPECT_CODE(*answer, internal_error);
+  EXPECT_EQ(expiring.expired_calls, 1);
+  EXPECT_TRUE(chat.sync("alice", c.id, {}).value().messages.empty());
+}
+
+TEST_F(chat_fixture, a_refused_call_answers_internal_error_through_the_poster) {
+  manual_queue io;
+  failing_runner full;
+  full.refuse = true;
+  chat::async_chat async{full, io.poster()};
+  std::optional<core::result<void>> answer;
+  async.check_participant("alice", core::make_object_id(),
+                          [&](core::result<void> r) { answer = std::move(r); });
+  EXPECT_FALSE(answer);
+  io.run_all();
+  ASSERT_TRUE(answer);
+  EXPECT_CODE(*answer, internal_error);
+}
+
+/// The io thread of the threaded test: a queue the workers post to, drained by the test.
+struct locked_queue {
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<std::function<void()>> q;
+  chat::poster poster() {
+    return [this](std::function<void()> f) {
+      {
+        std::lock_guard lock(m);
+        q.push_back(std::move(f));
+      }
+      cv.notify_one();
+    };
+  }
+  /// Runs closures until `done()` holds (or 10 s pass).
+  template <class P>
+  void run_until(P done) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < until) {
+      std::unique_lock lock(m);
+      cv.wait_for(lock, std::chrono::milliseconds(50), [this] { return !q.empty(); });
+      while (!q.empty()) {
+        auto f = std::move(q.front());
+        q.pop_front();
+        lock.unlock();
+        f();
+        lock.lock();
+      }
+    }
+  }
+};
+
+TEST(pooled_runner, one_conversations_answers_and_events_leave_in_seq_order) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("chatgate-async-" + core::make_object_id());
+  std::filesystem::create_directories(dir);
+  const auto url = "sqlite://" + (dir / "chat.db").string();
+  test_support::manual_clock clock;
+  chat::rate_limiter limiter{clock, {0, std::chrono::seconds(1)}};
+  test_support::recording_events seen;
+  std::vector<std::string> acked_ids;
+  locked_queue io;
+  chat::posting_events posted{seen, io.poster()};
+  {
+    auto stores = store::open_store_set(url, 2).value();
+    ASSERT_EQ(stores.stores.size(), 3u);  // the writer and two readers
+    chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {},
+                               posted, {});
+    chat::async_chat async{runner, io.poster()};
+    std::string conv;
+    async.create_conversation(
+        "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
+        [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
+    io.run_until([&] { return !conv.empty(); });
+    ASSERT_FALSE(conv.empty());
+    constexpr int n = 300;
+    std::vector<std::int64_t> acked;
+    for (int i = 0; i < n; ++i)
+      async.send_message(i % 2 ? "alice" : "bob", conv, boost::json::parse(R"({"content":"x"})"),
+                         [&](core::result<store::message> m) {
+                           acked.push_back(m.value().seq);
+                           acked_ids.push_back("created:" + m.value().id);
+                         });
+    std::vector<std::int64_t> synced;
+    io.run_until([&] { return acked.size() == n; });
+    ASSERT_EQ(acked.size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) EXPECT_EQ(acked[static_cast<std::size_t>(i)], i + 1);
+    // A read on a reader connection sees every acknowledged message.
+    async.sync("alice", boost::json::parse(R"({"conversationId":")" + conv + R"(","limit":1000})"),
+               [&](core::result<chat::sync_result> r) {
+                 for (auto& m : r.value().messages) synced.push_back(m.seq);
+               });
+    io.run_until([&] { return synced.size() == n; });
+    EXPECT_EQ(synced.size(), static_cast<std::size_t>(n));
+    runner.stop();
+  }
+  std::vector<std::string> created;
+  for (const auto& line : seen.log)
+    if (line.starts_with("created:")) created.push_back(line);
+  EXPECT_EQ(created, acked_ids);  // message:new in the same (seq) order as the acks
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

@@ -1,0 +1,169 @@
+// store::worker_pool with real threads: order per key, readers vs writers, the bounded queue,
+// expiry of jobs that waited too long (they never run), health probes and stop. Run under TSan
+// by the tsan preset.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "store/worker_pool.hpp"
+
+using namespace chatgate;
+using namespace std::chrono_literals;
+using kind = store::worker_pool::access;
+
+namespace {
+
+store::worker_settings fast(std::size_t queue_limit = 1000, std::chrono::milliseconds timeout = 5s) {
+  store::worker_settings s;
+  s.queue_limit = queue_limit;
+  s.job_timeout = timeout;
+  s.watchdog_period = 5ms;
+  s.health_period = 20ms;
+  return s;
+}
+
+bool always(std::size_t) { return true; }
+
+/// Blocks a worker until release(): to hold jobs in its queue.
+struct gate {
+  std::promise<void> open;
+  std::shared_future<void> opened = open.get_future().share();
+  void release() { open.set_value(); }
+};
+
+TEST(worker_pool, jobs_with_one_key_run_in_submission_order_on_one_worker) {
+  store::worker_pool pool(3, 0, fast(), always);
+  std::mutex m;
+  std::vector<int> seen;
+  std::set<std::size_t> workers;
+  std::promise<void> done;
+  for (int i = 0; i < 500; ++i)
+    ASSERT_TRUE(pool.submit(kind::write, 42, [&, i](std::size_t w) {
+      std::lock_guard lock(m);
+      seen.push_back(i);
+      workers.insert(w);
+      if (i == 499) done.set_value();
+    }, nullptr));
+  done.get_future().wait();
+  ASSERT_EQ(seen.size(), 500u);
+  for (int i = 0; i < 500; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], i);
+  EXPECT_EQ(workers.size(), 1u);
+}
+
+TEST(worker_pool, reads_go_to_readers_and_writes_to_writers) {
+  store::worker_pool pool(1, 2, fast(), always);
+  std::mutex m;
+  std::set<std::size_t> read_workers, write_workers;
+  std::atomic<int> left{40};
+  std::promise<void> done;
+  for (std::size_t key = 0; key < 20; ++key) {
+    for (auto a : {kind::read, kind::write}) {
+      pool.submit(a, key, [&, a](std::size_t w) {
+        {
+          std::lock_guard lock(m);
+          (a == kind::read ? read_workers : write_workers).insert(w);
+        }
+        if (--left == 0) done.set_value();
+      }, nullptr);
+    }
+  }
+  done.get_future().wait();
+  EXPECT_EQ(write_workers, (std::set<std::size_t>{0}));
+  EXPECT_EQ(read_workers, (std::set<std::size_t>{1, 2}));
+}
+
+TEST(worker_pool, without_readers_reads_go_to_the_writers) {
+  store::worker_pool pool(2, 0, fast(), always);
+  std::promise<std::size_t> where;
+  pool.submit(kind::read, 3, [&](std::size_t w) { where.set_value(w); }, nullptr);
+  EXPECT_EQ(where.get_future().get(), 1u);  // 3 % 2
+}
+
+TEST(worker_pool, a_full_queue_refuses_at_once_and_counts_it) {
+  store::worker_pool pool(1, 0, fast(/*queue_limit=*/3), always);
+  gate g;
+  std::promise<void> started;
+  ASSERT_TRUE(pool.submit(kind::write, 0, [&](std::size_t) {
+    started.set_value();
+    g.opened.wait();
+  }, nullptr));
+  started.get_future().wait();  // the worker holds the first job; the queue is empty
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 3; ++i)  // at the limit
+    EXPECT_TRUE(pool.submit(kind::write, 0, [&](std::size_t) { ++ran; }, nullptr));
+  bool expired = false;
+  EXPECT_FALSE(pool.submit(kind::write, 0, [&](std::size_t) { ++ran; },
+                           [&] { expired = true; }));  // one past it
+  EXPECT_EQ(pool.refused_count(), 1u);
+  EXPECT_EQ(pool.queued(), 3u);
+  g.release();
+  pool.stop();
+  EXPECT_EQ(ran, 3);
+  EXPECT_FALSE(expired);  // a refused job gets neither callback
+}
+
+TEST(worker_pool, a_job_that_waited_too_long_expires_and_never_runs) {
+  store::worker_pool pool(1, 0, fast(1000, 50ms), always);
+  gate g;
+  std::promise<void> started;
+  pool.submit(kind::write, 0, [&](std::size_t) {
+    started.set_value();
+    g.opened.wait();
+  }, nullptr);
+  started.get_future().wait();
+  std::atomic<bool> ran{false};
+  std::promise<void> expired;
+  pool.submit(kind::write, 0, [&](std::size_t) { ran = true; }, [&] { expired.set_value(); });
+  // The watchdog answers while the worker is still busy: the caller is not kept waiting.
+  EXPECT_EQ(expired.get_future().wait_for(2s), std::future_status::ready);
+  g.release();
+  pool.stop();
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(pool.expired_count(), 1u);
+}
+
+TEST(worker_pool, a_job_within_its_time_runs) {
+  store::worker_pool pool(1, 0, fast(1000, 10s), always);
+  std::promise<void> ran;
+  pool.submit(kind::write, 0, [&](std::size_t) { ran.set_value(); }, [] { FAIL(); });
+  EXPECT_EQ(ran.get_future().wait_for(2s), std::future_status::ready);
+  EXPECT_EQ(pool.expired_count(), 0u);
+}
+
+TEST(worker_pool, health_follows_the_probe) {
+  std::atomic<bool> up{true};
+  store::worker_pool pool(1, 1, fast(), [&](std::size_t) { return up.load(); });
+  std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(pool.healthy());
+  up = false;
+  const auto until = std::chrono::steady_clock::now() + 2s;
+  while (pool.healthy() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_FALSE(pool.healthy());
+  up = true;
+  while (!pool.healthy() && std::chrono::steady_clock::now() < until + 2s)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_TRUE(pool.healthy());
+}
+
+TEST(worker_pool, stop_runs_what_is_queued_then_refuses) {
+  std::atomic<int> ran{0};
+  store::worker_pool pool(2, 0, fast(), always);
+  for (int i = 0; i < 100; ++i)
+    pool.submit(kind::write, static_cast<std::size_t>(i), [&](std::size_t) { ++ran; }, nullptr);
+  pool.stop();
+  EXPECT_EQ(ran, 100);
+  EXPECT_FALSE(pool.submit(kind::write, 0, [&](std::size_t) { ++ran; }, nullptr));
+  pool.stop();  // idempotent
+}
+
+TEST(worker_pool, needs_a_writer) {
+  EXPECT_THROW(store::worker_pool(0, 1, fast(), always), std::invalid_argument);
+}
+
+}  // namespace
