@@ -49,8 +49,6 @@ class test_store : public store::store {
                                         core::sys_time_ms now) override;
   core::result<model::message> insert_message(const model::message& m) override;
   core::result<model::checked_insert> insert_message_checked(const model::message& m) override;
-  core::result<::chatgate::store::checked_insert> insert_message_checked(
-      const model::message& m) override;
   core::result<std::optional<model::message>> get_message(std::string_view id) override;
   core::result<std::optional<model::message>> edit_message(std::string_view id,
                                                            std::string_view content,
