@@ -7,7 +7,7 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat,
                            const core::clock& clock, gateway_settings settings)
     : errors_(clock),
       rooms_(chat),
-      events_(nsp, clock),
+      events_(nsp, rooms_, clock),
       presence_(connections),
       connections_(nsp, verifier, connections, rooms_, errors_, clock, settings),
       handlers_(chat, rooms_, errors_, clock) {

@@ -1,4 +1,6 @@
 #pragma once
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +34,20 @@ class room_service {
   void join_conversation(socketio::socket& s, std::string_view conversation_id);
   void leave_conversation(socketio::socket& s, std::string_view conversation_id);
 
+  /// Membership changes seen while some socket of `user` waits for its conversation list: that
+  /// list may have been read before a removal, so a conversation the user was removed from
+  /// meanwhile is not joined from it (the removal's events already went by); a re-add clears it.
+  void note_removed(std::string_view user, std::string_view conversation_id);
+  void note_added(std::string_view user, std::string_view conversation_id);
+
  private:
+  /// Users with sockets waiting for their conversation list (io thread only).
+  struct loading {
+    std::size_t sockets = 0;
+    std::set<std::string, std::less<>> removed;
+  };
   chat::async_chat& chat_;
+  std::map<std::string, loading, std::less<>> loading_;
 };
 
 }  // namespace chatgate::gateway

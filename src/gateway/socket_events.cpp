@@ -27,7 +27,10 @@ void socket_events::message_deleted(const store::message& m) {
 void socket_events::conversation_created(const store::conversation& c) {
   std::vector<std::string> users;
   users.reserve(c.participants.size());
-  for (const auto& p : c.participants) users.push_back(room_service::user_room(p.user_id));
+  for (const auto& p : c.participants) {
+    users.push_back(room_service::user_room(p.user_id));
+    rooms_.note_added(p.user_id, c.id);
+  }
   if (users.empty()) return;
   auto members = nsp_.to(users);
   members.sockets_join(room_service::conversation_room(c.id));
@@ -37,6 +40,7 @@ void socket_events::conversation_created(const store::conversation& c) {
 void socket_events::participant_added(const store::conversation& c, std::string_view user_id) {
   auto user = nsp_.to(room_service::user_room(user_id));
   const auto room = room_service::conversation_room(c.id);
+  rooms_.note_added(user_id, c.id);
   user.sockets_join(room);
   user.emit("conversation:joined", payloads::one(chat::to_json(c)));
   nsp_.to(room).emit("participant:added",
@@ -50,6 +54,7 @@ void socket_events::participant_removed(const store::conversation& c, std::strin
                      payloads::one(payloads::participant(c.id, user_id, clock_.now())));
   user.emit("conversation:removed", payloads::one(payloads::conversation_removed(c.id)));
   user.sockets_leave(room);
+  rooms_.note_removed(user_id, c.id);
 }
 
 }  // namespace chatgate::gateway

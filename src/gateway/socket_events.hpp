@@ -3,6 +3,7 @@
 
 #include "chat/events.hpp"
 #include "core/clock.hpp"
+#include "gateway/room_service.hpp"
 #include "socketio/namespace_.hpp"
 
 namespace chatgate::gateway {
@@ -15,7 +16,8 @@ namespace chatgate::gateway {
 /// of that conversation reaches it.
 class socket_events final : public chat::events {
  public:
-  socket_events(socketio::namespace_& nsp, const core::clock& clock) : nsp_(nsp), clock_(clock) {}
+  socket_events(socketio::namespace_& nsp, room_service& rooms, const core::clock& clock)
+      : nsp_(nsp), rooms_(rooms), clock_(clock) {}
 
   /// `message:new` (the full message) to the conversation room.
   void message_created(const store::message& m) override;
@@ -33,6 +35,7 @@ class socket_events final : public chat::events {
 
  private:
   socketio::namespace_& nsp_;
+  room_service& rooms_;
   const core::clock& clock_;
 };
 

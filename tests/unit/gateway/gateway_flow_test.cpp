@@ -1,6 +1,9 @@
 // The gateway in process: socketio::server over fake Engine.IO sessions, chat_service over the
 // in-memory store, the real verifier. Checks what each client receives, packet by packet.
 #include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -57,8 +60,23 @@ struct gateway_flow : ::testing::Test {
   test_support::test_store db;
   chat::rate_limiter limiter{clock, {100, 10s}};
   chat::chat_service chat{db, clock, limiter};
-  chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads
-  chat::async_chat async{runner, [](std::function<void()> f) { f(); }};
+  chat::inline_runner runner{chat};  // store calls at once: no threads
+  // Answers at once, or, with `defer`, when the test runs them (a store worker's late answer).
+  bool defer = false;
+  std::deque<std::function<void()>> deferred;
+  chat::async_chat async{runner, [this](std::function<void()> f) {
+                           if (defer)
+                             deferred.push_back(std::move(f));
+                           else
+                             f();
+                         }};
+  void run_deferred() {
+    while (!deferred.empty()) {
+      auto f = std::move(deferred.front());
+      deferred.pop_front();
+      f();
+    }
+  }
   auth::verifier verifier = auth::verifier::create(auth::settings{secret, {}, {}, {}, {}}).value();
   auth::minter minter{auth::settings{secret, {}, {}, {}, {}}};
   cluster::local_connection_map map;
@@ -218,6 +236,57 @@ TEST_F(gateway_flow, ping_sends_pong_event_then_ack) {
   ASSERT_EQ(r.names, (std::vector<std::string>{"pong", "ACK"}));
   EXPECT_EQ(r.args[1].at("event"), "pong");
   EXPECT_EQ(r.args[1].at("timestamp"), core::to_epoch_ms(clock.now()));
+}
+
+
+TEST_F(gateway_flow, a_removal_while_the_connect_read_is_in_flight_is_not_undone_by_it) {
+  auto id = group("alice", {"bob"});
+  auto a = connect("alice");
+  defer = true;  // bob's conversation list is read now but answered later
+  auto b = open(R"({"token":")" + minter.mint("bob", 1h, clock.now()) + "\"}");
+  ASSERT_TRUE(chat.remove_participant("alice", id, "bob"));  // its events go out at once
+  EXPECT_EQ(take(*b).names,
+            (std::vector<std::string>{"conversation:removed"}));  // through user:bob
+  run_deferred();  // the stale list (with `id`) arrives after the removal
+  defer = false;
+  auto r = take(*b);
+  ASSERT_EQ(r.names, std::vector<std::string>{"connected"});
+  EXPECT_EQ(r.args[0].at("rooms"), 1);  // user:bob only
+  take(*a);
+  emit(*a, "message:send", R"({"conversationId":")" + id + R"(","content":"after"})", 1);
+  EXPECT_EQ(take(*a).names, (std::vector<std::string>{"message:new", "ACK"}));
+  EXPECT_TRUE(take(*b).names.empty());  // nothing of that conversation reaches bob
+}
+
+TEST_F(gateway_flow, a_conversation_created_while_the_connect_read_is_in_flight_reaches_the_socket) {
+  defer = true;
+  auto b = open(R"({"token":")" + minter.mint("bob", 1h, clock.now()) + "\"}");
+  auto id = group("alice", {"bob"});  // stored after the read: not in bob's list
+  EXPECT_EQ(take(*b).names, (std::vector<std::string>{"conversation:new"}));
+  run_deferred();
+  defer = false;
+  EXPECT_EQ(take(*b).names, (std::vector<std::string>{"connected"}));
+  auto a = connect("alice");
+  take(*b);
+  emit(*a, "message:send", R"({"conversationId":")" + id + R"(","content":"hi"})", 1);
+  EXPECT_EQ(take(*b).names, (std::vector<std::string>{"message:new"}));
+}
+
+TEST_F(gateway_flow, a_socket_gone_before_its_send_is_answered_gets_nothing_and_others_get_the_message) {
+  auto id = group("alice", {"bob"});
+  auto a = connect("alice");
+  auto b = connect("bob");
+  take(*a);
+  defer = true;
+  emit(*a, "message:send", R"({"conversationId":")" + id + R"(","content":"late"})", 7);
+  a->drop("transport close");
+  run_deferred();  // the stored message's broadcast, then the ack to a closed socket
+  defer = false;
+  auto r = take(*b);
+  ASSERT_FALSE(r.names.empty());
+  EXPECT_EQ(r.names.front(), "message:new");
+  EXPECT_EQ(r.of("message:new").at("content"), "late");
+  EXPECT_EQ(chat.sync("bob", id, {}).value().messages.size(), 1u);
 }
 
 }  // namespace

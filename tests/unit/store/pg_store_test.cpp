@@ -163,6 +163,27 @@ TEST_F(pg_store_test, broken_connection_is_reset_and_the_call_retried) {
   EXPECT_TRUE((*s)->ping());
 }
 
+TEST_F(pg_store_test, a_send_retried_after_its_connection_broke_is_answered_as_stored_once) {
+  auto s =
+      postgres::pg_store::open({.conninfo = url_, .schema = schema_, .application_name = schema_});
+  ASSERT_TRUE(s);
+  auto conv = (*s)->create_conversation(group("a", {}, at(1))).value().id;
+  auto m = text(conv, "a", "maybe lost", at(2));
+  m.id = core::make_object_id();
+  // The first try committed, but its answer is lost with the connection.
+  ASSERT_EQ((*s)->insert_message_checked(m).value().outcome, send_check::stored);
+  EXPECT_EQ(scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                   " WHERE application_name = '" +
+                   schema_ + "'"),
+            1);
+  auto again = (*s)->insert_message_checked(m);  // reconnects, then finds the row by id
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->outcome, send_check::stored);
+  EXPECT_EQ(again->stored.seq, 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM messages"), 1);
+  EXPECT_EQ(scalar("SELECT last_seq FROM conversations"), 1);
+}
+
 TEST_F(pg_store_test, database_errors_are_internal_and_not_leaked) {
   auto s = open();
   auto conv = s->create_conversation(group("a", {}, at(1))).value().id;
