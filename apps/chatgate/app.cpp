@@ -24,6 +24,7 @@ std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const 
   }
   store::worker_settings ws;
   ws.job_timeout = cfg.store_timeout;
+  ws.max_batch = cfg.store_group_commit;
   return std::make_unique<chat::pooled_runner>(std::move(s->stores), s->writers, clock, limiter,
                                                chat::chat_settings{cfg.max_group_size}, sink, ws);
 }

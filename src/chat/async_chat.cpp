@@ -1,5 +1,7 @@
 #include "chat/async_chat.hpp"
 
+#include "chat/held_answers.hpp"
+
 #include <exception>
 #include <memory>
 #include <string>
@@ -30,7 +32,12 @@ void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
       answer = std::make_shared<core::result<T>>(core::make_error(
           core::error_code::internal_error, std::string("unexpected exception: ") + e.what()));
     }
-    back([cb, answer] { (*cb)(std::move(*answer)); });
+    std::function<void()> ok = [cb, answer] { (*cb)(std::move(*answer)); };
+    if (auto* held = held_answers::current())  // group commit: answer once it committed
+      held->hold(back, std::move(ok),
+                 [cb] { (*cb)(store_error("Store commit failed")); });
+    else
+      back(std::move(ok));
   };
   auto expired = [cb, back] {
     back([cb] { (*cb)(store_error("Store did not answer in time")); });

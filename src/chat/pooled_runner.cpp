@@ -23,8 +23,23 @@ pooled_runner::pooled_runner(std::vector<std::unique_ptr<store::store>> stores,
                              chat_settings settings, events& sink, store::worker_settings worker)
     : stores_(std::move(stores)),
       services_(services_over(stores_, clock, limiter, settings, sink)),
+      held_(stores_.size()),
       pool_(writers, stores_.size() - writers, worker,
-            [this](std::size_t i) { return stores_[i]->ping(); }) {}
+            [this](std::size_t i) { return stores_[i]->ping(); },
+            store::batch_hooks{[this](std::size_t i) { return begin_batch(i); },
+                               [this](std::size_t i) { end_batch(i); }}) {}
+
+bool pooled_runner::begin_batch(std::size_t worker) {
+  if (!stores_[worker]->begin_batch()) return false;
+  held_answers::set_current(&held_[worker]);
+  return true;
+}
+
+void pooled_runner::end_batch(std::size_t worker) {
+  const auto committed = stores_[worker]->end_batch();
+  held_answers::set_current(nullptr);
+  held_[worker].release(committed.has_value());
+}
 
 pooled_runner::~pooled_runner() { stop(); }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "chat/chat_service.hpp"
+#include "chat/held_answers.hpp"
 #include "chat/runner.hpp"
 #include "store/store.hpp"
 #include "store/worker_pool.hpp"
@@ -15,7 +16,10 @@ namespace chatgate::chat {
 /// key, so one conversation's calls stay on one worker, in order.
 ///
 /// SQLite: one writer (SQLite has one) and readers on their own connections (WAL: readers are
-/// not blocked by the writer). PostgreSQL: a few connections that all read and write.
+/// not blocked by the writer); with worker.max_batch > 1 the writer commits the calls waiting
+/// together in one transaction (group commit) and answers them after that commit.
+/// PostgreSQL: a few connections that all read and write (no batching: store::begin_batch is
+/// false there).
 class pooled_runner final : public runner {
  public:
   /// `stores`: opened connections, writers first. The rate limiter and the events sink are
@@ -34,8 +38,12 @@ class pooled_runner final : public runner {
   void stop();
 
  private:
+  bool begin_batch(std::size_t worker);
+  void end_batch(std::size_t worker);
+
   std::vector<std::unique_ptr<store::store>> stores_;
   std::vector<std::unique_ptr<chat_service>> services_;
+  std::vector<held_answers> held_;  // per worker: a batch's answers until its commit
   store::worker_pool pool_;
 };
 

@@ -25,6 +25,8 @@ class posting_events final : public events {
   void participant_removed(const store::conversation& c, std::string_view user_id) override;
 
  private:
+  void post(std::function<void()> f);
+
   events& target_;
   poster post_;
 };

@@ -38,6 +38,8 @@ struct config {
                                                         // store worker before INTERNAL_ERROR
   std::size_t store_connections = 4;                    // STORE_CONNECTIONS: PostgreSQL: pool
                                                         // size; SQLite: reader connections
+  std::size_t store_group_commit = 64;                  // STORE_GROUP_COMMIT: SQLite writes
+                                                        // committed together at most (1: off)
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
   std::chrono::milliseconds ws_handshake_timeout{30'000};  // WS_HANDSHAKE_TIMEOUT_MS: upgrade
   std::size_t max_header_bytes = 16 * 1024;                // MAX_HEADER_BYTES: request line+headers

@@ -91,6 +91,13 @@ class store {
 
   /// For /ready: true when the database answers.
   virtual bool ping() = 0;
+
+  /// Group commit (store workers only, on the thread that uses this store): the calls made
+  /// between begin_batch() and end_batch() commit together, once. False when the backend does
+  /// not batch (then end_batch() is not called). end_batch() fails when that one commit fails:
+  /// then none of the batch's changes were kept.
+  virtual bool begin_batch() { return false; }
+  virtual core::result<void> end_batch() { return {}; }
 };
 
 }  // namespace chatgate::store

@@ -13,8 +13,11 @@ std::int64_t ticks(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 worker_pool::worker_pool(std::size_t writers, std::size_t readers, worker_settings settings,
-                         probe health)
-    : writers_(writers), settings_(settings), health_(std::move(health)) {
+                         probe health, batch_hooks batches)
+    : writers_(writers),
+      settings_(settings),
+      health_(std::move(health)),
+      batches_(std::move(batches)) {
   if (writers == 0) throw std::invalid_argument("worker_pool: at least one writer");
   const auto now = ticks(std::chrono::steady_clock::now());
   for (std::size_t i = 0; i < writers + readers; ++i) {
@@ -51,23 +54,40 @@ bool worker_pool::submit(access a, std::size_t key, job j, expired e) {
 
 void worker_pool::work(std::size_t index) {
   auto& w = *workers_[index];
+  const std::size_t take =
+      index < writers_ && batches_.begin && settings_.max_batch > 1 ? settings_.max_batch : 1;
+  std::vector<entry> jobs;
   for (;;) {
-    entry next;
     {
       std::unique_lock lock(w.mutex);
       w.wake.wait(lock, [&w] { return w.stopping || !w.queue.empty(); });
       if (w.queue.empty()) return;  // stopping, and everything queued has run
-      next = std::move(w.queue.front());
-      w.queue.pop_front();
+      // What is waiting now, up to `take`: a batch never waits to fill.
+      while (!w.queue.empty() && jobs.size() < take) {
+        jobs.push_back(std::move(w.queue.front()));
+        w.queue.pop_front();
+      }
     }
-    // The watchdog may not have seen it yet: a job past its deadline never runs.
-    if (std::chrono::steady_clock::now() - next.queued_at > settings_.job_timeout) {
-      expired_total_.fetch_add(1, std::memory_order_relaxed);
-      if (next.expire) next.expire();
-      continue;
-    }
-    next.run(index);
+    run_all(index, jobs);
+    jobs.clear();
   }
+}
+
+void worker_pool::run_all(std::size_t index, std::vector<entry>& jobs) {
+  // The watchdog may not have seen them yet: a job past its deadline never runs.
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(jobs, [&](entry& e) {
+    if (now - e.queued_at <= settings_.job_timeout) return false;
+    expired_total_.fetch_add(1, std::memory_order_relaxed);
+    if (e.expire) e.expire();
+    return true;
+  });
+  const bool batched = jobs.size() > 1 && batches_.begin(index);
+  for (auto& e : jobs) e.run(index);
+  if (!batched) return;
+  batches_.end(index);
+  batches_total_.fetch_add(1, std::memory_order_relaxed);
+  batched_jobs_.fetch_add(jobs.size(), std::memory_order_relaxed);
 }
 
 void worker_pool::expire_old(worker& w, std::chrono::steady_clock::time_point now) {

@@ -24,6 +24,17 @@ struct worker_settings {
   // How often the watchdog looks for expired jobs and asks each worker's probe for /ready.
   std::chrono::milliseconds watchdog_period{100};
   std::chrono::milliseconds health_period{1'000};
+  // Group commit on the writers: when several jobs are waiting, up to this many run between one
+  // batch_begin/batch_end (one transaction). 1: off. Never waits for a batch to fill, so an idle
+  // writer adds no latency.
+  std::size_t max_batch = 1;
+};
+
+/// How a writer wraps a batch (group commit). begin: false when this worker cannot batch now
+/// (the jobs then run one by one); end runs after the batch's last job.
+struct batch_hooks {
+  std::function<bool(std::size_t worker)> begin;
+  std::function<void(std::size_t worker)> end;
 };
 
 /// Threads that own the database connections, so that no store call runs on an io thread.
@@ -44,7 +55,8 @@ class worker_pool {
   using probe = std::function<bool(std::size_t worker)>;
 
   /// Starts `writers + readers` workers (writers ≥ 1). `health` runs on each worker.
-  worker_pool(std::size_t writers, std::size_t readers, worker_settings settings, probe health);
+  worker_pool(std::size_t writers, std::size_t readers, worker_settings settings, probe health,
+              batch_hooks batches = {});
   ~worker_pool();
   worker_pool(const worker_pool&) = delete;
   worker_pool& operator=(const worker_pool&) = delete;
@@ -62,6 +74,9 @@ class worker_pool {
   std::size_t queued() const;
   std::uint64_t expired_count() const { return expired_total_.load(std::memory_order_relaxed); }
   std::uint64_t refused_count() const { return refused_total_.load(std::memory_order_relaxed); }
+  /// Group commits run, and the jobs they held (for /metrics and the benchmark).
+  std::uint64_t batch_count() const { return batches_total_.load(std::memory_order_relaxed); }
+  std::uint64_t batched_jobs() const { return batched_jobs_.load(std::memory_order_relaxed); }
 
   /// Runs what is queued (jobs that did not wait too long), then joins every thread. Idempotent.
   void stop();
@@ -82,6 +97,8 @@ class worker_pool {
   };
 
   void work(std::size_t index);
+  /// Runs `jobs` (taken together from one queue), expiring those that waited too long.
+  void run_all(std::size_t index, std::vector<entry>& jobs);
   void watch();
   void expire_old(worker& w, std::chrono::steady_clock::time_point now);
   std::size_t pick(access a, std::size_t key) const;
@@ -89,9 +106,12 @@ class worker_pool {
   const std::size_t writers_;
   const worker_settings settings_;
   probe health_;
+  batch_hooks batches_;
   std::vector<std::unique_ptr<worker>> workers_;
   std::atomic<std::uint64_t> expired_total_{0};
   std::atomic<std::uint64_t> refused_total_{0};
+  std::atomic<std::uint64_t> batches_total_{0};
+  std::atomic<std::uint64_t> batched_jobs_{0};
 
   std::mutex watch_mutex_;
   std::condition_variable watch_wake_;

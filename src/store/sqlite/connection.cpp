@@ -56,17 +56,35 @@ std::int64_t connection::query_int(std::string_view sql) {
   return st.step() ? st.int64(0) : 0;
 }
 
+void connection::begin_batch() {
+  exec("BEGIN IMMEDIATE");
+  in_batch_ = true;
+}
+
+void connection::end_batch() {
+  in_batch_ = false;
+  try {
+    exec("COMMIT");
+  } catch (const sqlite_error&) {
+    try {
+      exec("ROLLBACK");
+    } catch (const sqlite_error&) {  // already rolled back by SQLite
+    }
+    throw;
+  }
+}
+
 transaction::~transaction() {
   if (done_) return;
   try {
-    db_.exec("ROLLBACK");
+    db_.exec(nested_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK");
   } catch (const sqlite_error&) {
     // The transaction is already gone (SQLite rolls back by itself on some errors).
   }
 }
 
 void transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE tx" : "COMMIT");
   done_ = true;
 }
 

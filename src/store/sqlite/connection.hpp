@@ -28,21 +28,33 @@ class connection {
   /// The integer answer of a one-row query such as "PRAGMA user_version".
   std::int64_t query_int(std::string_view sql);
 
+  /// Group commit: between begin_batch() and end_batch() every transaction is a SAVEPOINT inside
+  /// one outer transaction, committed once by end_batch() (which rolls it all back and throws
+  /// when the COMMIT fails).
+  void begin_batch();
+  void end_batch();
+  bool in_batch() const { return in_batch_; }
+
  private:
   struct stmt_deleter {
     void operator()(sqlite3_stmt* s) const noexcept;
   };
 
   sqlite3* db_ = nullptr;
+  bool in_batch_ = false;
   // Declared after db_ so it is destroyed first: statements are finalized before the close.
   std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, stmt_deleter>> cache_;
 };
 
 /// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() ran. IMMEDIATE takes the write lock
 /// up front, so a read-then-write (next seq, direct pair lookup) cannot race another writer.
+/// Inside a batch (group commit) it is a SAVEPOINT of the batch's transaction instead.
 class transaction {
  public:
-  explicit transaction(connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  explicit transaction(connection& db)
+      : db_(db), nested_(db.in_batch()) {
+    db_.exec(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE");
+  }
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
   ~transaction();
@@ -50,6 +62,7 @@ class transaction {
 
  private:
   connection& db_;
+  bool nested_;
   bool done_ = false;
 };
 

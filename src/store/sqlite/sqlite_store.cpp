@@ -257,4 +257,19 @@ bool sqlite_store::ping() {
   return answer && *answer;
 }
 
+bool sqlite_store::begin_batch() {
+  auto begun = guarded([&]() -> core::result<void> {
+    db_.begin_batch();
+    return {};
+  });
+  return begun.has_value();
+}
+
+core::result<void> sqlite_store::end_batch() {
+  return guarded([&]() -> core::result<void> {
+    db_.end_batch();
+    return {};
+  });
+}
+
 }  // namespace chatgate::store::sqlite

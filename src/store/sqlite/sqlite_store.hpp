@@ -59,6 +59,8 @@ class sqlite_store final : public store {
                                                    const message_range& range) override;
 
   bool ping() override;
+  bool begin_batch() override;
+  core::result<void> end_batch() override;
 
  private:
   explicit sqlite_store(const sqlite_settings& s);

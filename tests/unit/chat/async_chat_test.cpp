@@ -8,9 +8,11 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <mutex>
 
 #include "chat/async_chat.hpp"
+#include "chat/held_answers.hpp"
 #include "chat/pooled_runner.hpp"
 #include "chat/posting_events.hpp"
 #include "core/object_id.hpp"
@@ -138,6 +140,23 @@ TEST_F(chat_fixture, a_refused_call_answers_internal_error_through_the_poster) {
   EXPECT_CODE(*answer, internal_error);
 }
 
+TEST(held_answers, after_a_commit_the_answers_leave_in_order_after_a_failure_only_failures) {
+  std::vector<std::string> posted;
+  chat::poster post = [&](std::function<void()> f) { f(); };
+  chat::held_answers held;
+  held.hold(post, [&] { posted.push_back("event"); }, nullptr);
+  held.hold(post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
+  EXPECT_TRUE(posted.empty());
+  held.release(true);
+  EXPECT_EQ(posted, (std::vector<std::string>{"event", "ack"}));
+  EXPECT_TRUE(held.empty());
+  posted.clear();
+  held.hold(post, [&] { posted.push_back("event"); }, nullptr);
+  held.hold(post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
+  held.release(false);  // the commit failed: nothing was stored, nothing is announced
+  EXPECT_EQ(posted, (std::vector<std::string>{"ack failed"}));
+}
+
 /// The io thread of the threaded test: a queue the workers post to, drained by the test.
 struct locked_queue {
   std::mutex m;
@@ -170,7 +189,15 @@ struct locked_queue {
   }
 };
 
+void answers_and_events_in_seq_order(std::size_t max_batch);
+
 TEST(pooled_runner, one_conversations_answers_and_events_leave_in_seq_order) {
+  answers_and_events_in_seq_order(1);
+}
+
+TEST(pooled_runner, with_group_commit_too) { answers_and_events_in_seq_order(64); }
+
+void answers_and_events_in_seq_order(std::size_t max_batch) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("chatgate-async-" + core::make_object_id());
   std::filesystem::create_directories(dir);
@@ -184,8 +211,10 @@ TEST(pooled_runner, one_conversations_answers_and_events_leave_in_seq_order) {
   {
     auto stores = store::open_store_set(url, 2).value();
     ASSERT_EQ(stores.stores.size(), 3u);  // the writer and two readers
+    store::worker_settings ws;
+    ws.max_batch = max_batch;
     chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {},
-                               posted, {});
+                               posted, ws);
     chat::async_chat async{runner, io.poster()};
     std::string conv;
     async.create_conversation(
@@ -194,6 +223,11 @@ TEST(pooled_runner, one_conversations_answers_and_events_leave_in_seq_order) {
     io.run_until([&] { return !conv.empty(); });
     ASSERT_FALSE(conv.empty());
     constexpr int n = 300;
+    // Hold the writer so that the sends queue up behind it (and batch, when batching is on).
+    std::promise<void> go;
+    std::shared_future<void> going = go.get_future().share();
+    runner.submit(chat::runner::access::write, conv, [going](chat::chat_service&) { going.wait(); },
+                  nullptr);
     std::vector<std::int64_t> acked;
     for (int i = 0; i < n; ++i)
       async.send_message(i % 2 ? "alice" : "bob", conv, boost::json::parse(R"({"content":"x"})"),
@@ -202,7 +236,9 @@ TEST(pooled_runner, one_conversations_answers_and_events_leave_in_seq_order) {
                            acked_ids.push_back("created:" + m.value().id);
                          });
     std::vector<std::int64_t> synced;
+    go.set_value();
     io.run_until([&] { return acked.size() == n; });
+    if (max_batch > 1) EXPECT_GT(runner.pool().batch_count(), 0u);
     ASSERT_EQ(acked.size(), static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) EXPECT_EQ(acked[static_cast<std::size_t>(i)], i + 1);
     // A read on a reader connection sees every acknowledged message.

@@ -8,6 +8,7 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "store/worker_pool.hpp"
@@ -160,6 +161,67 @@ TEST(worker_pool, stop_runs_what_is_queued_then_refuses) {
   EXPECT_EQ(ran, 100);
   EXPECT_FALSE(pool.submit(kind::write, 0, [&](std::size_t) { ++ran; }, nullptr));
   pool.stop();  // idempotent
+}
+
+TEST(worker_pool, jobs_waiting_together_on_a_writer_run_as_one_batch) {
+  auto settings = fast();
+  settings.max_batch = 8;
+  std::mutex m;
+  std::vector<std::string> trace;
+  auto note = [&](std::string what) {
+    std::lock_guard lock(m);
+    trace.push_back(std::move(what));
+  };
+  store::worker_pool pool(1, 1, settings, always,
+                          store::batch_hooks{[&](std::size_t w) {
+                                               note("begin" + std::to_string(w));
+                                               return true;
+                                             },
+                                             [&](std::size_t w) { note("end" + std::to_string(w)); }});
+  gate g;
+  std::promise<void> started;
+  pool.submit(kind::write, 0, [&](std::size_t) {
+    started.set_value();
+    g.opened.wait();
+  }, nullptr);
+  started.get_future().wait();
+  for (int i = 0; i < 10; ++i)
+    pool.submit(kind::write, 0, [&, i](std::size_t) { note("job" + std::to_string(i)); }, nullptr);
+  pool.submit(kind::read, 0, [&](std::size_t) { note("read"); }, nullptr);  // readers never batch
+  g.release();
+  pool.stop();
+  std::vector<std::string> writes;
+  for (auto& t : trace)
+    if (t != "read") writes.push_back(t);
+  // At most 8 a batch, and a lone job runs without one.
+  const std::vector<std::string> expected{"begin0", "job0", "job1", "job2", "job3", "job4",
+                                          "job5",   "job6", "job7", "end0", "begin0", "job8",
+                                          "job9",   "end0"};
+  EXPECT_EQ(writes, expected);
+  EXPECT_EQ(pool.batch_count(), 2u);
+  EXPECT_EQ(pool.batched_jobs(), 10u);
+}
+
+TEST(worker_pool, a_worker_that_cannot_batch_runs_the_jobs_one_by_one) {
+  auto settings = fast();
+  settings.max_batch = 8;
+  std::atomic<int> ends{0}, ran{0};
+  store::worker_pool pool(1, 0, settings, always,
+                          store::batch_hooks{[](std::size_t) { return false; },
+                                             [&](std::size_t) { ++ends; }});
+  gate g;
+  std::promise<void> started;
+  pool.submit(kind::write, 0, [&](std::size_t) {
+    started.set_value();
+    g.opened.wait();
+  }, nullptr);
+  started.get_future().wait();
+  for (int i = 0; i < 5; ++i) pool.submit(kind::write, 0, [&](std::size_t) { ++ran; }, nullptr);
+  g.release();
+  pool.stop();
+  EXPECT_EQ(ran, 5);
+  EXPECT_EQ(ends, 0);
+  EXPECT_EQ(pool.batch_count(), 0u);
 }
 
 TEST(worker_pool, needs_a_writer) {
