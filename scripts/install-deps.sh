@@ -12,7 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   nodejs
-  redis-server postgresql
+  redis-server postgresql nginx-light
 )
 
 missing=()
@@ -25,8 +25,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # The tests start their own throwaway redis-server, PostgreSQL and nginx on loopback
+  # (scripts/redis.sh, pg.sh, nginx.sh): keep the packages' system services (nginx on :80) from
+  # starting during the install.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod +x "$policy"
+  fi
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  [ -z "$policy" ] || $SUDO rm -f "$policy"
 else
   echo "install-deps: all packages present"
 fi

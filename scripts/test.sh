@@ -31,6 +31,22 @@ if [ -z "${CHATGATE_TEST_PG_URL:-}" ]; then
   fi
 fi
 
+# The Redis tests (CTest label redis, tests/e2e/cluster-*.test.mjs) likewise need a server: a
+# throwaway one from the Debian package (scripts/redis.sh), stopped on exit; they skip when
+# CHATGATE_TEST_REDIS_URL is unset, so failing to start one counts as a failure here.
+if [ -z "${CHATGATE_TEST_REDIS_URL:-}" ]; then
+  redis_dir=$(mktemp -d /tmp/chatgate-redis.XXXXXX)
+  trap 'bash scripts/pg.sh stop "${pg_dir:-/nonexistent}" >/dev/null 2>&1 || true; bash scripts/redis.sh stop "$redis_dir" >/dev/null 2>&1 || true' EXIT
+  trap 'exit 130' INT TERM
+  if CHATGATE_TEST_REDIS_URL=$(bash scripts/redis.sh start "$redis_dir"); then
+    export CHATGATE_TEST_REDIS_URL
+  else
+    echo "test.sh: could not start Redis with scripts/redis.sh; its tests are skipped" >&2
+    unset CHATGATE_TEST_REDIS_URL
+    failed=1
+  fi
+fi
+
 unit_log=$(mktemp)
 ctest --preset "$preset" -j "$(nproc)" --timeout 120 2>&1 | tee "$unit_log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1

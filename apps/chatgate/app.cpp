@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 
+#include "gateway/socket_user.hpp"
 #include "store/store_factory.hpp"
 
 namespace chatgate::app {
@@ -89,10 +90,16 @@ void app::wire_gateway() {
   io_ = std::make_unique<socketio::server>(ioc_.get_executor(), ss);
   engine_->on_connection(
       [this](std::shared_ptr<engineio::socket> s) { io_->accept(std::move(s)); });
-  connections_ = std::make_unique<cluster::local_connection_map>();
+  auto& connections = wire_cluster();
   gateway_ = std::make_unique<gateway::chat_gateway>(
-      io_->of("/"), chat_, verifier_, *connections_, clock_,
+      io_->of("/"), chat_, verifier_, connections, clock_,
       gateway::gateway_settings{cfg_.max_connections_per_user});
+  if (cluster_) {
+    cluster_->on_offline([this](const std::vector<std::string>& users) {
+      if (gateway_) gateway_->users_offline(users);
+    });
+    cluster_->start();
+  }
   dispatcher_.set_socket_handler(engine_.get());
   set_events(&gateway_->events());
   set_presence(&gateway_->presence());
@@ -106,9 +113,10 @@ void app::wire_gateway() {
       out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, v);
     };
     gauge("chatgate_engineio_sessions", "Open Engine.IO sessions", engine_->client_count());
-    gauge("chatgate_socket_connections", "Authenticated sockets in the connection map",
-          connections_->socket_count());
-    gauge("chatgate_online_users", "Users with at least one socket", connections_->online_count());
+    gauge("chatgate_socket_connections", "Authenticated sockets of this instance",
+          local_sockets_->socket_count());
+    gauge("chatgate_online_users", "Users with at least one socket on this instance",
+          local_sockets_->online_count());
     const auto& stats = engine_->stats();
     auto counter = [&out](const char* name, const char* help, std::uint64_t v) {
       out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, v);
@@ -128,7 +136,31 @@ void app::wire_gateway() {
                          core::render_labels({{"reason", reason}}), n);
     }
   });
-  // REDIS_URL (cluster adapter, Redis connection map, readiness check) is a later issue.
+}
+
+cluster::connection_map& app::wire_cluster() {
+  if (cfg_.redis_url.empty()) {
+    connections_ = std::make_unique<cluster::local_connection_map>();
+    local_sockets_ = connections_.get();
+    return *connections_;
+  }
+  auto ep = cluster::redis::parse_redis_url(cfg_.redis_url);
+  if (!ep) throw startup_error("config: REDIS_URL: " + ep.error(), 2);
+  cluster::redis::redis_cluster_settings rs;
+  rs.max_connections_per_user = cfg_.max_connections_per_user;
+  rs.socket_data = [](const socketio::socket& s) -> boost::json::value {
+    const auto* user = std::any_cast<gateway::socket_user>(&s.data());
+    if (!user) return nullptr;
+    return boost::json::object{{"userId", user->user_id}};
+  };
+  cluster_ = std::make_unique<cluster::redis::redis_cluster>(ioc_.get_executor(), *ep, clock_,
+                                                             metrics_, std::move(rs));
+  io_->set_adapter(cluster_->adapter_factory());
+  router_.add_readiness_check("redis", [this] { return cluster_->ready(); });
+  local_sockets_ = &cluster_->local();
+  spdlog::info("chatgate: Redis at {}:{} (connection map and adapter shared by instances)",
+               ep->host, ep->port);
+  return cluster_->connections();
 }
 
 void app::on_stop(std::function<void(std::function<void()>)> hook) {

@@ -16,6 +16,7 @@
 #include "chat/presence.hpp"
 #include "chat/rate_limiter.hpp"
 #include "cluster/local_connection_map.hpp"
+#include "cluster/redis/redis_cluster.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/metrics.hpp"
@@ -104,6 +105,8 @@ class app {
   void listen();
   void wait_for_signal();
   void wire_gateway();
+  /// REDIS_URL: the Redis connection map, the adapter and the readiness check; the map to use.
+  cluster::connection_map& wire_cluster();
   void finish_stop();
 
   core::config cfg_;
@@ -126,7 +129,9 @@ class app {
   // are owned here, declared after chat_ and router_ so that they are destroyed first.
   std::unique_ptr<engineio::server> engine_;
   std::unique_ptr<socketio::server> io_;
-  std::unique_ptr<cluster::local_connection_map> connections_;
+  std::unique_ptr<cluster::local_connection_map> connections_;   // REDIS_URL unset
+  std::unique_ptr<cluster::redis::redis_cluster> cluster_;        // REDIS_URL set
+  const cluster::local_connection_map* local_sockets_ = nullptr;  // this instance's, for /metrics
   std::unique_ptr<gateway::chat_gateway> gateway_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_deadline_;

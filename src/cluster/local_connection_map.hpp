@@ -37,6 +37,10 @@ class local_connection_map final : public connection_map {
   std::size_t online_count() const { return by_user_.size(); }
   /// Connections over all users.
   std::size_t socket_count() const { return by_socket_.size(); }
+  /// Every (socket id, user id) held.
+  std::vector<std::pair<std::string, std::string>> entries() const {
+    return {by_socket_.begin(), by_socket_.end()};
+  }
 
  private:
   // user -> its socket ids (ws:connections:{userId}); a user with none is erased (ws:online).

@@ -51,9 +51,10 @@ std::optional<std::string> process_env(std::string_view name) {
 }
 
 std::string unsupported_setting(const config& c) {
-  // Accepting REDIS_URL and running alone would look like a cluster that is not one.
-  if (!c.redis_url.empty())
-    return line("REDIS_URL", "Redis support is not built yet (single instance only)");
+  // The parser takes rediss:// too, but Debian 12's hiredis (0.14) has no TLS: refuse it at start
+  // rather than connect in clear text.
+  if (c.redis_url.starts_with("rediss://"))
+    return line("REDIS_URL", "rediss:// (TLS) is not supported; use redis:// on a private network");
   return {};
 }
 

@@ -147,7 +147,7 @@ const std::vector<setting>& settings() {
       {"HOST", "--host", "0.0.0.0", "bind address", apply_host},
       {"DATABASE_URL", "--database-url", "sqlite://./chatgate.db",
        "sqlite://PATH (embedded) or postgresql://... (shared)", apply_database_url},
-      {"REDIS_URL", "--redis-url", "", "unset: single instance; set: refused (Redis not built yet)",
+      {"REDIS_URL", "--redis-url", "", "unset: single instance; set: Redis connection map + adapter shared by instances",
        apply_redis_url},
       {"JWT_SECRET", "--jwt-secret", "", "HS256 secret", text(&config::jwt_secret)},
       {"JWT_PUBLIC_KEY", "--jwt-public-key", "", "PEM or path to PEM for RS256/ES256 tokens",

@@ -34,6 +34,10 @@ class chat_gateway {
   chat::events& events() { return events_; }
   /// Who is online, for POST /api/v1/presence.
   chat::presence& presence() { return presence_; }
+  /// Users whose last socket was on a dead instance (Redis map sweep): `user:offline` for each.
+  void users_offline(const std::vector<std::string>& users) {
+    for (const auto& u : users) connections_.announce_offline(u);
+  }
 
  private:
   error_filter errors_;

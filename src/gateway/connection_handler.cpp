@@ -122,6 +122,19 @@ void connection_handler::on_disconnect(socketio::socket& s) {
       });
 }
 
+void connection_handler::announce_offline(const std::string& user) {
+  rooms_.conversation_ids(user, [this, alive = std::weak_ptr<bool>(alive_),
+                                 user](core::result<std::vector<std::string>> conversations) {
+    if (!alive.lock()) return;
+    if (!conversations) {
+      spdlog::error("gateway: user {} offline (swept), cannot load conversations: {}", user,
+                    conversations.error().message);
+      return;
+    }
+    broadcast_presence("user:offline", user, *conversations);
+  });
+}
+
 void connection_handler::refuse(socketio::socket& s, const core::error& e) {
   if (auto* user = user_of(s); user && user->registered) {
     user->registered = false;

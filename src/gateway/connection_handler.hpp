@@ -35,6 +35,8 @@ class connection_handler {
 
   /// A socket connected to the namespace.
   void on_connection(const std::shared_ptr<socketio::socket>& s);
+  /// `user:offline` for a user whose last socket was on a dead instance (the Redis map's sweep).
+  void announce_offline(const std::string& user);
 
  private:
   void on_registered(const std::shared_ptr<socketio::socket>& s, std::size_t count);

@@ -78,6 +78,7 @@ void worker_pool::run_all(std::size_t index, std::vector<entry>& jobs) {
   const auto now = std::chrono::steady_clock::now();
   std::erase_if(jobs, [&](entry& e) {
     if (now - e.queued_at <= settings_.job_timeout) return false;
+    if (e.probe) return true;
     expired_total_.fetch_add(1, std::memory_order_relaxed);
     if (e.expire) e.expire();
     return true;
@@ -96,7 +97,7 @@ void worker_pool::expire_old(worker& w, std::chrono::steady_clock::time_point no
     std::lock_guard lock(w.mutex);
     // FIFO: the oldest are at the front, so stop at the first one still in time.
     while (!w.queue.empty() && now - w.queue.front().queued_at > settings_.job_timeout) {
-      late.push_back(std::move(w.queue.front().expire));
+      if (!w.queue.front().probe) late.push_back(std::move(w.queue.front().expire));
       w.queue.pop_front();
     }
   }
@@ -127,7 +128,7 @@ void worker_pool::watch() {
                                                   ? ticks(std::chrono::steady_clock::now())
                                                   : 0;
                             },
-                            nullptr, now});
+                            nullptr, now, /*probe=*/true});
         w->wake.notify_one();
       }
     }

@@ -86,6 +86,7 @@ class worker_pool {
     job run;
     expired expire;
     std::chrono::steady_clock::time_point queued_at;
+    bool probe = false;  // a health probe: dropped when late, not counted as an expired call
   };
   struct worker {
     mutable std::mutex mutex;

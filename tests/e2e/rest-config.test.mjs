@@ -109,9 +109,21 @@ test('LOG_FORMAT=json writes one JSON object a line', async () => {
   server.cleanup();
 });
 
-test('REDIS_URL: refuses to start in one line until Redis support is built', async () => {
-  const r = await run(['serve'], { JWT_SECRET: SECRET, REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'sqlite:///tmp/chatgate-e2e-never.db' });
+test('REDIS_URL: rediss:// (no TLS in hiredis 0.14) is refused in one line', async () => {
+  const r = await run(['serve'], { JWT_SECRET: SECRET, REDIS_URL: 'rediss://127.0.0.1:6379', DATABASE_URL: 'sqlite:///tmp/chatgate-e2e-never.db' });
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, 'config: REDIS_URL: Redis support is not built yet (single instance only)\n');
+  assert.equal(r.stderr, 'config: REDIS_URL: rediss:// (TLS) is not supported; use redis:// on a private network\n');
   assert.equal(r.stdout, '');
+});
+
+test('REDIS_URL: a Redis that is not there yet does not stop the start; /ready names redis', async () => {
+  const server = await start({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  try {
+    const r = await fetch(`${server.http}/ready`);
+    assert.equal(r.status, 503);
+    const body = await r.json();
+    assert.equal(body.checks.redis, 'failing');
+    assert.match(body.message, /redis/);
+    assert.equal((await fetch(`${server.http}/health`)).status, 200);
+  } finally { await server.stop(); server.cleanup(); }
 });

@@ -387,17 +387,17 @@ TEST(config, readme_table_matches_the_settings_table) {
     EXPECT_TRUE(in_table.count(env)) << env << " not a setting";
 }
 
-TEST(config, redis_url_is_parsed_but_serve_refuses_it_until_redis_is_built) {
+TEST(config, redis_url_is_accepted_except_tls) {
   run r;
   EXPECT_EQ(unsupported_setting(r({}).cfg), "");
   r.env["REDIS_URL"] = "redis://localhost:6379";
   auto out = r({});
-  ASSERT_EQ(out.error, "");  // well formed: the parser accepts it
-  EXPECT_EQ(unsupported_setting(out.cfg),
-            "config: REDIS_URL: Redis support is not built yet (single instance only)");
+  ASSERT_EQ(out.error, "");
+  EXPECT_EQ(out.cfg.redis_url, "redis://localhost:6379");
+  EXPECT_EQ(unsupported_setting(out.cfg), "");
   r.env.erase("REDIS_URL");
   EXPECT_EQ(unsupported_setting(r({"--redis-url", "rediss://r"}).cfg),
-            "config: REDIS_URL: Redis support is not built yet (single instance only)");
+            "config: REDIS_URL: rediss:// (TLS) is not supported; use redis:// on a private network");
   r.env["REDIS_URL"] = "";  // empty counts as unset
   EXPECT_EQ(unsupported_setting(r({}).cfg), "");
 }

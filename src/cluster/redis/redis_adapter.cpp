@@ -1,0 +1,237 @@
+#include "cluster/redis/redis_adapter.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "socketio/namespace_.hpp"
+#include "socketio/socket.hpp"
+
+namespace chatgate::cluster::redis {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view frames_metric = "chatgate_redis_adapter_frames_total";
+constexpr std::string_view frames_help =
+    "Frames received by the Redis adapter, by result (delivered, own, other_room, other_nsp, "
+    "malformed)";
+constexpr std::string_view requests_metric = "chatgate_redis_adapter_requests_total";
+constexpr std::string_view requests_help =
+    "Requests received on socket.io-request#, by result (answered, applied, own, ignored, "
+    "malformed)";
+
+json::object handshake_json(const socketio::handshake& hs) {
+  json::object headers, query;
+  for (const auto& [k, v] : hs.headers) headers[k] = v;
+  for (const auto& [k, v] : hs.query) query[k] = v;
+  return {{"headers", std::move(headers)},
+          {"time", ""},
+          {"address", hs.address},
+          {"xdomain", false},
+          {"secure", false},
+          {"issued", hs.issued},
+          {"url", hs.url},
+          {"query", std::move(query)},
+          {"auth", hs.auth}};
+}
+
+}  // namespace
+
+redis_adapter::redis_adapter(socketio::namespace_& nsp, std::shared_ptr<redis_connection> pub,
+                             std::shared_ptr<redis_connection> sub, core::metrics* metrics,
+                             redis_adapter_settings settings)
+    : in_memory_adapter(nsp),
+      pub_(std::move(pub)),
+      sub_(std::move(sub)),
+      metrics_(metrics),
+      settings_(std::move(settings)),
+      channel_(broadcast_channel_prefix(settings_.key, nsp.name())),
+      request_channel_(settings_.key + "-request#" + nsp.name() + "#"),
+      response_channel_(settings_.key + "-response#" + nsp.name() + "#") {
+  auto alive = std::weak_ptr<bool>(alive_);
+  sub_->psubscribe(channel_ + "*", [this, alive](std::string_view ch, std::string_view m) {
+    if (alive.lock()) on_frame(ch, m);
+  });
+  sub_->subscribe(request_channel_, [this, alive](std::string_view, std::string_view m) {
+    if (alive.lock()) on_request(m);
+  });
+  // Answers to requests this instance would send; none is sent yet, so they are not read.
+  sub_->subscribe(response_channel_, [](std::string_view, std::string_view) {});
+}
+
+redis_adapter::~redis_adapter() {
+  sub_->unsubscribe(channel_ + "*", true);
+  sub_->unsubscribe(request_channel_, false);
+  sub_->unsubscribe(response_channel_, false);
+}
+
+void redis_adapter::count(std::string_view name, std::string_view help, std::string_view result) {
+  if (metrics_) metrics_->count(name, help, {{"result", std::string(result)}});
+}
+
+void redis_adapter::publish(const std::string& channel, std::string payload) {
+  pub_->command({"PUBLISH", channel, std::move(payload)},
+                [this, alive = std::weak_ptr<bool>(alive_)](redis_reply r) {
+                  if (r.ok() || !alive.lock()) return;
+                  spdlog::debug("redis adapter: publish failed: {}", r.str);
+                  if (metrics_)
+                    metrics_->count(
+                        "chatgate_redis_adapter_publish_failures_total",
+                        "PUBLISHes that failed (Redis away): other instances missed them");
+                });
+}
+
+void redis_adapter::broadcast(const socketio::packet& p, const socketio::broadcast_options& opts) {
+  if (!opts.flags.local) {
+    socketio::packet out = p;
+    out.nsp = nsp().name();
+    publish(broadcast_channel(channel_, opts), encode_broadcast(settings_.uid, out, opts));
+  }
+  in_memory_adapter::broadcast(p, opts);
+}
+
+void redis_adapter::add_sockets(const socketio::broadcast_options& opts,
+                                const std::vector<std::string>& rooms) {
+  in_memory_adapter::add_sockets(opts, rooms);
+  if (!opts.flags.local)
+    publish(request_channel_,
+            encode_remote_rooms(request_type::remote_join, settings_.uid, opts, rooms));
+}
+
+void redis_adapter::del_sockets(const socketio::broadcast_options& opts,
+                                const std::vector<std::string>& rooms) {
+  in_memory_adapter::del_sockets(opts, rooms);
+  if (!opts.flags.local)
+    publish(request_channel_,
+            encode_remote_rooms(request_type::remote_leave, settings_.uid, opts, rooms));
+}
+
+void redis_adapter::disconnect_sockets(const socketio::broadcast_options& opts,
+                                       bool close_transport) {
+  if (!opts.flags.local)
+    publish(request_channel_, encode_remote_disconnect(settings_.uid, opts, close_transport));
+  in_memory_adapter::disconnect_sockets(opts, close_transport);
+}
+
+void redis_adapter::server_side_emit(const socketio::packet& p) {
+  publish(request_channel_, encode_server_side_emit(settings_.uid, p, std::nullopt));
+}
+
+void redis_adapter::on_frame(std::string_view channel, std::string_view payload) {
+  auto room = room_of_channel(channel, channel_);
+  if (!room) return count(frames_metric, frames_help, "other_nsp");
+  if (!room->empty() && room_size(*room) == 0)  // before decoding: the cheap, common case
+    return count(frames_metric, frames_help, "other_room");
+  auto frame = decode_broadcast(payload);
+  if (!frame) {
+    spdlog::warn("redis adapter: malformed frame on {} ({} bytes): {}", channel, payload.size(),
+                 frame.error());
+    return count(frames_metric, frames_help, "malformed");
+  }
+  if (frame->uid == settings_.uid) return count(frames_metric, frames_help, "own");
+  if (frame->packet.nsp != nsp().name()) return count(frames_metric, frames_help, "other_nsp");
+  count(frames_metric, frames_help, "delivered");
+  in_memory_adapter::broadcast(frame->packet, frame->opts);
+}
+
+void redis_adapter::on_request(std::string_view payload) {
+  auto r = decode_request(payload);
+  if (!r) {
+    spdlog::warn("redis adapter: malformed request ({} bytes): {}", payload.size(), r.error());
+    return count(requests_metric, requests_help, "malformed");
+  }
+  if (r->uid == settings_.uid) return count(requests_metric, requests_help, "own");
+  switch (r->type) {
+    case request_type::sockets: {
+      if (!r->request_id) break;
+      auto ids = sockets(r->rooms);
+      publish(response_channel_,
+              encode_names_response(*r->request_id, "sockets", {ids.begin(), ids.end()}));
+      return count(requests_metric, requests_help, "answered");
+    }
+    case request_type::all_rooms:
+      if (!r->request_id) break;
+      publish(response_channel_, encode_names_response(*r->request_id, "rooms", rooms()));
+      return count(requests_metric, requests_help, "answered");
+    case request_type::remote_join:
+    case request_type::remote_leave:
+    case request_type::remote_disconnect:
+      if (apply_socket_request(*r)) return count(requests_metric, requests_help, "applied");
+      break;
+    case request_type::remote_fetch:
+      if (!r->request_id) break;
+      answer_fetch(*r);
+      return count(requests_metric, requests_help, "answered");
+    case request_type::server_side_emit:
+      if (on_server_side) on_server_side(r->packet);
+      if (r->request_id && settings_.server_side_ack) {
+        auto once = std::make_shared<bool>(false);
+        settings_.server_side_ack(r->packet, [this, alive = std::weak_ptr<bool>(alive_), once,
+                                              id = *r->request_id](json::value data) {
+          if (*once || !alive.lock()) return;
+          *once = true;
+          publish(response_channel_, encode_server_side_ack(id, data));
+        });
+      }
+      return count(requests_metric, requests_help, "applied");
+    case request_type::broadcast:
+      answer_broadcast_with_ack(*r);
+      return count(requests_metric, requests_help, "answered");
+    default:
+      break;
+  }
+  count(requests_metric, requests_help, "ignored");
+}
+
+bool redis_adapter::apply_socket_request(const adapter_request& r) {
+  if (r.opts) {
+    if (r.type == request_type::remote_join)
+      in_memory_adapter::add_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
+    if (r.type == request_type::remote_leave)
+      in_memory_adapter::del_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
+    if (r.type == request_type::remote_disconnect)
+      in_memory_adapter::disconnect_sockets(*r.opts, r.close);
+    return true;
+  }
+  auto s = nsp().find(r.sid);  // the single-socket form (Node's remoteJoin(id, room) ...)
+  if (!s) return false;
+  if (r.type == request_type::remote_join) s->join(r.room);
+  if (r.type == request_type::remote_leave) s->leave(r.room);
+  if (r.type == request_type::remote_disconnect) s->disconnect(r.close);
+  if (r.request_id) publish(response_channel_, encode_done_response(*r.request_id));
+  return true;
+}
+
+void redis_adapter::answer_fetch(const adapter_request& r) {
+  json::array out;
+  for (const auto& s : fetch_sockets(*r.opts)) {
+    json::array rooms;
+    for (const auto& room : s->rooms()) rooms.emplace_back(room);
+    out.push_back(json::object{
+        {"id", s->id()},
+        {"handshake", handshake_json(s->handshake())},
+        {"rooms", std::move(rooms)},
+        {"data", settings_.socket_data ? settings_.socket_data(*s) : json::value(nullptr)}});
+  }
+  publish(response_channel_, encode_fetch_response(*r.request_id, out));
+}
+
+void redis_adapter::answer_broadcast_with_ack(const adapter_request& r) {
+  const auto targets = fetch_sockets(*r.opts);
+  const auto& data = r.packet.data.get_array();
+  const std::string event(data.front().get_string());
+  publish(response_channel_, encode_client_count(*r.request_id, targets.size()));
+  for (const auto& s : targets) {
+    socketio::args a(json::array(data.begin() + 1, data.end()), r.packet.attachments);
+    s->emit_with_ack(event, std::move(a),
+                     [this, alive = std::weak_ptr<bool>(alive_), id = *r.request_id](
+                         std::optional<socketio::ack_error> err, socketio::args reply) {
+                       if (err || !alive.lock()) return;  // no answer: Node times out, as there
+                       json::value first = reply.empty() ? json::value(nullptr) : reply.front();
+                       publish(response_channel_,
+                               encode_broadcast_ack(id, first, reply.attachments()));
+                     });
+  }
+}
+
+}  // namespace chatgate::cluster::redis
