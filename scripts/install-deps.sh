@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libjwt-dev libpq-dev libsqlite3-dev
+  sqlite3                  # CLI: tests/e2e/json-numbers reads the stored JSON text
   libspdlog-dev libfmt-dev libcli11-dev libmsgpuck-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev

@@ -12,9 +12,6 @@ namespace chatgate::app {
 
 namespace {
 
-/// How long a graceful stop waits for in-flight requests before closing anyway.
-constexpr auto drain_limit = std::chrono::seconds(10);
-
 /// Opens the store workers' connections (at start, on the main thread, before any io runs) and
 /// starts the workers.
 std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const core::clock& clock,
@@ -43,7 +40,7 @@ auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks
 }  // namespace
 
 void forwarding_events::message_created(const store::message& m) {
-  metrics_.count("chatgate_messages_stored_total", "Messages stored (REST and sockets)");
+  stored_.add();
   target_->message_created(m);
 }
 
@@ -88,6 +85,7 @@ void app::wire_gateway() {
   es.ping_interval = cfg_.ping_interval;
   es.ping_timeout = cfg_.ping_timeout;
   es.max_payload = cfg_.max_payload_bytes;
+  es.handshake_timeout = cfg_.ws_handshake_timeout;
   es.allowed_origins = cfg_.allowed_origins;
   es.handshake_limit.limit = cfg_.connect_rate_limit;
   es.handshake_limit.window = cfg_.connect_rate_window;
@@ -231,8 +229,12 @@ void app::listen() {
   for (auto port : ports) {
     http::listener_settings ls;
     ls.header_timeout = cfg_.header_timeout;
-    auto l = std::make_unique<http::listener>(
-        ioc_, boost::asio::ip::tcp::endpoint(address, port), dispatcher_, ls);
+    ls.max_header_bytes = cfg_.max_header_bytes;
+    ls.idle_timeout = cfg_.http_idle_timeout;
+    ls.write_timeout = cfg_.http_write_timeout;
+    ls.backlog = cfg_.listen_backlog;
+    auto l = std::make_unique<http::listener>(ioc_, boost::asio::ip::tcp::endpoint(address, port),
+                                              dispatcher_, ls);
     try {
       l->start();
     } catch (const std::exception& e) {
@@ -245,13 +247,23 @@ void app::listen() {
                store::redact_database_url(cfg_.database_url));
 }
 
-int app::run() {
-  listen();
+void app::wait_for_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
-    spdlog::info("chatgate: signal {}, stopping", sig);
+    if (stopping_) {
+      // A second SIGTERM/SIGINT (an impatient operator, Ctrl-C twice): no more waiting.
+      spdlog::warn("chatgate: signal {} during the drain, exiting now", sig);
+      return ioc_.stop();
+    }
+    spdlog::info("chatgate: signal {}, stopping (a second signal exits at once)", sig);
     stop();
+    wait_for_signal();
   });
+}
+
+int app::run() {
+  listen();
+  wait_for_signal();
   ioc_.run();
   listeners_.clear();
   runner_->stop();  // runs what was queued, then closes the database connections
@@ -266,11 +278,11 @@ int app::run() {
 void app::stop() {
   if (stopping_) return;
   stopping_ = true;
-  signals_.cancel();
-  drain_deadline_.expires_after(drain_limit);
+  drain_deadline_.expires_after(cfg_.drain_timeout);
   drain_deadline_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    spdlog::warn("chatgate: connections still open after {}s, closing anyway", drain_limit.count());
+    spdlog::warn("chatgate: connections still open after {} ms (DRAIN_TIMEOUT_MS), closing anyway",
+                 cfg_.drain_timeout.count());
     ioc_.stop();
   });
   // Hooks first (the gateway closes its sockets), then the listeners drain.

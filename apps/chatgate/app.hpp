@@ -42,7 +42,9 @@ struct startup_error : std::runtime_error {
 /// Forwards to a sink set later (the gateway), and counts stored messages for /metrics.
 class forwarding_events final : public chat::events {
  public:
-  explicit forwarding_events(core::metrics& metrics) : metrics_(metrics) {}
+  explicit forwarding_events(core::metrics& metrics)
+      : stored_(metrics.counter_for("chatgate_messages_stored_total",
+                                    "Messages stored (REST and sockets)")) {}
   void set_target(chat::events* target) { target_ = target ? target : &null_; }
 
   void message_created(const store::message& m) override;
@@ -59,7 +61,7 @@ class forwarding_events final : public chat::events {
   }
 
  private:
-  core::metrics& metrics_;
+  core::metrics::counter stored_;  // resolved once; add() is atomic (any thread)
   chat::null_events null_;
   chat::events* target_ = &null_;
 };
@@ -97,22 +99,13 @@ class app {
   /// Begins the graceful stop (what SIGTERM does).
   void stop();
 
-  // --- for the gateway (Socket.IO) wiring --------------------------------------------------
-  boost::asio::io_context& io() { return ioc_; }
-  const core::config& config() const { return cfg_; }
-  core::metrics& metrics() { return metrics_; }
-  const core::clock& clock() const { return clock_; }
-  const auth::verifier& verifier() const { return verifier_; }
-  chat::async_chat& chat() { return chat_; }
-  path_dispatcher& dispatcher() { return dispatcher_; }
-  rest::router& router() { return router_; }
+ private:
   void set_events(chat::events* sink) { events_.set_target(sink); }
   void set_presence(chat::presence* p) { presence_.set_target(p); }
   /// Called first on a graceful stop (e.g. close sockets); `done` must be called when finished.
   void on_stop(std::function<void(std::function<void()> done)> hook);
-
- private:
   void listen();
+  void wait_for_signal();
   void wire_gateway();
   /// REDIS_URL: the Redis connection map, the adapter and the readiness check; the map to use.
   cluster::connection_map& wire_cluster();

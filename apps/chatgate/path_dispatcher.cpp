@@ -31,7 +31,12 @@ http::response path_dispatcher::on_body_too_large(const http::request_header& he
 
 void path_dispatcher::on_request(http::request&& req, const http::connection_info& info,
                                  http::responder respond) {
-  pick(req).on_request(std::move(req), info, std::move(respond));
+  auto& target = pick(req);
+  // REST answers HEAD as GET; http_session drops the body. Engine.IO sees HEAD as it came
+  // (a HEAD must not take a long-poll's packets).
+  if (&target == &rest_ && req.method() == boost::beast::http::verb::head)
+    req.method(boost::beast::http::verb::get);
+  target.on_request(std::move(req), info, std::move(respond));
 }
 
 void path_dispatcher::on_upgrade(http::request&& req, boost::beast::tcp_stream&& stream,

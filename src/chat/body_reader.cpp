@@ -2,8 +2,7 @@
 
 #include <cmath>
 
-#include <boost/json/serialize.hpp>
-
+#include "core/json_writer.hpp"
 #include "core/object_id.hpp"
 
 namespace chatgate::chat {
@@ -199,7 +198,7 @@ std::optional<json::object> body_reader::metadata(std::string_view field) {
     fail(str(field), "must be a JSON object");
     return std::nullopt;
   }
-  if (json::serialize(*v).size() > limits::metadata_max_bytes) {
+  if (core::to_json(*v).size() > limits::metadata_max_bytes) {
     fail(str(field),
          "must be at most " + std::to_string(limits::metadata_max_bytes) + " bytes as JSON");
     return std::nullopt;

@@ -1,7 +1,8 @@
 #pragma once
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -18,10 +19,11 @@ struct rate_limit_settings {
   std::chrono::milliseconds window{10'000};  // window length
 };
 
-/// Sliding-window log per user, shared by REST and sockets: a send is allowed when fewer than
-/// `limit` sends were accepted in the last `window`; otherwise the caller learns when the oldest
-/// of them leaves the window. Exact (no burst of 2x at a fixed-window edge) at the cost of
-/// `limit` timestamps per active user. Called from the store workers: one mutex guards the log.
+/// GCRA (generic cell rate algorithm) per user, shared by REST and sockets: a user may send a
+/// burst of `limit` messages, then one every `window / limit`; a refused send learns when the
+/// next one will pass. One theoretical-arrival time per active user (O(1) memory), forgotten
+/// once it lies in the past. Thread-safe: users are spread over `shard_count` shards by hash,
+/// each behind its own mutex (striped locking), so store worker threads may call it at once.
 class rate_limiter {
  public:
   rate_limiter(const core::clock& clock, rate_limit_settings settings = {});
@@ -29,23 +31,35 @@ class rate_limiter {
   /// Counts one send for `user_id`, or fails with RATE_LIMITED and retry_after_ms (> 0) without
   /// counting it.
   core::result<void> consume(std::string_view user_id);
-  /// Gives back the last send counted for `user_id` (the store refused it after consume()).
+  /// Gives back one send counted by consume() (a send the store then refused).
   void refund(std::string_view user_id);
   /// Users currently tracked (for tests and metrics).
-  std::size_t tracked_users() const {
-    std::lock_guard lock(mutex_);
-    return log_.size();
-  }
+  std::size_t tracked_users() const;
   const rate_limit_settings& settings() const { return settings_; }
 
  private:
-  void prune_idle(core::sys_time_ms now);
+  static constexpr std::size_t shard_count = 16;
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  // Times are in "ticks" of 1/limit ms, so that window/limit is exact: one send costs `window`
+  // ticks and the burst fits `limit * window` ticks ahead of now.
+  struct shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, std::int64_t, string_hash, std::equal_to<>> tat;  // guarded
+  };
+
+  shard& shard_for(std::string_view user_id);
+  std::int64_t now_ticks() const;
+  void prune_idle(std::int64_t now);
 
   const core::clock& clock_;
   rate_limit_settings settings_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::deque<core::sys_time_ms>> log_;
-  std::uint64_t calls_since_prune_ = 0;
+  std::array<shard, shard_count> shards_;
+  std::atomic<std::uint64_t> calls_{0};  // consume() calls, for the periodic sweep
 };
 
 }  // namespace chatgate::chat

@@ -47,9 +47,16 @@ struct config {
   std::chrono::milliseconds connect_rate_window{1000};  // ... per this window, per client IP
   std::size_t max_unauthenticated_sessions = 1000;      // MAX_UNAUTHENTICATED_SESSIONS (0: off)
   std::chrono::milliseconds header_timeout{10'000};     // HEADER_TIMEOUT_MS: HTTP header block
+  std::chrono::milliseconds ws_handshake_timeout{30'000};  // WS_HANDSHAKE_TIMEOUT_MS: upgrade
+  std::size_t max_header_bytes = 16 * 1024;                // MAX_HEADER_BYTES: request line+headers
+  std::chrono::milliseconds http_idle_timeout{30'000};     // HTTP_IDLE_TIMEOUT_MS: no request
+  std::chrono::milliseconds http_write_timeout{30'000};    // HTTP_WRITE_TIMEOUT_MS: one response
+  int listen_backlog = 511;                                // LISTEN_BACKLOG: kernel accept queue
+  std::chrono::milliseconds drain_timeout{10'000};         // DRAIN_TIMEOUT_MS: graceful stop limit
   log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
   bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
   bool web_ui = true;  // WEB_UI / --no-web: serve the web client at / on HTTP_PORT
+  bool operator==(const config&) const = default;
 };
 
 /// One row of the settings table: environment variable, flag, default as text, help, parser.

@@ -13,6 +13,7 @@ enum class log_format { text, json };
 struct log_settings {
   spdlog::level::level_enum level = spdlog::level::info;  // trace, debug, info, warn, error, off
   log_format format = log_format::text;                   // json: one object a line
+  bool operator==(const log_settings&) const = default;
 };
 
 /// "trace".."critical", "off" (also "warning"); nullopt for anything else.

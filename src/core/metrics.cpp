@@ -1,5 +1,6 @@
 #include "core/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -60,39 +61,71 @@ metrics::family& metrics::get(std::string_view name, std::string_view help, kind
   return it->second;
 }
 
+metrics::series& metrics::histogram_series(family& f, const labels& l,
+                                           const std::vector<double>& buckets) {
+  if (f.buckets.empty()) f.buckets = buckets;
+  auto& s = f.by_labels[render_labels(l)];
+  if (!s.counts) {
+    s.counts = std::make_unique<std::atomic<std::uint64_t>[]>(f.buckets.size());
+    for (std::size_t i = 0; i < f.buckets.size(); ++i) s.counts[i].store(0);
+  }
+  return s;
+}
+
+void metrics::counter::add(double value) const noexcept {
+  series_->value.fetch_add(value, std::memory_order_relaxed);
+}
+
+void metrics::histogram::observe(double value) const noexcept {
+  const auto& b = *buckets_;
+  auto i = static_cast<std::size_t>(std::lower_bound(b.begin(), b.end(), value) - b.begin());
+  if (i < b.size()) series_->counts[i].fetch_add(1, std::memory_order_relaxed);
+  series_->sum.fetch_add(value, std::memory_order_relaxed);
+  series_->total.fetch_add(1, std::memory_order_relaxed);
+}
+
+metrics::counter metrics::counter_for(std::string_view name, std::string_view help,
+                                      const labels& l) {
+  std::lock_guard lock(mutex_);
+  return counter(&get(name, help, kind::counter).by_labels[render_labels(l)]);
+}
+
+metrics::histogram metrics::histogram_for(std::string_view name, std::string_view help,
+                                          const labels& l, const std::vector<double>& buckets) {
+  std::lock_guard lock(mutex_);
+  auto& f = get(name, help, kind::histogram);
+  auto& s = histogram_series(f, l, buckets);
+  return histogram(&f.buckets, &s);
+}
+
 void metrics::count(std::string_view name, std::string_view help, const labels& l, double value) {
-  get(name, help, kind::counter).by_labels[render_labels(l)].value += value;
+  counter_for(name, help, l).add(value);
 }
 
 void metrics::set_gauge(std::string_view name, std::string_view help, const labels& l,
                         double value) {
-  get(name, help, kind::gauge).by_labels[render_labels(l)].value = value;
+  std::lock_guard lock(mutex_);
+  get(name, help, kind::gauge)
+      .by_labels[render_labels(l)]
+      .value.store(value, std::memory_order_relaxed);
 }
 
 void metrics::observe(std::string_view name, std::string_view help, const labels& l, double value,
                       const std::vector<double>& buckets) {
-  auto& f = get(name, help, kind::histogram);
-  if (f.buckets.empty()) f.buckets = buckets;
-  auto& s = f.by_labels[render_labels(l)];
-  if (s.counts.empty()) s.counts.assign(f.buckets.size(), 0);
-  for (std::size_t i = 0; i < f.buckets.size(); ++i)
-    if (value <= f.buckets[i]) {
-      ++s.counts[i];
-      break;
-    }
-  s.sum += value;
-  ++s.total;
+  histogram_for(name, help, l, buckets).observe(value);
 }
 
 void metrics::add_collector(collector c) {
+  std::lock_guard lock(mutex_);
   collectors_.push_back(std::move(c));
 }
 
 double metrics::value(std::string_view name, const labels& l) const {
+  std::lock_guard lock(mutex_);
   auto it = families_.find(name);
   if (it == families_.end()) return 0;
   auto s = it->second.by_labels.find(render_labels(l));
-  return s == it->second.by_labels.end() ? 0 : s->second.value;
+  return s == it->second.by_labels.end() ? 0 : s->second.value.load(std::memory_order_relaxed);
 }
 
 void metrics::render_family(std::string& out, const std::string& name, const family& f) const {
@@ -101,25 +134,32 @@ void metrics::render_family(std::string& out, const std::string& name, const fam
   out += "# TYPE " + name + " " + type_names[static_cast<int>(f.type)] + "\n";
   for (const auto& [labels, s] : f.by_labels) {
     if (f.type != kind::histogram) {
-      out += name + labels + " " + number(s.value) + "\n";
+      out += name + labels + " " + number(s.value.load(std::memory_order_relaxed)) + "\n";
       continue;
     }
+    // Observations may land while we read: keep the buckets monotonic and +Inf >= the last.
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < f.buckets.size(); ++i) {
-      cumulative += s.counts[i];
+      cumulative += s.counts[i].load(std::memory_order_relaxed);
       out += name + "_bucket" + with_le(labels, number(f.buckets[i])) + " " +
              std::to_string(cumulative) + "\n";
     }
-    out += name + "_bucket" + with_le(labels, "+Inf") + " " + std::to_string(s.total) + "\n";
-    out += name + "_sum" + labels + " " + number(s.sum) + "\n";
-    out += name + "_count" + labels + " " + std::to_string(s.total) + "\n";
+    const auto total = std::max(cumulative, s.total.load(std::memory_order_relaxed));
+    out += name + "_bucket" + with_le(labels, "+Inf") + " " + std::to_string(total) + "\n";
+    out += name + "_sum" + labels + " " + number(s.sum.load(std::memory_order_relaxed)) + "\n";
+    out += name + "_count" + labels + " " + std::to_string(total) + "\n";
   }
 }
 
 std::string metrics::render() const {
   std::string out;
-  for (const auto& [name, f] : families_) render_family(out, name, f);
-  for (const auto& c : collectors_) c(out);
+  std::vector<collector> collectors;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, f] : families_) render_family(out, name, f);
+    collectors = collectors_;
+  }
+  for (const auto& c : collectors) c(out);  // outside the lock: a collector may use the registry
   return out;
 }
 

@@ -8,7 +8,6 @@
 #include <boost/beast/http/write.hpp>
 
 #include "core/base64.hpp"
-#include "engineio/cors.hpp"
 #include "engineio/session.hpp"
 #include "engineio/transports/polling_transport.hpp"
 #include "engineio/transports/websocket_transport.hpp"
@@ -42,6 +41,7 @@ std::string value_of(const query_map& query, std::string_view key) {
 server::server(boost::asio::io_context& ioc, settings config)
     : ioc_(ioc),
       config_(std::move(config)),
+      cors_(config_.allowed_origins),
       generate_id_(random_id),
       limiter_(config_.handshake_limit) {
   if (config_.path.empty() || config_.path.back() != '/') config_.path += '/';
@@ -75,7 +75,7 @@ std::size_t server::body_limit(const http::request_header&) const {
 
 http::response server::on_body_too_large(const http::request_header& header) {
   http::response res{bhttp::status::payload_too_large, header.version()};
-  apply_cors(res, header[bhttp::field::origin], config_.allowed_origins);
+  cors_.decorate(header, res);
   return res;
 }
 
@@ -97,7 +97,7 @@ std::optional<request_error> server::verify(const query_map& query, const http::
   if (!valid_header_value(origin)) return request_error::bad_request;
   // Contract §9: a browser page from an origin not listed opens nothing, on either transport
   // (CORS alone does not stop a websocket). No Origin: a native client, allowed.
-  if (!origin.empty() && !origin_allowed(origin, config_.allowed_origins)) {
+  if (!origin.empty() && !cors_.allows(origin)) {
     ++stats_.origin_refused;
     return request_error::forbidden;
   }
@@ -186,12 +186,12 @@ void server::on_request(http::request&& req, const http::connection_info& info,
                         http::responder respond) {
   const std::string origin(req[bhttp::field::origin]);
   if (req.method() == bhttp::verb::options) {
-    return respond(preflight_response(req, config_.allowed_origins));
+    return respond(cors_.preflight(req));
   }
   auto refuse = [&](request_error e) {
     ++stats_.requests_refused;
     http::response res = error_response(e, req.version());
-    apply_cors(res, origin, config_.allowed_origins);
+    cors_.decorate(origin, res);
     respond(std::move(res));
   };
   auto query = parse_query(req.target());
@@ -200,7 +200,7 @@ void server::on_request(http::request&& req, const http::connection_info& info,
   const std::string sid = value_of(*query, "sid");
   if (sid.empty()) {
     if (auto refused = admit(req, info)) return respond(std::move(*refused));
-    auto polling = std::make_shared<polling_transport>(config_);
+    auto polling = std::make_shared<polling_transport>(config_, cors_);
     polling->on_get(req, info, std::move(respond));  // held: the open packet answers it
     auto s = open_session(std::move(*query), req, info);
     s->start(polling);

@@ -14,6 +14,7 @@
 #include "engineio/server_stats.hpp"
 #include "engineio/settings.hpp"
 #include "engineio/socket.hpp"
+#include "http/cors_policy.hpp"
 #include "http/handler.hpp"
 
 namespace chatgate::engineio {
@@ -75,6 +76,7 @@ class server final : public http::handler {
 
   boost::asio::io_context& ioc_;
   settings config_;
+  http::cors_policy cors_;  // from config_.allowed_origins
   std::map<std::string, std::shared_ptr<session>, std::less<>> sessions_;
   std::function<void(std::shared_ptr<socket>)> on_connection_;
   std::function<std::string()> generate_id_;

@@ -15,10 +15,13 @@ struct settings {
   /// The server sends a ping this long after the last pong (or the handshake).
   std::chrono::milliseconds ping_interval{25'000};
   /// The session closes with "ping timeout" if no pong arrives this long after a ping was queued.
-  std::chrono::milliseconds ping_timeout{20'000};
+  /// (Node's default is 20 s; chatgate's PING_TIMEOUT_MS default, the contract's, is 60 s.)
+  std::chrono::milliseconds ping_timeout{60'000};
   /// Largest POST body / websocket message accepted, announced as `maxPayload` (Node's
   /// maxHttpBufferSize). Also the most a single polling response carries when more is queued.
   std::size_t max_payload = 1'000'000;
+  /// A websocket opening or closing handshake (Beast's timeout) may take this long.
+  std::chrono::milliseconds handshake_timeout{30'000};
   /// A websocket probe that does not complete the upgrade within this time is closed.
   std::chrono::milliseconds upgrade_timeout{10'000};
   /// Origins allowed by CORS; "*" allows any (the Origin is echoed, with credentials).

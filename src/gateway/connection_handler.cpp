@@ -2,26 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/bearer.hpp"
 #include "gateway/payloads.hpp"
 #include "gateway/socket_user.hpp"
 
 namespace chatgate::gateway {
-
-namespace {
-
-/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive).
-std::optional<std::string> bearer(std::string_view header) {
-  constexpr std::string_view scheme = "bearer ";
-  if (header.size() <= scheme.size()) return std::nullopt;
-  for (std::size_t i = 0; i < scheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
-  auto token = header.substr(scheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  if (token.empty()) return std::nullopt;
-  return std::string(token);
-}
-
-}  // namespace
 
 connection_handler::connection_handler(socketio::namespace_& nsp, const auth::verifier& verifier,
                                        cluster::connection_map& connections, room_service& rooms,
@@ -42,7 +27,8 @@ std::optional<std::string> connection_handler::extract_token(const socketio::han
   }
   if (auto it = hs.query.find("token"); it != hs.query.end() && !it->second.empty())
     return it->second;
-  if (auto it = hs.headers.find("authorization"); it != hs.headers.end()) return bearer(it->second);
+  if (auto it = hs.headers.find("authorization"); it != hs.headers.end())
+    if (auto token = auth::bearer_token(it->second)) return std::string(*token);
   return std::nullopt;
 }
 

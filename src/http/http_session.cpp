@@ -113,6 +113,7 @@ void http_session::on_body(beast::error_code ec) {
 
 void http_session::dispatch(request&& req) {
   keep_alive_ = req.keep_alive();
+  head_ = req.method() == bhttp::verb::head;
   awaiting_response_ = true;
   const std::uint64_t seq = ++request_seq_;
   // The responder keeps the connection alive while the handler holds it (long-polling); a
@@ -155,6 +156,9 @@ void http_session::send(response&& res, bool close_after) {
   close_after = close_after || stopping_;
   res.keep_alive(!close_after);
   res.prepare_payload();
+  // HEAD: the header of the GET answer, Content-Length included, and no body (RFC 9110 §9.3.2).
+  if (head_) res.body().clear();
+  head_ = false;
   writing_ = std::make_shared<response>(std::move(res));
   stream_.expires_after(settings_.write_timeout);
   bhttp::async_write(stream_, *writing_,

@@ -56,6 +56,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::uint64_t request_seq_ = 0;                  // which request a responder answers
   bool awaiting_response_ = false;
   bool keep_alive_ = false;
+  bool head_ = false;  // the request being answered is HEAD: send the header only
   bool reading_ = false;
   bool stopping_ = false;
 };

@@ -4,7 +4,8 @@
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "core/json_writer.hpp"
 
 namespace chatgate::rest {
 
@@ -30,7 +31,7 @@ bool wants_keep_alive(const http::request_header& req) {
 http::response json_response(const http::request_header& req, int status, const json::value& body) {
   auto res = base(req, status);
   res.set(bhttp::field::content_type, "application/json; charset=utf-8");
-  res.body() = json::serialize(body);
+  res.body() = core::to_json(body);
   res.prepare_payload();
   return res;
 }

@@ -8,9 +8,10 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
+#include "auth/bearer.hpp"
+#include "core/json_reader.hpp"
 #include "rest/reply.hpp"
 
 namespace chatgate::rest {
@@ -23,27 +24,22 @@ using core::make_error;
 namespace {
 
 core::result<std::string> bearer_token(const http::request& req) {
-  auto h = req[bhttp::field::authorization];
-  constexpr std::string_view scheme = "bearer ";
-  if (h.size() <= scheme.size() ||
-      !std::equal(scheme.begin(), scheme.end(), h.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); }))
+  auto token = auth::bearer_token(req[bhttp::field::authorization]);
+  if (!token)
     return make_error(error_code::unauthorized, "Missing or malformed Authorization header");
-  auto token = h.substr(scheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  return std::string(token);
+  return std::string(*token);
 }
 
 core::result<json::value> parse_body(const http::request& req) {
   if (req.body().empty()) return json::value(json::object());
-  boost::system::error_code ec;
-  auto v = json::parse(req.body(), ec);
-  if (ec) {
-    auto e = core::validation_error("body", "is not valid JSON (" + ec.message() + ")");
+  // The shared reader (doubles as JSON.parse rounds them); Boost.JSON's default depth limit.
+  auto v = core::parse_json(req.body(), 32);
+  if (!v) {
+    auto e = core::validation_error("body", "is not valid JSON (" + v.error().message() + ")");
     e.message = "Malformed JSON body";
     return e;
   }
-  return v;
+  return std::move(*v);
 }
 
 bool matches(const std::vector<std::string_view>& pattern, const std::vector<std::string>& path,
@@ -66,14 +62,19 @@ router::router(chat::async_chat& chat, chat::presence& presence, const auth::ver
     : api_(chat, presence),
       verifier_(verifier),
       metrics_(metrics),
+      request_metrics_(metrics),
       settings_(std::move(settings)),
       cors_(settings_.allowed_origins),
       files_(settings_.web, settings_.socket_port) {
   using v = bhttp::verb;
+  for (const char* name :
+       {"preflight", "unmatched", "/health", "/ready", "/metrics", "body_too_large"})
+    request_metrics_.add_route(name);  // the fixed_route ids, in order
   auto add = [this](v method, std::vector<std::string_view> pattern, api::endpoint fn) {
     std::string name = "/api/v1";
     for (auto s : pattern) name += "/" + std::string(s == ":" ? ":param" : s);
-    routes_.push_back({method, std::move(pattern), fn, std::move(name)});
+    routes_.push_back(
+        {method, std::move(pattern), fn, request_metrics_.add_route(std::move(name))});
   };
   add(v::post, {"conversations"}, &api::create_conversation);
   add(v::get, {"conversations"}, &api::list_conversations);
@@ -117,10 +118,7 @@ http::response router::on_body_too_large(const http::request_header& header) {
   auto res = error_response(header, e, 413);
   res.keep_alive(false);  // the rest of the body was not read
   cors_.decorate(header, res);
-  metrics_.count("chatgate_http_requests_total", "HTTP requests by method, route and status",
-                 {{"method", std::string(header.method_string())},
-                  {"route", "body_too_large"},
-                  {"status", "413"}});
+  request_metrics_.record(too_large, header.method(), 413, 0);
   return res;
 }
 
@@ -144,12 +142,11 @@ void router::handle_async(const http::request& req, http::responder respond) {
   const auto start = std::chrono::steady_clock::now();
   auto answered = std::make_shared<bool>(false);
   finisher finish = [this, start, answered, header = http::request_header(req.base()),
-                     respond = std::move(respond)](http::response res,
-                                                   const std::string& route_name) {
+                     respond = std::move(respond)](http::response res, std::size_t route) {
     if (*answered) return;
     *answered = true;
     cors_.decorate(header, res);
-    record(header, res, route_name,
+    record(header, res, route,
            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     respond(std::move(res));
   };
@@ -159,7 +156,7 @@ void router::handle_async(const http::request& req, http::responder respond) {
     spdlog::error("rest: {} {}: unexpected exception: {}", req.method_string(), req.target(),
                   e.what());
     finish(error_response(req, make_error(error_code::internal_error, "Internal server error")),
-           "unmatched");
+           unmatched);
   }
 }
 
@@ -171,25 +168,25 @@ http::response router::handle(const http::request& req) {
 }
 
 void router::dispatch(const http::request& req, const finisher& finish) {
-  if (req.method() == bhttp::verb::options) return finish(cors_.preflight(req), "preflight");
+  if (req.method() == bhttp::verb::options) return finish(cors_.preflight(req), preflight);
   auto url = boost::urls::parse_origin_form(req.target());
   if (!url)
     return finish(
         error_response(req, core::validation_error("path", "is not a valid request target")),
-        "unmatched");
+        unmatched);
   std::vector<std::string> path;
   for (auto seg : url->segments()) path.push_back(seg);
   while (!path.empty() && path.back().empty()) path.pop_back();  // "/health/" = "/health"
 
   if (req.method() == bhttp::verb::get && path.size() == 1) {
     if (path[0] == "health")
-      return finish(json_response(req, 200, json::object{{"status", "ok"}}), "/health");
-    if (path[0] == "ready") return finish(ready(req), "/ready");
-    if (path[0] == "metrics") return finish(metrics_response(req), "/metrics");
+      return finish(json_response(req, 200, json::object{{"status", "ok"}}), health);
+    if (path[0] == "ready") return finish(ready(req), readiness);
+    if (path[0] == "metrics") return finish(metrics_response(req), metrics_text);
   }
   if (auto file = files_.serve(req)) return finish(std::move(*file), "static");
   if (path.size() < 2 || path[0] != "api" || path[1] != "v1")
-    return finish(not_found(req), "unmatched");
+    return finish(not_found(req), unmatched);
   path.erase(path.begin(), path.begin() + 2);
   std::vector<std::string> params;
   for (const auto& r : routes_) {
@@ -198,7 +195,7 @@ void router::dispatch(const http::request& req, const finisher& finish) {
     for (auto p : url->params()) query.try_emplace(p.key, p.has_value ? p.value : "");
     return call_api(req, r, std::move(params), std::move(query), finish);
   }
-  finish(not_found(req), "unmatched");
+  finish(not_found(req), unmatched);
 }
 
 http::response router::metrics_response(const http::request& req) {
@@ -214,16 +211,16 @@ void router::call_api(const http::request& req, const route& r, std::vector<std:
                       std::map<std::string, std::string, std::less<>> query,
                       const finisher& finish) {
   auto token = bearer_token(req);
-  if (!token) return finish(error_response(req, token.error()), r.name);
+  if (!token) return finish(error_response(req, token.error()), r.metrics_id);
   auto who = verifier_.verify(*token);
-  if (!who) return finish(error_response(req, who.error()), r.name);
+  if (!who) return finish(error_response(req, who.error()), r.metrics_id);
   auto body = parse_body(req);
-  if (!body) return finish(error_response(req, body.error()), r.name);
+  if (!body) return finish(error_response(req, body.error()), r.metrics_id);
 
   call c{who->user_id, std::move(params), std::move(query), std::move(*body), who->roles};
-  (api_.*r.endpoint)(c, [this, finish, name = r.name, user = c.user,
-                               header = http::request_header(req.base())](core::result<reply> out) {
-    finish(api_response(header, user, std::move(out)), name);
+  (api_.*r.endpoint)(c, [this, finish, id = r.metrics_id, user = c.user,
+                         header = http::request_header(req.base())](core::result<reply> out) {
+    finish(api_response(header, user, std::move(out)), id);
   });
 }
 
@@ -258,7 +255,7 @@ http::response router::ready(const http::request& req) {
     return json_response(req, 200, json::object{{"status", "ready"}, {"checks", checks}});
   auto res =
       error_response(req, make_error(error_code::service_unavailable, "Not ready: " + failing));
-  auto body = json::parse(res.body()).as_object();
+  auto body = core::parse_json(res.body(), 32).value().as_object();
   body["checks"] = std::move(checks);
   return json_response(req, 503, body);
 }
@@ -269,15 +266,10 @@ http::response router::not_found(const http::request& req) const {
                                         "Cannot " + std::string(req.method_string()) + " " + path));
 }
 
-void router::record(const http::request_header& req, const http::response& res,
-                    const std::string& route_name, double seconds) {
-  const auto status = std::to_string(res.result_int());
-  metrics_.count(
-      "chatgate_http_requests_total", "HTTP requests by method, route and status",
-      {{"method", std::string(req.method_string())}, {"route", route_name}, {"status", status}});
-  metrics_.observe("chatgate_http_request_duration_seconds", "HTTP request latency",
-                   {{"route", route_name}}, seconds);
-  spdlog::debug("rest: {} {} {} {:.3f}ms", req.method_string(), req.target(), status,
+void router::record(const http::request_header& req, const http::response& res, std::size_t route,
+                    double seconds) {
+  request_metrics_.record(route, req.method(), res.result_int(), seconds);
+  spdlog::debug("rest: {} {} {} {:.3f}ms", req.method_string(), req.target(), res.result_int(),
                 seconds * 1000);
 }
 

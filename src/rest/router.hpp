@@ -11,9 +11,10 @@
 #include "chat/async_chat.hpp"
 #include "chat/presence.hpp"
 #include "core/metrics.hpp"
+#include "http/cors_policy.hpp"
 #include "http/handler.hpp"
 #include "rest/api.hpp"
-#include "rest/cors.hpp"
+#include "rest/request_metrics.hpp"
 #include "rest/static_files.hpp"
 
 namespace chatgate::rest {
@@ -65,10 +66,19 @@ class router final : public http::handler {
     boost::beast::http::verb method;
     std::vector<std::string_view> pattern;  // segments after /api/v1; ":" matches one segment
     api::endpoint endpoint = nullptr;
-    std::string name;  // metrics label, e.g. "/api/v1/conversations/:param"
+    std::size_t metrics_id = 0;  // in request_metrics_, label e.g. "/api/v1/conversations/:param"
   };
-  /// Receives the response and the route's metrics label.
-  using finisher = std::function<void(http::response, const std::string& route_name)>;
+  /// Metrics ids of the answers that are not API routes, registered first in this order.
+  enum fixed_route : std::size_t {
+    preflight,
+    unmatched,
+    health,
+    readiness,
+    metrics_text,
+    too_large
+  };
+  /// Receives the response and the route's metrics id.
+  using finisher = std::function<void(http::response, std::size_t route)>;
 
   void dispatch(const http::request& req, const finisher& finish);
   void call_api(const http::request& req, const route& r, std::vector<std::string> params,
@@ -78,14 +88,15 @@ class router final : public http::handler {
   http::response metrics_response(const http::request& req);
   http::response ready(const http::request& req);
   http::response not_found(const http::request& req) const;
-  void record(const http::request_header& req, const http::response& res,
-              const std::string& route_name, double seconds);
+  void record(const http::request_header& req, const http::response& res, std::size_t route,
+              double seconds);
 
   api api_;
   const auth::verifier& verifier_;
   core::metrics& metrics_;
+  request_metrics request_metrics_;
   router_settings settings_;
-  cors_policy cors_;
+  http::cors_policy cors_;
   static_files files_;
   std::vector<route> routes_;
   std::vector<std::pair<std::string, std::function<bool()>>> readiness_;

@@ -1,7 +1,7 @@
 #include "socketio/packet.hpp"
 
-#include "socketio/json_reader.hpp"
-#include "socketio/json_writer.hpp"
+#include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -56,7 +56,7 @@ bool valid_payload(packet_type type, const boost::json::value& v) {
 }
 
 decode_result<boost::json::value> parse_payload(std::string_view text) {
-  auto v = parse_json(text, 64);
+  auto v = core::parse_json(text, 64);
   // "null" is never a valid payload, so null doubles as "absent".
   if (!v || v->is_null()) return decode_error::bad_json;
   return std::move(*v);
@@ -156,7 +156,7 @@ std::string encode_text(const packet& p) {
     out.push_back(',');
   }
   if (p.id) out += std::to_string(*p.id);
-  if (!p.data.is_null()) write_json(out, p.data);
+  if (!p.data.is_null()) core::write_json(out, p.data);
   return out;
 }
 

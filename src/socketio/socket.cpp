@@ -1,8 +1,8 @@
 #include "socketio/socket.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "core/json_writer.hpp"
 #include "socketio/client.hpp"
 #include "socketio/guarded.hpp"
 #include "socketio/namespace_.hpp"
@@ -159,8 +159,8 @@ void socket::on_packet(packet p) {
 void socket::on_event(packet p) {
   auto self = shared_from_this();  // a handler may disconnect us
   auto& arr = p.data.as_array();
-  std::string event = arr.front().is_string() ? std::string(arr.front().get_string())
-                                              : boost::json::serialize(arr.front());
+  std::string event =
+      arr.front().is_string() ? std::string(arr.front().get_string()) : core::to_json(arr.front());
   arr.erase(arr.begin());
   args a(std::move(arr), std::move(p.attachments));
   ack_fn ack = p.id ? make_ack(*p.id) : ack_fn{};

@@ -3,8 +3,9 @@
 #include <algorithm>
 
 #include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 
 namespace chatgate::store {
 
@@ -16,15 +17,14 @@ core::sys_time_ms from_ms(std::int64_t ms) noexcept {
 }
 
 std::string to_text(const boost::json::object& object) {
-  return boost::json::serialize(object);
+  return core::to_json(object);
 }
 
 boost::json::object object_from_text(std::string_view text) {
   // We wrote the text ourselves; anything unreadable (a hand-edited row) reads as {}.
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  if (ec || !value.is_object()) return {};
-  return std::move(value.as_object());
+  auto value = core::parse_json(text, 64);
+  if (!value || !value->is_object()) return {};
+  return std::move(value->as_object());
 }
 
 std::string attachments_to_text(const std::vector<attachment>& attachments) {
@@ -34,15 +34,14 @@ std::string attachments_to_text(const std::vector<attachment>& attachments) {
     if (a.label) entry["label"] = *a.label;
     array.push_back(std::move(entry));
   }
-  return boost::json::serialize(array);
+  return core::to_json(array);
 }
 
 std::vector<attachment> attachments_from_text(std::string_view text) {
   std::vector<attachment> out;
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  if (ec || !value.is_array()) return out;
-  for (const auto& entry : value.as_array()) {
+  auto value = core::parse_json(text, 64);
+  if (!value || !value->is_array()) return out;
+  for (const auto& entry : value->as_array()) {
     const auto* object = entry.if_object();
     if (!object) continue;
     attachment a;
@@ -75,7 +74,7 @@ std::string direct_key(const std::vector<participant>& participants) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   boost::json::array array;
   for (auto& id : ids) array.emplace_back(std::move(id));
-  return boost::json::serialize(array);
+  return core::to_json(array);
 }
 
 }  // namespace chatgate::store

@@ -2,7 +2,7 @@
 // --dev explains how to mint a token; `chatgate token` mints one the server accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { BIN, start, SECRET } from './lib/server.mjs';
 import { api } from './lib/rest.mjs';
 
@@ -48,11 +48,19 @@ test('an unreadable JWT_PUBLIC_KEY is named', async () => {
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 
-test('--dev prints a secret and the token command; its tokens work', async () => {
-  const server = await start({ env: { JWT_SECRET: '' }, args: ['--dev'] });
+test('--dev prints a secret and a token command that works as printed from the repository root', async () => {
+  const root = new URL('../..', import.meta.url).pathname;
+  const server = await start({ env: { JWT_SECRET: '' }, args: ['--dev'], cwd: root });
   try {
-    const m = server.output().match(/JWT_SECRET=([0-9a-f]+) chatgate token --user/);
-    assert.ok(m, server.output());
+    const line = server.output().match(/mint a token with: (JWT_SECRET=([0-9a-f]+) (\S+) token --user alice --ttl 1h)\n/);
+    assert.ok(line, server.output());
+    // The whole printed command, through a shell, from where scripts/run.sh starts the server.
+    const printed = execFileSync('sh', ['-c', line[1]], { cwd: root, env: { PATH: process.env.PATH } }).toString().trim();
+    const claims = JSON.parse(Buffer.from(printed.split('.')[1], 'base64url').toString());
+    assert.equal(claims.sub, 'alice');
+    assert.equal(claims.exp - claims.iat, 3600);
+    assert.equal((await api(server.http, printed).get('/conversations')).status, 200);
+    const m = [null, line[2]];
     const t = await run(['token', '--user', 'dev-user', '--ttl', '10m'], { JWT_SECRET: m[1] });
     assert.equal(t.code, 0);
     const token = t.stdout.trim();

@@ -31,6 +31,15 @@ test('health, ready and metrics', async () => {
   const h = await fetch(`${server.http}/health`);
   assert.equal(h.status, 200);
   assert.deepEqual(await h.json(), { status: 'ok' });
+  // HEAD: GET's status and Content-Length, no body; on an API route too (401 without a token).
+  const head = await fetch(`${server.http}/health`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-length'), String(JSON.stringify({ status: 'ok' }).length));
+  assert.equal(await head.text(), '');
+  const apiHead = await fetch(`${server.http}/api/v1/conversations`, { method: 'HEAD' });
+  assert.equal(apiHead.status, 401);
+  assert.ok(Number(apiHead.headers.get('content-length')) > 0);
+  assert.equal(await apiHead.text(), '');
   const r = await fetch(`${server.http}/ready`);
   assert.equal(r.status, 200);
   assert.equal((await r.json()).checks.store, 'ok');

@@ -1,6 +1,5 @@
 #include "engineio/transports/polling_transport.hpp"
 
-#include "engineio/cors.hpp"
 #include "engineio/payload.hpp"
 
 namespace chatgate::engineio {
@@ -13,7 +12,7 @@ http::response polling_transport::make_response(bhttp::status status, std::strin
   http::response res{status, held_version_};
   if (!content_type.empty()) res.set(bhttp::field::content_type, content_type);
   res.set(bhttp::field::cache_control, "no-store");
-  apply_cors(res, origin, config_.allowed_origins);
+  cors_.decorate(origin, res);
   res.body() = std::move(body);
   return res;
 }

@@ -5,6 +5,7 @@
 
 #include "engineio/settings.hpp"
 #include "engineio/transport.hpp"
+#include "http/cors_policy.hpp"
 #include "http/handler.hpp"
 
 namespace chatgate::engineio {
@@ -14,7 +15,8 @@ namespace chatgate::engineio {
 class polling_transport final : public transport,
                                 public std::enable_shared_from_this<polling_transport> {
  public:
-  explicit polling_transport(const settings& config) : config_(config) {}
+  polling_transport(const settings& config, const http::cors_policy& cors)
+      : config_(config), cors_(cors) {}
 
   /// A GET for this session. A second GET while one is held is an error (Node: "overlap"); a
   /// held GET whose connection closes is one too ("poll connection closed prematurely").
@@ -35,6 +37,7 @@ class polling_transport final : public transport,
   void release_monitor();
 
   const settings& config_;
+  const http::cors_policy& cors_;  // the server's; outlives its sessions' transports
   std::optional<http::responder> held_;
   std::shared_ptr<http::connection_monitor> held_monitor_;  // of the held GET's connection
   std::string held_origin_;

@@ -17,7 +17,7 @@ websocket_transport::websocket_transport(beast::tcp_stream&& stream, const setti
       close_timeout_(config.close_timeout) {
   ws_.read_message_max(config.max_payload);
   // Engine.IO heartbeats detect dead peers; Beast only bounds the handshakes.
-  websocket::stream_base::timeout timeouts{std::chrono::seconds(30), websocket::stream_base::none(),
+  websocket::stream_base::timeout timeouts{config.handshake_timeout, websocket::stream_base::none(),
                                            false};
   ws_.set_option(timeouts);
   ws_.set_option(websocket::permessage_deflate{});  // off: our own frames carry no RSV1

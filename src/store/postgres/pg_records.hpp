@@ -9,7 +9,8 @@
 
 namespace chatgate::store::postgres {
 
-/// Row -> record conversions of pg_store's queries. Columns and encodings are the SQLite
+/// Row -> record conversions of pg_store's queries, through the readers both backends share
+/// (store/record_reader.hpp). Columns and encodings are the SQLite
 /// store's (store/record_text.hpp), so both backends hold the same values.
 
 message read_message(const pg_result& r, int row);

@@ -1,39 +1,29 @@
 #include "store/sqlite/records.hpp"
 
+#include "store/record_reader.hpp"
+
 namespace chatgate::store::sqlite {
 
-using namespace column;
+namespace {
+
+/// A statement's current row as store/record_reader reads it (booleans are 0/1 integers).
+struct row_view {
+  const statement& s;
+  std::string text(int col) const { return s.text(col); }
+  std::optional<std::string> optional_text(int col) const { return s.optional_text(col); }
+  std::int64_t int64(int col) const { return s.int64(col); }
+  std::optional<std::int64_t> optional_int64(int col) const { return s.optional_int64(col); }
+  bool flag(int col) const { return s.int64(col) != 0; }
+};
+
+}  // namespace
 
 message read_message(const statement& row) {
-  message m;
-  m.id = row.text(m_id);
-  m.conversation_id = row.text(m_conv);
-  m.seq = row.int64(m_seq);
-  m.sender_id = row.text(m_sender);
-  m.content = row.text(m_content);
-  m.attachments = attachments_from_text(row.text(m_att));
-  m.reply_to = row.optional_text(m_reply);
-  m.metadata = object_from_text(row.text(m_meta));
-  m.is_edited = row.int64(m_edited) != 0;
-  m.is_deleted = row.int64(m_deleted) != 0;
-  m.created_at = from_ms(row.int64(m_created));
-  m.updated_at = from_ms(row.int64(m_updated));
-  if (auto at = row.optional_int64(m_deleted_at)) m.deleted_at = from_ms(*at);
-  return m;
+  return message_from_row(row_view{row});
 }
 
 conversation read_conversation(const statement& row, std::optional<std::string>& last_id) {
-  conversation c;
-  c.id = row.text(c_id);
-  c.type = row.text(c_type) == "direct" ? conversation_type::direct : conversation_type::group;
-  c.name = row.optional_text(c_name);
-  c.created_by = row.text(c_created_by);
-  c.metadata = object_from_text(row.text(c_meta));
-  last_id = row.optional_text(c_last_id);
-  if (auto at = row.optional_int64(c_last_at)) c.last_message_at = from_ms(*at);
-  c.created_at = from_ms(row.int64(c_created));
-  c.updated_at = from_ms(row.int64(c_updated));
-  return c;
+  return conversation_from_row(row_view{row}, last_id);
 }
 
 }  // namespace chatgate::store::sqlite

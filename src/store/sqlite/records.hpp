@@ -8,7 +8,8 @@
 
 namespace chatgate::store::sqlite {
 
-/// Row -> record conversions of sqlite_store's queries (columns and encodings: record_text.hpp).
+/// Row -> record conversions of sqlite_store's queries, through the readers both backends share
+/// (store/record_reader.hpp).
 
 message read_message(const statement& row);
 /// Fills every field but participants and last_message; returns last_message_id in `last_id`.

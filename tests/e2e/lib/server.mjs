@@ -29,7 +29,7 @@ export async function waitHealthy(url, proc, ms = 10000) {
 }
 
 /**
- * start({ env, dbPath, samePort, httpPort, wsPort }) -> { http, ws, env, dbPath, proc, stop(), kill() }
+ * start({ env, dbPath, samePort, httpPort, wsPort, args, cwd }) -> { http, ws, env, dbPath, proc, stop(), kill() }
  * `http` is the REST base URL, `ws` the Socket.IO base URL.
  */
 export async function start(opts = {}) {
@@ -50,7 +50,7 @@ export async function start(opts = {}) {
       .filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]])),
     ...opts.env,
   };
-  const proc = spawn(BIN, ['serve', ...(opts.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, ['serve', ...(opts.args ?? [])], { env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; });
   proc.stderr.on('data', (d) => { output += d; });

@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "chat/chat_service.hpp"
-#include "memory_store.hpp"
+#include "test_store.hpp"
 
 namespace chatgate::test_support {
 
@@ -28,10 +28,11 @@ class recording_events : public chat::events {
   std::vector<std::string> log;
 };
 
-/// A chat_service over memory_store with a group limit of 4 and a rate limit of 5 per 10 s.
+/// A chat_service over the SQLite store (in memory) with a group limit of 4 and a rate limit of
+/// 5 per 10 s.
 struct chat_fixture : ::testing::Test {
   manual_clock clock;
-  memory_store db;
+  test_store db;
   chat::rate_limiter limiter{clock, {5, std::chrono::seconds(10)}};
   recording_events events;
   chat::chat_service chat{db, clock, limiter, chat::chat_settings{4}, &events};

@@ -1,6 +1,9 @@
 #include "core/config.hpp"
 
+#include <fstream>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +46,12 @@ TEST(config, defaults_match_the_contract) {
   EXPECT_EQ(c.connect_timeout, 45000ms);
   EXPECT_EQ(c.max_group_size, 1000u);
   EXPECT_EQ(c.max_body_bytes, 1048576u);
+  EXPECT_EQ(c.ws_handshake_timeout, 30000ms);
+  EXPECT_EQ(c.max_header_bytes, 16384u);
+  EXPECT_EQ(c.http_idle_timeout, 30000ms);
+  EXPECT_EQ(c.http_write_timeout, 30000ms);
+  EXPECT_EQ(c.listen_backlog, 511);
+  EXPECT_EQ(c.drain_timeout, 10000ms);
   EXPECT_EQ(c.log.level, spdlog::level::info);
   EXPECT_EQ(c.log.format, log_format::text);
   EXPECT_FALSE(c.dev);
@@ -68,6 +77,12 @@ TEST(config, every_setting_from_the_environment) {
            {"CONNECT_TIMEOUT_MS", "300"},
            {"MAX_GROUP_SIZE", "2"},
            {"MAX_BODY_BYTES", "64"},
+           {"WS_HANDSHAKE_TIMEOUT_MS", "1500"},
+           {"MAX_HEADER_BYTES", "4096"},
+           {"HTTP_IDLE_TIMEOUT_MS", "700"},
+           {"HTTP_WRITE_TIMEOUT_MS", "800"},
+           {"LISTEN_BACKLOG", "64"},
+           {"DRAIN_TIMEOUT_MS", "2500"},
            {"LOG_LEVEL", "debug"},
            {"LOG_FORMAT", "json"},
            {"CHATGATE_DEV", "true"}};
@@ -94,6 +109,12 @@ TEST(config, every_setting_from_the_environment) {
   EXPECT_EQ(c.connect_timeout, 300ms);
   EXPECT_EQ(c.max_group_size, 2u);
   EXPECT_EQ(c.max_body_bytes, 64u);
+  EXPECT_EQ(c.ws_handshake_timeout, 1500ms);
+  EXPECT_EQ(c.max_header_bytes, 4096u);
+  EXPECT_EQ(c.http_idle_timeout, 700ms);
+  EXPECT_EQ(c.http_write_timeout, 800ms);
+  EXPECT_EQ(c.listen_backlog, 64);
+  EXPECT_EQ(c.drain_timeout, 2500ms);
   EXPECT_EQ(c.log.level, spdlog::level::debug);
   EXPECT_EQ(c.log.format, log_format::json);
   EXPECT_TRUE(c.dev);
@@ -288,10 +309,82 @@ TEST(config, token_subcommand) {
   EXPECT_EQ(no_secret({"token", "--user", "a"}).error.rfind("config: JWT_SECRET: ", 0), 0u);
 }
 
-TEST(config, help) {
+TEST(config, help_lists_every_row_of_the_table) {
   auto out = run{}({"--help"});
   EXPECT_EQ(out.cmd, command::help);
-  EXPECT_NE(out.help_text.find("RATE_LIMIT"), std::string::npos);
+  for (const auto& s : settings()) {
+    EXPECT_NE(out.help_text.find(std::string(s.flag)), std::string::npos) << s.flag;
+    EXPECT_NE(out.help_text.find(std::string(s.env) + " (" + std::string(s.flag) + ", default \"" +
+                                 std::string(s.fallback) + "\")"),
+              std::string::npos)
+        << s.env;
+  }
+}
+
+// The table's default text, parsed, is the struct's default: no second default.
+TEST(config, table_defaults_are_the_config_defaults) {
+  for (const auto& s : settings()) {
+    if (s.fallback.empty()) continue;  // unset
+    config c;
+    ASSERT_EQ(s.apply(c, s.fallback), std::nullopt) << s.env;
+    EXPECT_TRUE(c == config{}) << s.env << " default \"" << s.fallback << "\" differs";
+  }
+}
+
+std::vector<std::string> cells(const std::string& row) {
+  std::vector<std::string> out;
+  std::stringstream in(row.substr(1));
+  std::string cell;
+  while (std::getline(in, cell, '|')) {
+    std::string clean;
+    for (char ch : cell)
+      if (ch != '`') clean += ch;
+    while (!clean.empty() && clean.front() == ' ') clean.erase(0, 1);
+    while (!clean.empty() && clean.back() == ' ') clean.pop_back();
+    out.push_back(clean);
+  }
+  return out;
+}
+
+std::vector<std::string> split_slash(const std::string& cell) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  for (auto at = cell.find(" / "); at != std::string::npos; at = cell.find(" / ", from)) {
+    out.push_back(cell.substr(from, at - from));
+    from = at + 3;
+  }
+  out.push_back(cell.substr(from));
+  return out;
+}
+
+// README's configuration table: one row per setting (JWT_ISSUER / JWT_AUDIENCE share one),
+// the same variable, flag and default as the table ("unset" for an empty default).
+TEST(config, readme_table_matches_the_settings_table) {
+  std::ifstream readme(CHATGATE_SOURCE_DIR "/README.md");
+  ASSERT_TRUE(readme) << "README.md not found";
+  std::map<std::string, std::pair<std::string, std::string>> documented;  // env -> flag, default
+  std::string line;
+  bool in_section = false;
+  while (std::getline(readme, line)) {
+    if (line.starts_with("## ")) in_section = line == "## Configuration";
+    if (!in_section || !line.starts_with("| `")) continue;
+    auto c = cells(line);
+    ASSERT_GE(c.size(), 3u) << line;
+    auto envs = split_slash(c[0]), flags = split_slash(c[1]);
+    ASSERT_EQ(envs.size(), flags.size()) << line;
+    for (std::size_t i = 0; i < envs.size(); ++i)
+      documented[envs[i]] = {flags[i], c[2] == "unset" ? "" : c[2]};
+  }
+  std::set<std::string> in_table;
+  for (const auto& s : settings()) {
+    in_table.insert(std::string(s.env));
+    auto it = documented.find(std::string(s.env));
+    ASSERT_NE(it, documented.end()) << s.env << " is not in README.md's configuration table";
+    EXPECT_EQ(it->second.first, s.flag) << s.env;
+    EXPECT_EQ(it->second.second, s.fallback) << s.env;
+  }
+  for (const auto& [env, _] : documented)
+    EXPECT_TRUE(in_table.count(env)) << env << " not a setting";
 }
 
 TEST(config, redis_url_is_accepted_except_tls) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "core/logging.hpp"
 
 using chatgate::core::metrics;
@@ -40,6 +43,28 @@ TEST(metrics, label_values_are_escaped_and_collectors_appended) {
   auto text = m.render();
   EXPECT_NE(text.find("c{v=\"a\\\"b\\\\c\\nd\"} 1\n"), std::string::npos) << text;
   EXPECT_EQ(text.substr(text.size() - 8), "extra 1\n");
+}
+
+TEST(metrics, resolved_handles_count_from_several_threads) {
+  metrics m;
+  auto sent = m.counter_for("sent_total", "Sent", {{"k", "v"}});
+  auto latency = m.histogram_for("lat", "Latency", {}, {0.1, 1});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10000; ++i) {
+        sent.add();
+        latency.observe(i % 2 ? 0.05 : 0.5);
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(m.value("sent_total", {{"k", "v"}}), 40000);
+  m.count("sent_total", "Sent", {{"k", "v"}});  // the cold path reaches the same series
+  EXPECT_EQ(m.value("sent_total", {{"k", "v"}}), 40001);
+  auto text = m.render();
+  EXPECT_NE(text.find("lat_bucket{le=\"0.1\"} 20000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("lat_bucket{le=\"1\"} 40000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("lat_count 40000\n"), std::string::npos) << text;
 }
 
 TEST(logging, json_line_escapes_the_message) {

@@ -71,7 +71,7 @@ TEST_F(server_test, handles_its_path_prefix_only) {
 TEST_F(server_test, polling_handshake_answers_the_open_packet) {
   EXPECT_EQ(handshake(),
             "0{\"sid\":\"sid1\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,"
-            "\"pingTimeout\":20000,\"maxPayload\":1000000}");
+            "\"pingTimeout\":60000,\"maxPayload\":1000000}");
   ASSERT_EQ(sockets.size(), 1u);
   EXPECT_EQ(eio->client_count(), 1u);
   EXPECT_EQ(sockets[0]->handshake().query.at("transport"), "polling");

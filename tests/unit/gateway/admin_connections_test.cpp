@@ -4,7 +4,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
 #include "chat/async_chat.hpp"
@@ -22,7 +22,7 @@ const std::string secret = "unit-secret-0123456789abcdef0123456789";
 
 struct admin_connections_test : ::testing::Test {
   test_support::manual_clock clock;
-  test_support::memory_store db;
+  test_support::test_store db;
   chat::rate_limiter limiter{clock, {100, 10s}};
   chat::chat_service chat{db, clock, limiter};
   chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 #include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
@@ -65,7 +65,7 @@ std::vector<std::string> names(fake_engine_socket& c) {
 
 struct async_map : ::testing::Test {
   test_support::manual_clock clock;
-  test_support::memory_store db;
+  test_support::test_store db;
   chat::rate_limiter limiter{clock, {100, 10s}};
   chat::chat_service chat{db, clock, limiter};
   chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads

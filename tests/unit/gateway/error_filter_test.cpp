@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 
 namespace chatgate::gateway {
 namespace {

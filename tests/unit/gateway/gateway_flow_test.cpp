@@ -7,7 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 #include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
@@ -57,7 +57,7 @@ received take(fake_engine_socket& c) {
 
 struct gateway_flow : ::testing::Test {
   test_support::manual_clock clock;
-  test_support::memory_store db;
+  test_support::test_store db;
   chat::rate_limiter limiter{clock, {100, 10s}};
   chat::chat_service chat{db, clock, limiter};
   chat::inline_runner runner{chat};  // store calls at once: no threads

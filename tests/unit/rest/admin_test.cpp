@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "../auth/test_tokens.hpp"
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 #include "chat/async_chat.hpp"
 #include "rest/router.hpp"
 
@@ -36,7 +36,7 @@ const std::string secret = "admin-test-secret";
 
 struct admin_test : ::testing::Test {
   test_support::manual_clock clock;
-  test_support::memory_store db;
+  test_support::test_store db;
   chat::rate_limiter limiter{clock, {3, std::chrono::seconds(10)}};
   chat::chat_service chat{db, clock, limiter};
   chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads

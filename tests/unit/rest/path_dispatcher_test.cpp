@@ -19,11 +19,13 @@ class recording_handler : public http::handler {
   void on_request(http::request&& req, const http::connection_info&,
                   http::responder respond) override {
     targets.emplace_back(req.target());
+    methods.push_back(req.method());
     respond(http::response{bhttp::status::ok, 11});
   }
   void on_upgrade(http::request&&, boost::beast::tcp_stream&&, boost::beast::flat_buffer&&,
                   const http::connection_info&) override {}
   std::vector<std::string> targets;
+  std::vector<bhttp::verb> methods;
 
  private:
   std::size_t limit_;
@@ -56,6 +58,18 @@ TEST(path_dispatcher, routes_by_path_once_a_socket_handler_is_set) {
   EXPECT_EQ(d.body_limit(h), 200u);
   h.target("/api/v1/presence");
   EXPECT_EQ(d.body_limit(h), 100u);
+}
+
+TEST(path_dispatcher, rest_answers_head_as_get_engineio_sees_head) {
+  recording_handler rest(100), socket(200);
+  path_dispatcher d(rest);
+  d.set_socket_handler(&socket);
+  for (const char* target : {"/health", "/socket.io/?EIO=4&transport=polling"}) {
+    http::request req{bhttp::verb::head, target, 11};
+    d.on_request(std::move(req), {}, [](http::response&&) {});
+  }
+  EXPECT_EQ(rest.methods, (std::vector<bhttp::verb>{bhttp::verb::get}));
+  EXPECT_EQ(socket.methods, (std::vector<bhttp::verb>{bhttp::verb::head}));
 }
 
 }  // namespace

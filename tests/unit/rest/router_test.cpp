@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "../chat/memory_store.hpp"
+#include "../chat/test_store.hpp"
 #include "chat/async_chat.hpp"
 #include "auth/minter.hpp"
 
@@ -30,7 +30,7 @@ const std::string secret = "router-test-secret";
 
 struct router_test : ::testing::Test {
   test_support::manual_clock clock;
-  test_support::memory_store db;
+  test_support::test_store db;
   chat::rate_limiter limiter{clock, {3, std::chrono::seconds(10)}};
   chat::chat_service chat{db, clock, limiter, chat::chat_settings{5}};
   chat::inline_runner runner{chat};  // store calls at once, answers at once: no threads
@@ -123,6 +123,10 @@ TEST_F(router_test, api_needs_a_valid_bearer_token) {
   EXPECT_EQ(router.handle(req).result_int(), 401);
   req.set(bhttp::field::authorization, "Basic abc");
   EXPECT_EQ(router.handle(req).result_int(), 401);
+  req.set(bhttp::field::authorization, "Bearer    ");  // no token: refused before the verifier
+  auto blank = router.handle(req);
+  EXPECT_EQ(blank.result_int(), 401);
+  EXPECT_NE(blank.body().find("Missing or malformed Authorization header"), std::string::npos);
   auth::minter other{auth::settings{"another-secret", "", "", "", {}}};
   req.set(bhttp::field::authorization, "bearer " + other.mint("alice", std::chrono::seconds(60)));
   EXPECT_EQ(router.handle(req).result_int(), 401);
@@ -246,8 +250,9 @@ TEST_F(router_test, rate_limit_is_429_with_retry_after) {
   auto r = post("/api/v1/conversations/" + id + "/messages", R"({"content":"x"})");
   EXPECT_EQ(r.status, 429);
   expect_error(r.body, 429, "RATE_LIMITED");
-  EXPECT_EQ(r.body.at("retryAfterMs").as_int64(), 8500);
-  EXPECT_EQ(r.raw[bhttp::field::retry_after], "9");
+  // 3 per 10 s (GCRA): the next send passes 10 s / 3 after the burst, 1833.3 ms from now.
+  EXPECT_EQ(r.body.at("retryAfterMs").as_int64(), 1834);
+  EXPECT_EQ(r.raw[bhttp::field::retry_after], "2");
 }
 
 TEST_F(router_test, body_limit_and_413) {

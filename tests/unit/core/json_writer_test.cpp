@@ -7,10 +7,10 @@
 
 #include <boost/json/parse.hpp>
 
-#include "socketio/json_reader.hpp"
-#include "socketio/json_writer.hpp"
+#include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 
-namespace chatgate::socketio {
+namespace chatgate::core {
 namespace {
 
 std::string js(double d) {
@@ -26,7 +26,7 @@ std::string json(std::string_view text) {
 }
 
 // Expected strings are what node prints for JSON.stringify of the same numbers.
-TEST(socketio_json_writer, numbers_as_javascript_prints_them) {
+TEST(core_json_writer, numbers_as_javascript_prints_them) {
   EXPECT_EQ(js(1.5), "1.5");
   EXPECT_EQ(js(0.1), "0.1");
   EXPECT_EQ(js(2.0), "2");
@@ -47,9 +47,9 @@ TEST(socketio_json_writer, numbers_as_javascript_prints_them) {
   EXPECT_EQ(js(std::nan("")), "null");
 }
 
-TEST(socketio_json_writer, values_as_json_stringify) {
-  EXPECT_EQ(json(R"({"b":1,"a":[true,false,null,-3,18446744073709551615,1.5]})"),
-            R"({"b":1,"a":[true,false,null,-3,18446744073709551615,1.5]})");
+TEST(core_json_writer, values_as_json_stringify) {
+  EXPECT_EQ(json(R"({"b":1,"a":[true,false,null,-3,9007199254740992,1.5]})"),
+            R"({"b":1,"a":[true,false,null,-3,9007199254740992,1.5]})");
   EXPECT_EQ(json(R"(["\u001f\u007f/\"\\\b\f\n\r\t\ud83d\ude00"])"),
             "[\"\\u001f\x7f/\\\"\\\\\\b\\f\\n\\r\\t\xf0\x9f\x98\x80\"]");
   EXPECT_EQ(json("{}"), "{}");
@@ -57,13 +57,42 @@ TEST(socketio_json_writer, values_as_json_stringify) {
   EXPECT_EQ(json(R"({"":""})"), R"({"":""})");
 }
 
-}  // namespace
-}  // namespace chatgate::socketio
+// The issue-9 table: input text -> what node prints for JSON.stringify(JSON.parse(input))
+// (computed with node 20 once; the e2e test json-numbers.test.mjs asks node itself).
+TEST(core_json_writer, reads_back_as_json_stringify_of_json_parse) {
+  const std::pair<const char*, const char*> table[] = {
+      {"1.5", "1.5"},
+      {"0.1", "0.1"},
+      {"1e21", "1e+21"},
+      {"1E21", "1e+21"},
+      {"1e-7", "1e-7"},
+      {"-0", "0"},
+      {"-0.0", "0"},
+      {"9007199254740992", "9007199254740992"},  // 2^53
+      {"9007199254740993", "9007199254740992"},  // 2^53+1
+      {"-9007199254740993", "-9007199254740992"},
+      {"12345678901234567890", "12345678901234567000"},  // uint64 in Boost.JSON
+      {"-9223372036854775808", "-9223372036854776000"},  // int64 min
+      {"18446744073709551615", "18446744073709552000"},  // uint64 max
+      {"123456789012345678901234", "1.2345678901234569e+23"},
+      {"100", "100"},
+      {"1.0", "1"},
+      {R"({"a":[1.5,{"b":-0,"c":1e21}],"d":0.1})", R"({"a":[1.5,{"b":0,"c":1e+21}],"d":0.1})"},
+  };
+  for (const auto& [input, expected] : table) {
+    auto v = parse_json(input, 64);
+    ASSERT_TRUE(v.has_value()) << input;
+    EXPECT_EQ(to_json(*v), expected) << input;
+  }
+}
 
-namespace chatgate::socketio {
+}  // namespace
+}  // namespace chatgate::core
+
+namespace chatgate::core {
 namespace {
 
-TEST(socketio_json_reader, doubles_round_trip_exactly) {
+TEST(core_json_reader, doubles_round_trip_exactly) {
   // Boost.JSON 1.81's parser reads this one ulp off; JSON.parse does not.
   auto v = parse_json("[9.399999999000001e+24]", 64);
   ASSERT_TRUE(v.has_value());
@@ -86,7 +115,7 @@ TEST(socketio_json_reader, doubles_round_trip_exactly) {
   }
 }
 
-TEST(socketio_json_reader, rejects_what_json_parse_rejects) {
+TEST(core_json_reader, rejects_what_json_parse_rejects) {
   for (const char* bad : {"", "[1,]", "{\"a\":1,}", "[1] x", "// c\n[1]", "[01]", "[1.]", "'a'",
                           "[\"\x01\"]", "[NaN]"}) {
     EXPECT_FALSE(parse_json(bad, 64).has_value()) << bad;
@@ -97,4 +126,4 @@ TEST(socketio_json_reader, rejects_what_json_parse_rejects) {
 }
 
 }  // namespace
-}  // namespace chatgate::socketio
+}  // namespace chatgate::core

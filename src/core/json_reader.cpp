@@ -1,4 +1,4 @@
-#include "socketio/json_reader.hpp"
+#include "core/json_reader.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace chatgate::socketio {
+namespace chatgate::core {
 namespace {
 
 namespace json = boost::json;
@@ -136,4 +136,4 @@ boost::system::result<json::value> parse_json(std::string_view text, std::size_t
   return fixed == text ? v : parse_strict(fixed, max_depth);
 }
 
-}  // namespace chatgate::socketio
+}  // namespace chatgate::core

@@ -1,12 +1,13 @@
-#include "socketio/json_writer.hpp"
+#include "core/json_writer.hpp"
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include "core/json_string.hpp"
 
-namespace chatgate::socketio {
+namespace chatgate::core {
 namespace {
 
 template <class Int>
@@ -14,6 +15,22 @@ void write_integer(std::string& out, Int n) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, n);
   out.append(buf, r.ptr);
+}
+
+// Integers JavaScript holds exactly print as digits; larger ones as the double JSON.parse
+// would have made of them.
+constexpr std::uint64_t max_safe = std::uint64_t{1} << 53;
+
+void write_js_integer(std::string& out, std::int64_t n) {
+  std::uint64_t magnitude =
+      n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  if (magnitude <= max_safe) return write_integer(out, n);
+  write_js_number(out, static_cast<double>(n));
+}
+
+void write_js_integer(std::string& out, std::uint64_t n) {
+  if (n <= max_safe) return write_integer(out, n);
+  write_js_number(out, static_cast<double>(n));
 }
 
 }  // namespace
@@ -68,9 +85,9 @@ void write_json(std::string& out, const boost::json::value& v) {
       out += v.get_bool() ? "true" : "false";
       return;
     case boost::json::kind::int64:
-      return write_integer(out, v.get_int64());
+      return write_js_integer(out, v.get_int64());
     case boost::json::kind::uint64:
-      return write_integer(out, v.get_uint64());
+      return write_js_integer(out, v.get_uint64());
     case boost::json::kind::double_:
       return write_js_number(out, v.get_double());
     case boost::json::kind::string:
@@ -102,4 +119,10 @@ void write_json(std::string& out, const boost::json::value& v) {
   }
 }
 
-}  // namespace chatgate::socketio
+std::string to_json(const boost::json::value& v) {
+  std::string out;
+  write_json(out, v);
+  return out;
+}
+
+}  // namespace chatgate::core

@@ -1,12 +1,10 @@
-#include "rest/cors.hpp"
-
-#include "rest/reply.hpp"
+#include "http/cors_policy.hpp"
 
 #include <algorithm>
 
 #include <boost/beast/http/field.hpp>
 
-namespace chatgate::rest {
+namespace chatgate::http {
 
 namespace bhttp = boost::beast::http;
 
@@ -19,8 +17,11 @@ bool cors_policy::allows(std::string_view origin) const {
   return any_ || std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
 }
 
-void cors_policy::decorate(const http::request_header& req, http::response& res) const {
-  auto origin = req[bhttp::field::origin];
+void cors_policy::decorate(const request_header& req, response& res) const {
+  decorate(std::string_view(req[bhttp::field::origin]), res);
+}
+
+void cors_policy::decorate(std::string_view origin, response& res) const {
   res.set(bhttp::field::vary, "Origin");
   if (!allows(origin)) return;
   res.set(bhttp::field::access_control_allow_origin, origin);
@@ -28,9 +29,8 @@ void cors_policy::decorate(const http::request_header& req, http::response& res)
   res.set(bhttp::field::access_control_expose_headers, "Retry-After");
 }
 
-http::response cors_policy::preflight(const http::request_header& req) const {
-  http::response res{bhttp::status::no_content, req.version()};
-  res.keep_alive(wants_keep_alive(req));
+response cors_policy::preflight(const request_header& req) const {
+  response res{bhttp::status::no_content, req.version()};
   decorate(req, res);
   if (allows(req[bhttp::field::origin])) {
     res.set(bhttp::field::access_control_allow_methods, "GET,HEAD,PUT,PATCH,POST,DELETE");
@@ -46,4 +46,4 @@ http::response cors_policy::preflight(const http::request_header& req) const {
   return res;
 }
 
-}  // namespace chatgate::rest
+}  // namespace chatgate::http

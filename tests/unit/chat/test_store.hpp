@@ -1,9 +1,9 @@
 #pragma once
-#include <map>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include "core/clock.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 
 namespace chatgate::test_support {
@@ -21,10 +21,14 @@ class manual_clock : public core::clock {
   core::sys_time_ms now_{std::chrono::milliseconds{1'764'000'000'000}};
 };
 
-/// store::store in memory, following the interface's documented semantics, for chat and REST
-/// tests. `fail_next` makes the next call return INTERNAL_ERROR (database failure paths).
-class memory_store : public store::store {
+/// The real SQLite store on a private ":memory:" database, for chat, REST and gateway tests, so
+/// they run on the store the server runs on (no hand-written imitation). Every call is passed
+/// on, except that `fail_next` makes the next call return INTERNAL_ERROR and `healthy` answers
+/// ping(), for the database-failure paths.
+class test_store : public store::store {
  public:
+  test_store();
+
   core::result<model::conversation> create_conversation(const model::conversation& c) override;
   core::result<std::pair<model::conversation, bool>> create_direct_conversation(
       const model::conversation& c) override;
@@ -44,7 +48,7 @@ class memory_store : public store::store {
   core::result<bool> remove_participant(std::string_view conversation_id, std::string_view user_id,
                                         core::sys_time_ms now) override;
   core::result<model::message> insert_message(const model::message& m) override;
-  core::result<::chatgate::store::checked_insert> insert_message_checked(const model::message& m) override;
+  core::result<model::checked_insert> insert_message_checked(const model::message& m) override;
   core::result<std::optional<model::message>> get_message(std::string_view id) override;
   core::result<std::optional<model::message>> edit_message(std::string_view id,
                                                            std::string_view content,
@@ -53,18 +57,16 @@ class memory_store : public store::store {
                                                              core::sys_time_ms now) override;
   core::result<std::vector<model::message>> list_messages(
       std::string_view conversation_id, const model::message_range& range) override;
-  bool ping() override { return healthy; }
+  bool ping() override { return healthy && real_->ping(); }
 
   bool healthy = true;
   bool fail_next = false;
 
  private:
+  /// True once after fail_next was set: the call then fails as a broken database would.
   bool failing();
-  core::sys_time_ms activity(const model::conversation& c) const;
 
-  std::map<std::string, model::conversation, std::less<>> conversations_;
-  std::map<std::string, model::message, std::less<>> messages_;
-  std::map<std::string, std::int64_t, std::less<>> last_seq_;
+  std::unique_ptr<::chatgate::store::sqlite::sqlite_store> real_;
 };
 
 }  // namespace chatgate::test_support
