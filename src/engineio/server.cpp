@@ -125,7 +125,7 @@ std::optional<http::response> server::admit(const http::request& req,
     res.body() = "{\"statusCode\":" + std::to_string(static_cast<int>(status)) + ",\"code\":\"" +
                  std::string(code) + "\",\"message\":\"" + std::string(message) +
                  "\",\"retryAfterMs\":" + std::to_string(retry.count()) + "}";
-    apply_cors(res, req[bhttp::field::origin], config_.allowed_origins);
+    cors_.decorate(req[bhttp::field::origin], res);
     return res;
   };
   const auto wait = limiter_.acquire(info.remote.address(), std::chrono::steady_clock::now());

@@ -68,7 +68,7 @@ router::router(chat::async_chat& chat, chat::presence& presence, const auth::ver
       files_(settings_.web, settings_.socket_port) {
   using v = bhttp::verb;
   for (const char* name :
-       {"preflight", "unmatched", "/health", "/ready", "/metrics", "body_too_large"})
+       {"preflight", "unmatched", "/health", "/ready", "/metrics", "body_too_large", "static"})
     request_metrics_.add_route(name);  // the fixed_route ids, in order
   auto add = [this](v method, std::vector<std::string_view> pattern, api::endpoint fn) {
     std::string name = "/api/v1";
@@ -184,7 +184,7 @@ void router::dispatch(const http::request& req, const finisher& finish) {
     if (path[0] == "ready") return finish(ready(req), readiness);
     if (path[0] == "metrics") return finish(metrics_response(req), metrics_text);
   }
-  if (auto file = files_.serve(req)) return finish(std::move(*file), "static");
+  if (auto file = files_.serve(req)) return finish(std::move(*file), static_file);
   if (path.size() < 2 || path[0] != "api" || path[1] != "v1")
     return finish(not_found(req), unmatched);
   path.erase(path.begin(), path.begin() + 2);

@@ -75,7 +75,8 @@ class router final : public http::handler {
     health,
     readiness,
     metrics_text,
-    too_large
+    too_large,
+    static_file
   };
   /// Receives the response and the route's metrics id.
   using finisher = std::function<void(http::response, std::size_t route)>;
