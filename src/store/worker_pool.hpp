@@ -24,10 +24,10 @@ struct worker_settings {
   // How often the watchdog looks for expired jobs and asks each worker's probe for /ready.
   std::chrono::milliseconds watchdog_period{100};
   std::chrono::milliseconds health_period{1'000};
-  // Group commit on the writers: when several jobs are waiting, up to this many run between one
-  // batch_begin/batch_end (one transaction). 1: off. Never waits for a batch to fill, so an idle
-  // writer adds no latency.
-  std::size_t max_batch = 1;
+  // STORE_GROUP_COMMIT: on the writers, when several jobs are waiting, up to this many run
+  // between one batch_hooks begin/end (one transaction). 1: off. Needs batch_hooks. Never waits
+  // for a batch to fill, so an idle writer adds no latency.
+  std::size_t max_batch = 64;
 };
 
 /// How a writer wraps a batch (group commit). begin: false when this worker cannot batch now

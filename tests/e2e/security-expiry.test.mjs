@@ -8,6 +8,7 @@ import { start } from './lib/server.mjs';
 import { api } from './lib/rest.mjs';
 import { tokenFor, sign } from './lib/token.mjs';
 import { connectAs, waitFor, ask, collect, closeAll } from './lib/socket.mjs';
+import { REDIS_URL, PG_URL, redisClient, eventually } from './lib/redis.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,5 +99,37 @@ test('a token without exp arms no timer; its socket stays', async () => {
   } finally {
     await server.stop();
     server.cleanup();
+  }
+});
+
+// With the Redis connection map (REDIS_URL, two instances): the expired socket leaves the shared
+// map, so the other instance sees the user offline; a refresh keeps the user online on both.
+const redisSkip = REDIS_URL && PG_URL ? false : 'CHATGATE_TEST_REDIS_URL or CHATGATE_TEST_PG_URL is not set';
+
+test('with the Redis connection map: expiry and refresh across two instances', { skip: redisSkip }, async () => {
+  const env = { DATABASE_URL: PG_URL, REDIS_URL };
+  const [a, b] = await Promise.all([start({ env }), start({ env })]);
+  const redis = await redisClient();
+  const run = `x${Date.now().toString(36)}`;
+  try {
+    const leaving = `${run}-leaving`, staying = `${run}-staying`;
+    const one = await connectAs(a.ws, tokenFor(leaving, { ttlSec: 2 }), { transports: ['websocket'] });
+    const two = await connectAs(a.ws, tokenFor(staying, { ttlSec: 2 }), { transports: ['polling'] });
+    const errors = collect(one.socket, 'error');
+    const refreshed = await ask(two.socket, 'auth:refresh', { token: tokenFor(staying, { ttlSec: 3600 }) });
+    assert.equal(refreshed.success, true);
+    const seenOnB = async () => (await api(b.http, tokenFor('watcher')).post('/presence', { userIds: [leaving, staying] })).body.online.sort();
+    assert.deepEqual(await seenOnB(), [leaving, staying].sort());
+    assert.equal(await redis.sCard(`ws:connections:${leaving}`), 1);
+    assert.equal(await waitFor(one.socket, 'disconnect', { ms: 5000 }), 'io server disconnect');
+    assert.equal(errors.at(-1).code, 'TOKEN_EXPIRED');
+    await eventually(async () => (await redis.sCard(`ws:connections:${leaving}`)) === 0, 5000, 'the expired socket left ws:connections');
+    assert.deepEqual(await seenOnB(), [staying]);
+    assert.equal(await redis.exists(`ws:socket:${one.connected.socketId}`), 0);
+    assert.equal(two.socket.connected, true);
+    two.socket.close();
+  } finally {
+    await redis.quit();
+    for (const s of [a, b]) { await s.stop(); s.cleanup(); }
   }
 });

@@ -1,6 +1,6 @@
 #include "cluster/redis/adapter_frame.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "core/json_writer.hpp"
 
 namespace chatgate::cluster::redis {
 
@@ -16,8 +16,8 @@ frame_result<T> fail(std::string why) {
 /// A room name: a string, or a number's text (Node's rooms may be numbers).
 std::optional<std::string> room_name(const json::value& v) {
   if (const auto* s = v.if_string()) return std::string(*s);
-  if (v.is_int64() || v.is_uint64()) return json::serialize(v);
-  if (v.is_double()) return json::serialize(v);
+  if (v.is_int64() || v.is_uint64()) return core::to_json(v);
+  if (v.is_double()) return core::to_json(v);
   return std::nullopt;
 }
 

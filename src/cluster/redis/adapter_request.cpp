@@ -1,7 +1,8 @@
 #include "cluster/redis/adapter_request.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "core/json_writer.hpp"
 
 namespace chatgate::cluster::redis {
 
@@ -36,7 +37,7 @@ std::optional<std::string> id_of(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   if (!v) return std::nullopt;
   if (const auto* s = v->if_string()) return std::string(*s);
-  if (v->is_int64() || v->is_uint64()) return json::serialize(*v);
+  if (v->is_int64() || v->is_uint64()) return core::to_json(*v);
   return std::nullopt;
 }
 
@@ -44,7 +45,7 @@ std::string text_of(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   if (!v) return {};
   if (const auto* s = v->if_string()) return std::string(*s);
-  if (v->is_number()) return json::serialize(*v);
+  if (v->is_number()) return core::to_json(*v);
   return {};
 }
 
@@ -125,7 +126,7 @@ std::string encode_remote_rooms(request_type type, std::string_view uid,
   json::array names(rooms.begin(), rooms.end());
   auto o = options_json(opts);
   o.erase("flags");
-  return json::serialize(json::object{{"uid", uid},
+  return core::to_json(json::object{{"uid", uid},
                                       {"type", static_cast<int>(type)},
                                       {"opts", std::move(o)},
                                       {"rooms", std::move(names)}});
@@ -135,7 +136,7 @@ std::string encode_remote_disconnect(std::string_view uid, const socketio::broad
                                      bool close) {
   auto o = options_json(opts);
   o.erase("flags");
-  return json::serialize(json::object{{"uid", uid},
+  return core::to_json(json::object{{"uid", uid},
                                       {"type", static_cast<int>(request_type::remote_disconnect)},
                                       {"opts", std::move(o)},
                                       {"close", close}});
@@ -146,14 +147,14 @@ std::string encode_server_side_emit(std::string_view uid, const socketio::packet
   json::object o{{"uid", uid}, {"type", static_cast<int>(request_type::server_side_emit)}};
   if (request_id) o["requestId"] = *request_id;
   o["data"] = p.data;
-  if (p.attachments.empty()) return json::serialize(o);
+  if (p.attachments.empty()) return core::to_json(o);
   std::string out;  // binary arguments: MessagePack, so they travel as bin
   json_to_msgpack(o, p.attachments, out);
   return out;
 }
 
 std::string encode_all_rooms_request(std::string_view uid, std::string_view request_id) {
-  return json::serialize(json::object{{"uid", uid},
+  return core::to_json(json::object{{"uid", uid},
                                       {"requestId", request_id},
                                       {"type", static_cast<int>(request_type::all_rooms)}});
 }
@@ -162,7 +163,7 @@ std::string encode_fetch_request(std::string_view uid, std::string_view request_
                                  const socketio::broadcast_options& opts) {
   auto o = options_json(opts);
   o.erase("flags");
-  return json::serialize(json::object{{"uid", uid},
+  return core::to_json(json::object{{"uid", uid},
                                       {"requestId", request_id},
                                       {"type", static_cast<int>(request_type::remote_fetch)},
                                       {"opts", std::move(o)}});
@@ -172,25 +173,25 @@ std::string encode_names_response(std::string_view request_id, std::string_view 
                                   const std::vector<std::string>& names) {
   json::object o{{"requestId", request_id}};
   o[key] = json::array(names.begin(), names.end());
-  return json::serialize(o);
+  return core::to_json(o);
 }
 
 std::string encode_done_response(std::string_view request_id) {
-  return json::serialize(json::object{{"requestId", request_id}});
+  return core::to_json(json::object{{"requestId", request_id}});
 }
 
 std::string encode_fetch_response(std::string_view request_id, const json::array& sockets) {
-  return json::serialize(json::object{{"requestId", request_id}, {"sockets", sockets}});
+  return core::to_json(json::object{{"requestId", request_id}, {"sockets", sockets}});
 }
 
 std::string encode_server_side_ack(std::string_view request_id, const json::value& data) {
-  return json::serialize(json::object{{"type", static_cast<int>(request_type::server_side_emit)},
+  return core::to_json(json::object{{"type", static_cast<int>(request_type::server_side_emit)},
                                       {"requestId", request_id},
                                       {"data", data}});
 }
 
 std::string encode_client_count(std::string_view request_id, std::uint64_t count) {
-  return json::serialize(
+  return core::to_json(
       json::object{{"type", static_cast<int>(request_type::broadcast_client_count)},
                    {"requestId", request_id},
                    {"clientCount", count}});

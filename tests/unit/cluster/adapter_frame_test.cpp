@@ -171,6 +171,15 @@ TEST(adapter_frame, channels_and_rooms) {
   EXPECT_FALSE(room_of_channel("socket.io#/#x", prefix));
 }
 
+TEST(adapter_frame, numeric_room_names_read_as_javascript_writes_them) {
+  // Node's rooms may be numbers; String(n) names the room.
+  const auto v = boost::json::parse("[1, 1.5, 1e21, 0.1, 12345678901234567890]");
+  auto rooms = rooms_of(&v);
+  ASSERT_TRUE(rooms);
+  EXPECT_EQ(*rooms, (std::set<std::string, std::less<>>{"1", "1.5", "1e+21", "0.1",
+                                                        "12345678901234567000"}));
+}
+
 TEST(adapter_request, decodes_node_requests_json_and_msgpack) {
   auto join = decode_request(
       R"({"uid":"emitter","type":2,"opts":{"rooms":["user:alice"],"except":[]},"rooms":["conversation:x"]})");

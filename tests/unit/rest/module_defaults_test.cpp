@@ -24,6 +24,9 @@ TEST(module_defaults, engineio) {
   EXPECT_EQ(s.max_payload, defaults.max_payload_bytes);
   EXPECT_EQ(s.handshake_timeout, defaults.ws_handshake_timeout);
   EXPECT_EQ(s.allowed_origins, defaults.allowed_origins);
+  EXPECT_EQ(s.handshake_limit.limit, defaults.connect_rate_limit);
+  EXPECT_EQ(s.handshake_limit.window, defaults.connect_rate_window);
+  EXPECT_EQ(s.max_unauthenticated, defaults.max_unauthenticated_sessions);
 }
 
 TEST(module_defaults, socketio_gateway_chat) {
@@ -34,6 +37,7 @@ TEST(module_defaults, socketio_gateway_chat) {
   EXPECT_EQ(chat::rate_limit_settings{}.limit, defaults.rate_limit);
   EXPECT_EQ(chat::rate_limit_settings{}.window, defaults.rate_window);
   EXPECT_EQ(store::worker_settings{}.job_timeout, defaults.store_timeout);
+  EXPECT_EQ(store::worker_settings{}.max_batch, defaults.store_group_commit);
 }
 
 TEST(module_defaults, http_and_rest) {
@@ -42,6 +46,7 @@ TEST(module_defaults, http_and_rest) {
   EXPECT_EQ(l.idle_timeout, defaults.http_idle_timeout);
   EXPECT_EQ(l.write_timeout, defaults.http_write_timeout);
   EXPECT_EQ(l.backlog, defaults.listen_backlog);
+  EXPECT_EQ(l.header_timeout, defaults.header_timeout);
   rest::router_settings r;
   EXPECT_EQ(r.max_body_bytes, defaults.max_body_bytes);
   EXPECT_EQ(r.allowed_origins, defaults.allowed_origins);

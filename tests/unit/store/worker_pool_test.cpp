@@ -139,17 +139,18 @@ TEST(worker_pool, a_job_within_its_time_runs) {
 TEST(worker_pool, health_follows_the_probe) {
   std::atomic<bool> up{true};
   store::worker_pool pool(1, 1, fast(), [&](std::size_t) { return up.load(); });
-  std::this_thread::sleep_for(100ms);
-  EXPECT_TRUE(pool.healthy());
+  // Waits (at most 5 s: a loaded machine delays the probes) until healthy() reads `want`.
+  auto reads = [&](bool want) {
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (pool.healthy() != want && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(5ms);
+    return pool.healthy() == want;
+  };
+  EXPECT_TRUE(reads(true));
   up = false;
-  const auto until = std::chrono::steady_clock::now() + 2s;
-  while (pool.healthy() && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(5ms);
-  EXPECT_FALSE(pool.healthy());
+  EXPECT_TRUE(reads(false));  // a failed probe reads unhealthy at once
   up = true;
-  while (!pool.healthy() && std::chrono::steady_clock::now() < until + 2s)
-    std::this_thread::sleep_for(5ms);
-  EXPECT_TRUE(pool.healthy());
+  EXPECT_TRUE(reads(true));
 }
 
 TEST(worker_pool, stop_runs_what_is_queued_then_refuses) {
