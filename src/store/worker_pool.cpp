@@ -108,7 +108,7 @@ void worker_pool::expire_old(worker& w, std::chrono::steady_clock::time_point no
 }
 
 void worker_pool::watch() {
-  auto next_probe = std::chrono::steady_clock::now();
+  auto next_probe = std::chrono::steady_clock::now() + settings_.health_period;
   std::unique_lock lock(watch_mutex_);
   while (!watch_stopping_) {
     watch_wake_.wait_for(lock, settings_.watchdog_period);

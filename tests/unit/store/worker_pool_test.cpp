@@ -24,7 +24,8 @@ store::worker_settings fast(std::size_t queue_limit = 1000, std::chrono::millise
   s.queue_limit = queue_limit;
   s.job_timeout = timeout;
   s.watchdog_period = 5ms;
-  s.health_period = 20ms;
+  // Probes are queued like jobs (and batched with them): only the health test wants them.
+  s.health_period = std::chrono::hours(1);
   return s;
 }
 
@@ -138,7 +139,9 @@ TEST(worker_pool, a_job_within_its_time_runs) {
 
 TEST(worker_pool, health_follows_the_probe) {
   std::atomic<bool> up{true};
-  store::worker_pool pool(1, 1, fast(), [&](std::size_t) { return up.load(); });
+  auto settings = fast();
+  settings.health_period = 20ms;
+  store::worker_pool pool(1, 1, settings, [&](std::size_t) { return up.load(); });
   // Waits (at most 5 s: a loaded machine delays the probes) until healthy() reads `want`.
   auto reads = [&](bool want) {
     const auto until = std::chrono::steady_clock::now() + 5s;
