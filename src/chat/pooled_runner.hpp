@@ -18,8 +18,8 @@ namespace chatgate::chat {
 /// SQLite: one writer (SQLite has one) and readers on their own connections (WAL: readers are
 /// not blocked by the writer); with worker.max_batch > 1 the writer commits the calls waiting
 /// together in one transaction (group commit) and answers them after that commit.
-/// PostgreSQL: a few connections that all read and write (no batching: store::begin_batch is
-/// false there).
+/// PostgreSQL: a few connections that all read and write, each batching the same way (one
+/// transaction for the calls waiting together).
 class pooled_runner final : public runner {
  public:
   /// `stores`: opened connections, writers first. The rate limiter and the events sink are

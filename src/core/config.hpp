@@ -40,8 +40,8 @@ struct config {
                                                         // store worker before INTERNAL_ERROR
   std::size_t store_connections = 4;                    // STORE_CONNECTIONS: PostgreSQL: pool
                                                         // size; SQLite: reader connections
-  std::size_t store_group_commit = 64;                  // STORE_GROUP_COMMIT: SQLite writes
-                                                        // committed together at most (1: off)
+  std::size_t store_group_commit = 64;                  // STORE_GROUP_COMMIT: writes committed
+                                                        // together at most (1: off)
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
   int connect_rate_limit = 20;                          // CONNECT_RATE_LIMIT "20/1s": handshakes
   std::chrono::milliseconds connect_rate_window{1000};  // ... per this window, per client IP

@@ -197,8 +197,8 @@ const std::vector<setting>& settings() {
        "store worker threads, one connection each: PostgreSQL pool / SQLite readers",
        integer<std::size_t>(&config::store_connections, 1, 64)},
       {"STORE_GROUP_COMMIT", "--store-group-commit", "64",
-       "SQLite: writes waiting together are committed in one transaction, at most this many (1: "
-       "off); acks leave after that commit",
+       "writes waiting together at a store worker commit in one transaction, at most this many "
+       "(1: off); their acks leave after that commit",
        integer<std::size_t>(&config::store_group_commit, 1, 10'000)},
       {"MAX_BODY_BYTES", "--max-body-bytes", "1048576", "largest REST request body (413 above)",
        integer<std::size_t>(&config::max_body_bytes, 1, size_max)},

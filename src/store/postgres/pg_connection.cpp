@@ -118,13 +118,13 @@ bool pg_connection::reset() {
 pg_transaction::~pg_transaction() {
   if (done_ || !db_.ok()) return;
   try {
-    db_.exec("ROLLBACK");
+    db_.exec(nested_ ? "ROLLBACK TO SAVEPOINT tx; RELEASE SAVEPOINT tx" : "ROLLBACK");
   } catch (const pg_error&) {  // the connection broke meanwhile: the server rolls back itself
   }
 }
 
 void pg_transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE SAVEPOINT tx" : "COMMIT");
   done_ = true;
 }
 

@@ -83,6 +83,11 @@ class pg_connection {
   bool ok() const noexcept { return PQstatus(conn_.get()) == CONNECTION_OK; }
   /// True outside any transaction block.
   bool idle() const noexcept { return PQtransactionStatus(conn_.get()) == PQTRANS_IDLE; }
+  /// True inside a transaction that a failed statement aborted (only ROLLBACK works there).
+  bool aborted() const noexcept { return PQtransactionStatus(conn_.get()) == PQTRANS_INERROR; }
+  /// Group commit: while set, pg_transaction is a SAVEPOINT inside the batch's transaction.
+  void set_in_batch(bool on) noexcept { in_batch_ = on; }
+  bool in_batch() const noexcept { return in_batch_; }
 
  private:
   pg_result check(PGresult* r, std::string_view sql);
@@ -92,12 +97,16 @@ class pg_connection {
   };
   std::unique_ptr<PGconn, deleter> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  bool in_batch_ = false;
 };
 
-/// BEGIN ... COMMIT (READ COMMITTED), rolled back unless commit() ran.
+/// BEGIN ... COMMIT (READ COMMITTED), rolled back unless commit() ran. Inside a batch (group
+/// commit) a SAVEPOINT of the batch's transaction instead.
 class pg_transaction {
  public:
-  explicit pg_transaction(pg_connection& db) : db_(db) { db_.exec("BEGIN"); }
+  explicit pg_transaction(pg_connection& db) : db_(db), nested_(db.in_batch()) {
+    db_.exec(nested_ ? "SAVEPOINT tx" : "BEGIN");
+  }
   pg_transaction(const pg_transaction&) = delete;
   pg_transaction& operator=(const pg_transaction&) = delete;
   ~pg_transaction();
@@ -105,6 +114,7 @@ class pg_transaction {
 
  private:
   pg_connection& db_;
+  bool nested_;
   bool done_ = false;
 };
 

@@ -253,6 +253,41 @@ core::result<bool> pg_store::remove_participant(std::string_view conversation_id
   });
 }
 
+void pg_store::log_batch_error(const pg_error& e) {
+  spdlog::error("store: postgres (in a group commit, which now fails whole): {}", e.what());
+}
+
+bool pg_store::begin_batch() {
+  std::lock_guard lock(mutex_);
+  if (!db_->ok() || !db_->idle()) return false;  // run the calls one by one (they reconnect)
+  try {
+    db_->exec("BEGIN");
+  } catch (const pg_error& e) {
+    spdlog::error("store: postgres: {}", e.what());
+    return false;
+  }
+  db_->set_in_batch(true);
+  batch_failed_ = false;
+  return true;
+}
+
+core::result<void> pg_store::end_batch() {
+  std::lock_guard lock(mutex_);
+  db_->set_in_batch(false);
+  const bool failed = batch_failed_ || !db_->ok() || db_->aborted();
+  batch_failed_ = false;
+  try {
+    if (!failed) {
+      db_->exec("COMMIT");
+      return {};
+    }
+    if (db_->ok()) db_->exec("ROLLBACK");
+  } catch (const pg_error& e) {
+    spdlog::error("store: postgres group commit: {}", e.what());
+  }
+  return core::make_error(core::error_code::internal_error, "store: group commit failed");
+}
+
 bool pg_store::ping() {
   auto answer =
       guarded([&]() -> core::result<bool> { return db_->query("SELECT 1").int64(0, 0) == 1; });

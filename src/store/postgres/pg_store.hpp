@@ -65,6 +65,12 @@ class pg_store final : public store {
                                                    const message_range& range) override;
 
   bool ping() override;
+  /// Group commit: BEGIN; the calls until end_batch() share that transaction (their own
+  /// transactions become savepoints). Inside a batch a broken connection is not reset nor the
+  /// call retried (that would commit it alone, outside the batch): the batch fails as a whole,
+  /// and so does one whose transaction a failed statement aborted.
+  bool begin_batch() override;
+  core::result<void> end_batch() override;
 
  private:
   explicit pg_store(std::unique_ptr<pg_connection> db) : db_(std::move(db)) {}
@@ -77,6 +83,7 @@ class pg_store final : public store {
   bool recover(const pg_error& e, bool first_try);
   /// Resets the connection unless a reset failed less than the current backoff ago.
   bool reconnect();
+  static void log_batch_error(const pg_error& e);
 
   std::optional<conversation> load_conversation(std::string_view id);
   void load_details(conversation& c, const std::optional<std::string>& last_message_id);
@@ -92,11 +99,23 @@ class pg_store final : public store {
   std::unique_ptr<pg_connection> db_;
   std::chrono::steady_clock::time_point next_reconnect_{};  // no reset attempt before this
   std::chrono::milliseconds backoff_{0};                     // 0 while the connection is good
+  bool batch_failed_ = false;  // a call inside the current batch failed: roll it all back
 };
 
 template <class F>
 auto pg_store::guarded(F&& f) -> decltype(f()) {
   std::lock_guard lock(mutex_);
+  if (db_->in_batch()) {  // no reset, no retry: see begin_batch()
+    if (!batch_failed_ && db_->ok()) {
+      try {
+        return f();
+      } catch (const pg_error& e) {
+        log_batch_error(e);
+      }
+    }
+    batch_failed_ = true;
+    return core::make_error(core::error_code::internal_error, "store: database error");
+  }
   if (!db_->ok() && !reconnect())
     return core::make_error(core::error_code::internal_error, "store: database unavailable");
   for (bool first_try = true;; first_try = false) {

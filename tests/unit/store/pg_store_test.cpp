@@ -184,6 +184,51 @@ TEST_F(pg_store_test, a_send_retried_after_its_connection_broke_is_answered_as_s
   EXPECT_EQ(scalar("SELECT last_seq FROM conversations"), 1);
 }
 
+TEST_F(pg_store_test, a_batch_commits_its_calls_together) {
+  auto s = open();
+  auto conv = s->create_conversation(group("a", {"b"}, at(1))).value().id;
+  ASSERT_TRUE(s->begin_batch());
+  for (int i = 0; i < 3; ++i) {
+    auto m = text(conv, "a", "m" + std::to_string(i), at(2 + i));
+    m.id = core::make_object_id();
+    EXPECT_EQ(s->insert_message_checked(m).value().stored.seq, i + 1);
+  }
+  auto added = s->add_participant(conv, {"c", participant_role::member, at(9)}, at(9));
+  EXPECT_TRUE(added && *added);  // its own transaction is a savepoint of the batch
+  EXPECT_EQ(scalar("SELECT count(*) FROM messages"), 0);  // nothing visible before the commit
+  ASSERT_TRUE(s->end_batch());
+  EXPECT_EQ(scalar("SELECT count(*) FROM messages"), 3);
+  EXPECT_EQ(scalar("SELECT count(*) FROM participants"), 3);
+  EXPECT_EQ(scalar("SELECT last_seq FROM conversations"), 3);
+}
+
+TEST_F(pg_store_test, a_batch_whose_connection_broke_fails_whole_and_stores_nothing) {
+  auto s =
+      postgres::pg_store::open({.conninfo = url_, .schema = schema_, .application_name = schema_});
+  ASSERT_TRUE(s);
+  auto conv = (*s)->create_conversation(group("a", {}, at(1))).value().id;
+  ASSERT_TRUE((*s)->begin_batch());
+  auto first = text(conv, "a", "before the break", at(2));
+  first.id = core::make_object_id();
+  ASSERT_TRUE((*s)->insert_message_checked(first));  // answered, but only held until the commit
+  EXPECT_EQ(scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                   " WHERE application_name = '" +
+                   schema_ + "'"),
+            1);
+  auto second = text(conv, "a", "after the break", at(3));
+  second.id = core::make_object_id();
+  // No reset and no retry inside a batch: that would commit this call alone.
+  EXPECT_FALSE((*s)->insert_message_checked(second));
+  EXPECT_FALSE((*s)->end_batch());
+  EXPECT_EQ(scalar("SELECT count(*) FROM messages"), 0);
+  // Outside the batch the store reconnects by itself.
+  auto third = text(conv, "a", "later", at(4));
+  third.id = core::make_object_id();
+  auto r = (*s)->insert_message_checked(third);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->stored.seq, 1);
+}
+
 TEST_F(pg_store_test, database_errors_are_internal_and_not_leaked) {
   auto s = open();
   auto conv = s->create_conversation(group("a", {}, at(1))).value().id;
