@@ -15,8 +15,7 @@ namespace {
 /// Opens the store workers' connections (at start, on the main thread, before any io runs) and
 /// starts the workers.
 std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const core::clock& clock,
-                                                 chat::rate_limiter& limiter,
-                                                 chat::events& sink) {
+                                                 chat::rate_limiter& limiter, chat::events& sink) {
   auto s = store::open_store_set(cfg.database_url, cfg.store_connections);
   if (!s) {
     auto msg = s.error().message;
@@ -31,8 +30,8 @@ std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const 
 }
 
 auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks_keys> jwks) {
-  auto v = auth::verifier::create(auth::settings{cfg.jwt_secret, cfg.jwt_public_key,
-                                                 cfg.jwt_issuer, cfg.jwt_audience, {}, jwks});
+  auto v = auth::verifier::create(auth::settings{
+      cfg.jwt_secret, cfg.jwt_public_key, cfg.jwt_issuer, cfg.jwt_audience, {}, jwks});
   if (!v) throw startup_error("config: " + v.error().message, 2);
   return std::move(*v);
 }

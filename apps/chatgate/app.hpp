@@ -12,9 +12,9 @@
 #include "auth/jwks_keys.hpp"
 #include "auth/verifier.hpp"
 #include "chat/async_chat.hpp"
+#include "chat/events.hpp"
 #include "chat/pooled_runner.hpp"
 #include "chat/posting_events.hpp"
-#include "chat/events.hpp"
 #include "chat/presence.hpp"
 #include "chat/rate_limiter.hpp"
 #include "cluster/local_connection_map.hpp"
@@ -121,8 +121,8 @@ class app {
   chat::rate_limiter limiter_;
   forwarding_events events_{metrics_};
   forwarding_presence presence_;
-  chat::poster to_io_;                     // posts a closure to ioc_ (store answers, events)
-  chat::posting_events worker_events_;     // what the store workers report, posted to events_
+  chat::poster to_io_;                  // posts a closure to ioc_ (store answers, events)
+  chat::posting_events worker_events_;  // what the store workers report, posted to events_
   std::unique_ptr<chat::pooled_runner> runner_;
   chat::async_chat chat_;
   rest::router router_;
@@ -133,7 +133,7 @@ class app {
   // are owned here, declared after chat_ and router_ so that they are destroyed first.
   std::unique_ptr<engineio::server> engine_;
   std::unique_ptr<socketio::server> io_;
-  std::unique_ptr<cluster::local_connection_map> connections_;   // REDIS_URL unset
+  std::unique_ptr<cluster::local_connection_map> connections_;    // REDIS_URL unset
   std::unique_ptr<cluster::redis::redis_cluster> cluster_;        // REDIS_URL set
   const cluster::local_connection_map* local_sockets_ = nullptr;  // this instance's, for /metrics
   std::unique_ptr<gateway::chat_gateway> gateway_;

@@ -82,7 +82,7 @@ core::result<std::shared_ptr<EVP_PKEY>> rsa_from_jwk(std::string_view n, std::st
   if (BN_num_bits(bn_n.get()) < min_rsa_bits) return bad("RSA modulus under 2048 bits");
   if (!BN_is_odd(bn_e.get()) || BN_is_one(bn_e.get())) return bad("RSA exponent is not odd > 1");
   std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(),
-                                                                     &OSSL_PARAM_BLD_free);
+                                                                      &OSSL_PARAM_BLD_free);
   if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1)
     return bad("RSA key: out of memory");
@@ -97,7 +97,7 @@ core::result<std::shared_ptr<EVP_PKEY>> ec_p256_from_jwk(std::string_view x, std
     return bad("EC x and y must be 32 bytes of base64url");
   const std::string point = "\x04" + *bx + *by;  // SEC1 uncompressed
   std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> bld(OSSL_PARAM_BLD_new(),
-                                                                     &OSSL_PARAM_BLD_free);
+                                                                      &OSSL_PARAM_BLD_free);
   if (!bld ||
       OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) !=
           1 ||

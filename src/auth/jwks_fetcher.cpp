@@ -125,9 +125,9 @@ core::result<std::shared_ptr<jwks_fetcher>> jwks_fetcher::create(net::any_io_exe
                                                                  std::shared_ptr<jwks_keys> keys) {
   auto url = boost::urls::parse_absolute_uri(s.url);
   if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty())
-    return core::make_error(core::error_code::internal_error,
-                            "JWT_JWKS_URL: expected http(s)://host[:port]/path, got \"" + s.url +
-                                "\"");
+    return core::make_error(
+        core::error_code::internal_error,
+        "JWT_JWKS_URL: expected http(s)://host[:port]/path, got \"" + s.url + "\"");
   target t;
   t.tls = url->scheme() == "https";
   t.host = url->host();
@@ -179,17 +179,18 @@ void jwks_fetcher::fetch() {
   if (stopped_) return;
   last_start_ = std::chrono::steady_clock::now();
   ++fetches_;
-  in_flight_ = std::make_shared<exchange>(
-      ex_, tls_, target_, settings_.max_document_bytes,
-      [weak = weak_from_this()](fetched r) {
-        if (auto self = weak.lock()) self->on_fetched(std::move(r));
-      });
+  in_flight_ = std::make_shared<exchange>(ex_, tls_, target_, settings_.max_document_bytes,
+                                          [weak = weak_from_this()](fetched r) {
+                                            if (auto self = weak.lock())
+                                              self->on_fetched(std::move(r));
+                                          });
   in_flight_->run(settings_.timeout);
 }
 
 void jwks_fetcher::on_fetched(fetched r) {
   in_flight_.reset();
-  core::result<jwks_document> doc = r ? parse_jwks(r->first) : core::result<jwks_document>(r.error());
+  core::result<jwks_document> doc =
+      r ? parse_jwks(r->first) : core::result<jwks_document>(r.error());
   if (!doc || doc->keys.empty()) {
     ++failures_;
     last_error_ = !doc ? doc.error().message : "no usable key in the document";

@@ -39,8 +39,8 @@ struct jwks_fetch_settings {
 class jwks_fetcher : public std::enable_shared_from_this<jwks_fetcher> {
  public:
   static core::result<std::shared_ptr<jwks_fetcher>> create(boost::asio::any_io_executor ex,
-                                                           jwks_fetch_settings s,
-                                                           std::shared_ptr<jwks_keys> keys);
+                                                            jwks_fetch_settings s,
+                                                            std::shared_ptr<jwks_keys> keys);
   ~jwks_fetcher();
 
   void start();

@@ -34,14 +34,11 @@ void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
     }
     std::function<void()> ok = [cb, answer] { (*cb)(std::move(*answer)); };
     if (auto* held = held_answers::current())  // group commit: answer once it committed
-      held->hold(back, std::move(ok),
-                 [cb] { (*cb)(store_error("Store commit failed")); });
+      held->hold(back, std::move(ok), [cb] { (*cb)(store_error("Store commit failed")); });
     else
       back(std::move(ok));
   };
-  auto expired = [cb, back] {
-    back([cb] { (*cb)(store_error("Store did not answer in time")); });
-  };
+  auto expired = [cb, back] { back([cb] { (*cb)(store_error("Store did not answer in time")); }); };
   if (!runner_.submit(a, key, std::move(task), std::move(expired)))
     back_([cb] { (*cb)(store_error("Store overloaded")); });
 }

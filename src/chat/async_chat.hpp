@@ -33,8 +33,8 @@ class async_chat {
   void list_conversations(std::string user, std::optional<std::int64_t> limit,
                           std::optional<std::string> before,
                           callback<page<store::conversation>> done);
-  void update_conversation(std::string user, std::string conversation_id,
-                           boost::json::value body, callback<store::conversation> done);
+  void update_conversation(std::string user, std::string conversation_id, boost::json::value body,
+                           callback<store::conversation> done);
   void add_participant(std::string user, std::string conversation_id, boost::json::value body,
                        callback<store::conversation> done);
   void remove_participant(std::string user, std::string conversation_id, std::string target,

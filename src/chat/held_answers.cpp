@@ -6,9 +6,13 @@ namespace {
 thread_local held_answers* running = nullptr;
 }  // namespace
 
-held_answers* held_answers::current() { return running; }
+held_answers* held_answers::current() {
+  return running;
+}
 
-void held_answers::set_current(held_answers* h) { running = h; }
+void held_answers::set_current(held_answers* h) {
+  running = h;
+}
 
 void held_answers::hold(poster post, std::function<void()> ok, std::function<void()> failed) {
   held_.push_back({std::move(post), std::move(ok), std::move(failed)});

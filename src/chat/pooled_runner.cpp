@@ -18,16 +18,17 @@ std::vector<std::unique_ptr<chat_service>> services_over(
 
 }  // namespace
 
-pooled_runner::pooled_runner(std::vector<std::unique_ptr<store::store>> stores,
-                             std::size_t writers, const core::clock& clock, rate_limiter& limiter,
+pooled_runner::pooled_runner(std::vector<std::unique_ptr<store::store>> stores, std::size_t writers,
+                             const core::clock& clock, rate_limiter& limiter,
                              chat_settings settings, events& sink, store::worker_settings worker)
     : stores_(std::move(stores)),
       services_(services_over(stores_, clock, limiter, settings, sink)),
       held_(stores_.size()),
-      pool_(writers, stores_.size() - writers, worker,
-            [this](std::size_t i) { return stores_[i]->ping(); },
-            store::batch_hooks{[this](std::size_t i) { return begin_batch(i); },
-                               [this](std::size_t i) { end_batch(i); }}) {}
+      pool_(
+          writers, stores_.size() - writers, worker,
+          [this](std::size_t i) { return stores_[i]->ping(); },
+          store::batch_hooks{[this](std::size_t i) { return begin_batch(i); },
+                             [this](std::size_t i) { end_batch(i); }}) {}
 
 bool pooled_runner::begin_batch(std::size_t worker) {
   if (!stores_[worker]->begin_batch()) return false;
@@ -41,7 +42,9 @@ void pooled_runner::end_batch(std::size_t worker) {
   held_[worker].release(committed.has_value());
 }
 
-pooled_runner::~pooled_runner() { stop(); }
+pooled_runner::~pooled_runner() {
+  stop();
+}
 
 bool pooled_runner::submit(access a, std::string_view key, task t, expired e) {
   const auto kind =
@@ -51,6 +54,8 @@ bool pooled_runner::submit(access a, std::string_view key, task t, expired e) {
       [this, t = std::move(t)](std::size_t worker) { t(*services_[worker]); }, std::move(e));
 }
 
-void pooled_runner::stop() { pool_.stop(); }
+void pooled_runner::stop() {
+  pool_.stop();
+}
 
 }  // namespace chatgate::chat

@@ -34,8 +34,7 @@ void posting_events::participant_added(const store::conversation& c, std::string
   post([this, c, user = std::string(user_id)] { target_.participant_added(c, user); });
 }
 
-void posting_events::participant_removed(const store::conversation& c,
-                                         std::string_view user_id) {
+void posting_events::participant_removed(const store::conversation& c, std::string_view user_id) {
   post([this, c, user = std::string(user_id)] { target_.participant_removed(c, user); });
 }
 

@@ -75,7 +75,9 @@ cli parse_command_line(int argc, const char* const* argv, const env_lookup& env)
   std::vector<std::string> flag_values(table.size());
   std::vector<CLI::Option*> options(table.size());
   // Boolean settings take a bare flag: "--dev" sets true, "--no-..." sets false.
-  auto is_switch = [](std::string_view flag) { return flag == "--dev" || flag.starts_with("--no-"); };
+  auto is_switch = [](std::string_view flag) {
+    return flag == "--dev" || flag.starts_with("--no-");
+  };
   std::vector<int> switches(table.size(), 0);
   for (std::size_t i = 0; i < table.size(); ++i) {
     std::string help = std::string(table[i].help) + " [" + std::string(table[i].env) + "]";
@@ -103,9 +105,9 @@ cli parse_command_line(int argc, const char* const* argv, const env_lookup& env)
       if (auto err = apply(table[i], out.cfg, *v)) return out.error = *err, out;
   for (std::size_t i = 0; i < table.size(); ++i) {
     if (options[i]->count() == 0) continue;
-    auto value = !is_switch(table[i].flag) ? flag_values[i]
-                 : table[i].flag == "--dev"   ? std::string("true")
-                                              : std::string("false");
+    auto value = !is_switch(table[i].flag)  ? flag_values[i]
+                 : table[i].flag == "--dev" ? std::string("true")
+                                            : std::string("false");
     if (value.empty())
       return out.error = line(table[i].env, "empty value for " + std::string(table[i].flag)), out;
     if (auto err = apply(table[i], out.cfg, value)) return out.error = *err, out;

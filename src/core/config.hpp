@@ -53,8 +53,8 @@ struct config {
   std::chrono::milliseconds http_write_timeout{30'000};    // HTTP_WRITE_TIMEOUT_MS: one response
   int listen_backlog = 511;                                // LISTEN_BACKLOG: kernel accept queue
   std::chrono::milliseconds drain_timeout{10'000};         // DRAIN_TIMEOUT_MS: graceful stop limit
-  log_settings log;                                     // LOG_LEVEL, LOG_FORMAT
-  bool dev = false;  // --dev / CHATGATE_DEV: random JWT secret when none is configured
+  log_settings log;                                        // LOG_LEVEL, LOG_FORMAT
+  bool dev = false;    // --dev / CHATGATE_DEV: random JWT secret when none is configured
   bool web_ui = true;  // WEB_UI / --no-web: serve the web client at / on HTTP_PORT
   bool operator==(const config&) const = default;
 };

@@ -21,7 +21,8 @@ handshake_limiter::key handshake_limiter::key_of(const boost::asio::ip::address&
     return k;
   }
   const auto v6 = a.to_v6();
-  if (v6.is_v4_mapped()) return key_of(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
+  if (v6.is_v4_mapped())
+    return key_of(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
   const auto b = v6.to_bytes();
   std::copy(b.begin(), b.begin() + 8, k.begin());  // the /64
   k[15] = 6;

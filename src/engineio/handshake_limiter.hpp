@@ -48,8 +48,8 @@ class handshake_limiter {
     }
   };
   struct entry {
-    clock::time_point tat;              // theoretical arrival time of the next handshake
-    std::list<key>::iterator recency;   // position in lru_
+    clock::time_point tat;             // theoretical arrival time of the next handshake
+    std::list<key>::iterator recency;  // position in lru_
   };
 
   static key key_of(const boost::asio::ip::address& a);

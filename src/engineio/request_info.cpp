@@ -42,7 +42,8 @@ std::string upgrade_error_response(request_error e) {
   const std::string_view message = message_of(e);
   const std::string_view status =
       e == request_error::forbidden ? "403 Forbidden" : "400 Bad Request";
-  return "HTTP/1.1 " + std::string(status) + "\r\nConnection: close\r\nContent-type: text/html\r\n"
+  return "HTTP/1.1 " + std::string(status) +
+         "\r\nConnection: close\r\nContent-type: text/html\r\n"
          "Content-Length: " +
          std::to_string(message.size()) + "\r\n\r\n" + std::string(message);
 }

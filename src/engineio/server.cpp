@@ -245,7 +245,8 @@ void server::on_upgrade(http::request&& req, beast::tcp_stream&& stream, beast::
   }
   if (value_of(*query, "sid").empty()) {
     // Before the websocket exists: a refused handshake costs no session memory.
-    if (auto refused = admit(req, info)) return refuse_upgrade(std::move(stream), std::move(*refused));
+    if (auto refused = admit(req, info))
+      return refuse_upgrade(std::move(stream), std::move(*refused));
   }
   auto ws = std::make_shared<websocket_transport>(std::move(stream), config_);
   auto kept = std::make_shared<http::request>(std::move(req));

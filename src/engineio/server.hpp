@@ -82,7 +82,7 @@ class server final : public http::handler {
   std::function<std::string()> generate_id_;
   server_stats stats_;
   handshake_limiter limiter_;
-  std::size_t unauthenticated_ = 0;  // open sessions not marked authenticated
+  std::size_t unauthenticated_ = 0;                        // open sessions not marked authenticated
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // pending accepts check it
 };
 

@@ -78,12 +78,11 @@ void connection_handler::on_registered(const std::shared_ptr<socketio::socket>& 
                                        "Too many connections for this user (max " +
                                            std::to_string(limit) + ")"));
   }
-  rooms_.join_user_rooms(
-      s, user->user_id,
-      [this, alive = std::weak_ptr<bool>(alive_), s,
-       count](core::result<std::vector<std::string>> conversations) {
-        if (alive.lock()) on_rooms_joined(s, count, std::move(conversations));
-      });
+  rooms_.join_user_rooms(s, user->user_id,
+                         [this, alive = std::weak_ptr<bool>(alive_), s,
+                          count](core::result<std::vector<std::string>> conversations) {
+                           if (alive.lock()) on_rooms_joined(s, count, std::move(conversations));
+                         });
 }
 
 void connection_handler::on_rooms_joined(const std::shared_ptr<socketio::socket>& s,

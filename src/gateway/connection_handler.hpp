@@ -26,8 +26,8 @@ class connection_handler {
  public:
   connection_handler(socketio::namespace_& nsp, const auth::verifier& verifier,
                      cluster::connection_map& connections, room_service& rooms,
-                     const error_filter& errors, const core::clock& clock,
-                     token_expiry& expiry, gateway_settings settings);
+                     const error_filter& errors, const core::clock& clock, token_expiry& expiry,
+                     gateway_settings settings);
 
   /// Seed §4.6: `auth.token`, else the `token` query parameter, else `Authorization: Bearer`.
   static std::optional<std::string> extract_token(const socketio::handshake& hs);

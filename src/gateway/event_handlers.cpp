@@ -8,9 +8,8 @@ namespace chatgate::gateway {
 
 namespace json = boost::json;
 
-event_handlers::event_handlers(chat::async_chat& chat, room_service& rooms,
-                               typing_service& typing, const error_filter& errors,
-                               const core::clock& clock)
+event_handlers::event_handlers(chat::async_chat& chat, room_service& rooms, typing_service& typing,
+                               const error_filter& errors, const core::clock& clock)
     : chat_(chat), rooms_(rooms), typing_(typing), errors_(errors), clock_(clock) {}
 
 void event_handlers::bind(socketio::socket& s) {
@@ -80,8 +79,8 @@ void event_handlers::edit(const socket_ptr&, const std::string& user, const json
                      });
 }
 
-void event_handlers::remove(const socket_ptr&, const std::string& user,
-                            const json::value& payload, done_fn done) {
+void event_handlers::remove(const socket_ptr&, const std::string& user, const json::value& payload,
+                            done_fn done) {
   auto message_id = chat::chat_service::read_id(payload, "messageId");
   if (!message_id) return done(message_id.error());
   chat_.delete_message(user, *message_id, [done = std::move(done)](core::result<store::message> m) {
@@ -98,8 +97,8 @@ void event_handlers::sync(const socket_ptr&, const std::string& user, const json
   });
 }
 
-void event_handlers::join(const socket_ptr& s, const std::string& user,
-                          const json::value& payload, done_fn done) {
+void event_handlers::join(const socket_ptr& s, const std::string& user, const json::value& payload,
+                          done_fn done) {
   auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
   if (!conversation_id) return done(conversation_id.error());
   chat_.check_participant(

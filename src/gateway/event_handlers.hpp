@@ -19,11 +19,11 @@
 namespace chatgate::gateway {
 
 /// The client events of seed §4.10 (message:send, message:edit, message:delete, messages:sync,
-/// room:join, room:leave, ping; and typing:start/stop of contract §8) over chat::async_chat, which validates, checks permissions and
-/// rate limits on a store worker, and reports every change to the socket_events sink (which
-/// broadcasts it). A handler answers its ack once the store answered; every failure goes
-/// through error_filter. A socket that disconnected meanwhile gets nothing (its sends are
-/// dropped) and joins nothing.
+/// room:join, room:leave, ping; and typing:start/stop of contract §8) over chat::async_chat, which
+/// validates, checks permissions and rate limits on a store worker, and reports every change to the
+/// socket_events sink (which broadcasts it). A handler answers its ack once the store answered;
+/// every failure goes through error_filter. A socket that disconnected meanwhile gets nothing (its
+/// sends are dropped) and joins nothing.
 class event_handlers {
  public:
   event_handlers(chat::async_chat& chat, room_service& rooms, typing_service& typing,
@@ -58,10 +58,10 @@ class event_handlers {
              done_fn done);
   /// typing:start / typing:stop (contract §8): participants only; ack {success: true} also when
   /// the start is throttled. The store is asked only when the user is not already typing there.
-  void typing_start(const socket_ptr& s, const std::string& user,
-                    const boost::json::value& payload, done_fn done);
-  void typing_stop(const socket_ptr& s, const std::string& user,
-                   const boost::json::value& payload, done_fn done);
+  void typing_start(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+                    done_fn done);
+  void typing_stop(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+                   done_fn done);
   /// ping: a `pong` event, then the ack {event: "pong", timestamp}. Any payload is accepted.
   void ping(socketio::socket& s, const socketio::ack_fn& ack);
 

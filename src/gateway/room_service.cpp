@@ -18,21 +18,20 @@ void room_service::join_user_rooms(const std::shared_ptr<socketio::socket>& s,
                                    const std::string& user, ids_callback done) {
   s->join(user_room(user));
   ++loading_[user].sockets;
-  chat_.conversation_ids_for_user(
-      user, [this, s, user, done = std::move(done)](core::result<std::vector<std::string>> ids) {
-        auto it = loading_.find(user);
-        if (ids && it != loading_.end()) std::erase_if(*ids, [&](const std::string& id) {
-          return it->second.removed.contains(id);
-        });
-        if (it != loading_.end() && --it->second.sockets == 0) loading_.erase(it);
-        if (ids && s->connected()) {
-          std::vector<std::string> rooms;
-          rooms.reserve(ids->size());
-          for (const auto& id : *ids) rooms.push_back(conversation_room(id));
-          s->join(rooms);
-        }
-        done(std::move(ids));
-      });
+  chat_.conversation_ids_for_user(user, [this, s, user, done = std::move(done)](
+                                            core::result<std::vector<std::string>> ids) {
+    auto it = loading_.find(user);
+    if (ids && it != loading_.end())
+      std::erase_if(*ids, [&](const std::string& id) { return it->second.removed.contains(id); });
+    if (it != loading_.end() && --it->second.sockets == 0) loading_.erase(it);
+    if (ids && s->connected()) {
+      std::vector<std::string> rooms;
+      rooms.reserve(ids->size());
+      for (const auto& id : *ids) rooms.push_back(conversation_room(id));
+      s->join(rooms);
+    }
+    done(std::move(ids));
+  });
 }
 
 void room_service::note_removed(std::string_view user, std::string_view conversation_id) {

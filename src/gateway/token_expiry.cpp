@@ -51,10 +51,10 @@ void token_expiry::expire(socketio::socket& s) {
   const auto* user = user_of(s);
   spdlog::info("gateway: socket {} of user {}: token expired, disconnecting", s.id(),
                user ? user->user_id : "?");
-  s.emit("error", payloads::one(errors_.error_event(
-                      core::make_error(core::error_code::token_expired,
-                                       "Authentication token expired"),
-                      {})));
+  s.emit(
+      "error",
+      payloads::one(errors_.error_event(
+          core::make_error(core::error_code::token_expired, "Authentication token expired"), {})));
   s.disconnect();
 }
 
@@ -65,15 +65,18 @@ void token_expiry::refresh(socketio::socket& s, watch_state& st, const socketio:
   const json::object* payload = a.empty() ? nullptr : a.front().if_object();
   const json::value* token = payload ? payload->if_contains("token") : nullptr;
   if (!user || !token || !token->is_string() || token->as_string().empty())
-    return errors_.report(s, event, core::make_error(core::error_code::unauthorized,
-                                                     "auth:refresh needs {token}"), ack);
+    return errors_.report(
+        s, event, core::make_error(core::error_code::unauthorized, "auth:refresh needs {token}"),
+        ack);
   auto id = verifier_.verify(token->as_string(), clock_.now());
   if (!id)
-    return errors_.report(s, event, core::make_error(core::error_code::unauthorized,
-                                                     "Invalid authentication token"), ack);
+    return errors_.report(
+        s, event, core::make_error(core::error_code::unauthorized, "Invalid authentication token"),
+        ack);
   if (id->user_id != user->user_id)
-    return errors_.report(s, event, core::make_error(core::error_code::unauthorized,
-                                                     "Token is for another user"), ack);
+    return errors_.report(
+        s, event, core::make_error(core::error_code::unauthorized, "Token is for another user"),
+        ack);
   user->expires_at = id->expires_at;
   arm(st, s);
   json::object reply{{"success", true}};

@@ -126,10 +126,11 @@ void api::edit_message(const call& c, answer done) {
 }
 
 void api::delete_message(const call& c, answer done) {
-  chat_.delete_message(c.user, c.params.at(0), [done = std::move(done)](core::result<store::message> r) {
-    if (!r) return done(r.error());
-    done(reply{200, json::object{{"success", true}}});
-  });
+  chat_.delete_message(c.user, c.params.at(0),
+                       [done = std::move(done)](core::result<store::message> r) {
+                         if (!r) return done(r.error());
+                         done(reply{200, json::object{{"success", true}}});
+                       });
 }
 
 void api::presence(const call& c, answer done) {
@@ -156,24 +157,24 @@ void api::admin_connections(const call& c, answer done) {
     user = it->second;
   }
   if (!directory_) return done(reply{200, json::object{{"items", json::array()}}});
-  directory_->list_connections(user, [done = std::move(done)](
-                                         std::vector<chat::connection_record> records) {
-    std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.connected_at, a.id) < std::tie(b.connected_at, b.id);
-    });
-    json::array items;
-    items.reserve(records.size());
-    for (auto& r : records) {
-      json::array rooms(r.rooms.begin(), r.rooms.end());
-      items.push_back(json::object{{"id", r.id},
-                                   {"userId", r.user_id},
-                                   {"instance", r.instance},
-                                   {"transport", r.transport},
-                                   {"connectedAt", core::to_iso8601(r.connected_at)},
-                                   {"rooms", std::move(rooms)}});
-    }
-    done(reply{200, json::object{{"items", std::move(items)}}});
-  });
+  directory_->list_connections(
+      user, [done = std::move(done)](std::vector<chat::connection_record> records) {
+        std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+          return std::tie(a.connected_at, a.id) < std::tie(b.connected_at, b.id);
+        });
+        json::array items;
+        items.reserve(records.size());
+        for (auto& r : records) {
+          json::array rooms(r.rooms.begin(), r.rooms.end());
+          items.push_back(json::object{{"id", r.id},
+                                       {"userId", r.user_id},
+                                       {"instance", r.instance},
+                                       {"transport", r.transport},
+                                       {"connectedAt", core::to_iso8601(r.connected_at)},
+                                       {"rooms", std::move(rooms)}});
+        }
+        done(reply{200, json::object{{"items", std::move(items)}}});
+      });
 }
 
 }  // namespace chatgate::rest

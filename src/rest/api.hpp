@@ -20,7 +20,7 @@ struct call {
   std::string user;                 // from the bearer token
   std::vector<std::string> params;  // path parameters, in order, percent-decoded
   std::map<std::string, std::string, std::less<>> query;  // first value of each query parameter
-  boost::json::value body;  // parsed JSON body ({} when there is none)
+  boost::json::value body;         // parsed JSON body ({} when there is none)
   std::vector<std::string> roles;  // claim `roles` of the bearer token
 };
 

@@ -23,8 +23,8 @@ namespace chatgate::rest {
 struct router_settings {
   std::size_t max_body_bytes = 1024 * 1024;       // MAX_BODY_BYTES: larger bodies get 413
   std::vector<std::string> allowed_origins{"*"};  // ALLOWED_ORIGINS
-  bool web = true;                                 // WEB_UI: serve the web client at /
-  unsigned socket_port = 4001;                     // WS_PORT, told to the web client
+  bool web = true;                                // WEB_UI: serve the web client at /
+  unsigned socket_port = 4001;                    // WS_PORT, told to the web client
 };
 
 /// The REST side of chatgate as an http::handler: /api/v1/... (bearer auth), /health, /ready,

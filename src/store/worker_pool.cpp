@@ -30,7 +30,9 @@ worker_pool::worker_pool(std::size_t writers, std::size_t readers, worker_settin
   watchdog_ = std::thread([this] { watch(); });
 }
 
-worker_pool::~worker_pool() { stop(); }
+worker_pool::~worker_pool() {
+  stop();
+}
 
 std::size_t worker_pool::pick(access a, std::size_t key) const {
   const auto readers = workers_.size() - writers_;
@@ -124,9 +126,8 @@ void worker_pool::watch() {
         if (w->stopping) continue;
         w->queue.push_back({[this, w](std::size_t index) {
                               // A failed probe reads as unhealthy at once, not 3 periods later.
-                              w->last_ok_ns = health_(index)
-                                                  ? ticks(std::chrono::steady_clock::now())
-                                                  : 0;
+                              w->last_ok_ns =
+                                  health_(index) ? ticks(std::chrono::steady_clock::now()) : 0;
                             },
                             nullptr, now, /*probe=*/true});
         w->wake.notify_one();
@@ -137,9 +138,9 @@ void worker_pool::watch() {
 }
 
 bool worker_pool::healthy() const {
-  const auto limit = ticks(std::chrono::steady_clock::now()) -
-                     std::chrono::duration_cast<std::chrono::nanoseconds>(3 * settings_.health_period)
-                         .count();
+  const auto limit =
+      ticks(std::chrono::steady_clock::now()) -
+      std::chrono::duration_cast<std::chrono::nanoseconds>(3 * settings_.health_period).count();
   for (const auto& w : workers_)
     if (w->last_ok_ns.load(std::memory_order_relaxed) < limit) return false;
   return true;

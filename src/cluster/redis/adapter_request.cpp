@@ -127,9 +127,9 @@ std::string encode_remote_rooms(request_type type, std::string_view uid,
   auto o = options_json(opts);
   o.erase("flags");
   return core::to_json(json::object{{"uid", uid},
-                                      {"type", static_cast<int>(type)},
-                                      {"opts", std::move(o)},
-                                      {"rooms", std::move(names)}});
+                                    {"type", static_cast<int>(type)},
+                                    {"opts", std::move(o)},
+                                    {"rooms", std::move(names)}});
 }
 
 std::string encode_remote_disconnect(std::string_view uid, const socketio::broadcast_options& opts,
@@ -137,9 +137,9 @@ std::string encode_remote_disconnect(std::string_view uid, const socketio::broad
   auto o = options_json(opts);
   o.erase("flags");
   return core::to_json(json::object{{"uid", uid},
-                                      {"type", static_cast<int>(request_type::remote_disconnect)},
-                                      {"opts", std::move(o)},
-                                      {"close", close}});
+                                    {"type", static_cast<int>(request_type::remote_disconnect)},
+                                    {"opts", std::move(o)},
+                                    {"close", close}});
 }
 
 std::string encode_server_side_emit(std::string_view uid, const socketio::packet& p,
@@ -155,8 +155,8 @@ std::string encode_server_side_emit(std::string_view uid, const socketio::packet
 
 std::string encode_all_rooms_request(std::string_view uid, std::string_view request_id) {
   return core::to_json(json::object{{"uid", uid},
-                                      {"requestId", request_id},
-                                      {"type", static_cast<int>(request_type::all_rooms)}});
+                                    {"requestId", request_id},
+                                    {"type", static_cast<int>(request_type::all_rooms)}});
 }
 
 std::string encode_fetch_request(std::string_view uid, std::string_view request_id,
@@ -164,9 +164,9 @@ std::string encode_fetch_request(std::string_view uid, std::string_view request_
   auto o = options_json(opts);
   o.erase("flags");
   return core::to_json(json::object{{"uid", uid},
-                                      {"requestId", request_id},
-                                      {"type", static_cast<int>(request_type::remote_fetch)},
-                                      {"opts", std::move(o)}});
+                                    {"requestId", request_id},
+                                    {"type", static_cast<int>(request_type::remote_fetch)},
+                                    {"opts", std::move(o)}});
 }
 
 std::string encode_names_response(std::string_view request_id, std::string_view key,
@@ -186,8 +186,8 @@ std::string encode_fetch_response(std::string_view request_id, const json::array
 
 std::string encode_server_side_ack(std::string_view request_id, const json::value& data) {
   return core::to_json(json::object{{"type", static_cast<int>(request_type::server_side_emit)},
-                                      {"requestId", request_id},
-                                      {"data", data}});
+                                    {"requestId", request_id},
+                                    {"data", data}});
 }
 
 std::string encode_client_count(std::string_view request_id, std::uint64_t count) {

@@ -63,7 +63,8 @@ bool pg_store::recover(const pg_error& e, bool first_try) {
   spdlog::error("store: postgres: {}", e.what());
   if (!e.broken() || !first_try) return false;
   const bool reconnected = reconnect();
-  if (reconnected) spdlog::warn("store: postgres connection was broken; reconnected, retrying once");
+  if (reconnected)
+    spdlog::warn("store: postgres connection was broken; reconnected, retrying once");
   return reconnected;
 }
 

@@ -98,7 +98,7 @@ class pg_store final : public store {
   std::mutex mutex_;
   std::unique_ptr<pg_connection> db_;
   std::chrono::steady_clock::time_point next_reconnect_{};  // no reset attempt before this
-  std::chrono::milliseconds backoff_{0};                     // 0 while the connection is good
+  std::chrono::milliseconds backoff_{0};                    // 0 while the connection is good
   bool batch_failed_ = false;  // a call inside the current batch failed: roll it all back
 };
 

@@ -47,7 +47,8 @@ const std::string& insert_message_sql() {
 const std::string& insert_checked_sql() {
   static const std::string cols(message_columns);
   static const std::string sql =
-      "WITH prior AS (SELECT " + cols + " FROM messages WHERE id = $1),"
+      "WITH prior AS (SELECT " + cols +
+      " FROM messages WHERE id = $1),"
       " member AS (SELECT 1 FROM participants WHERE conversation_id = $2 AND user_id = $3),"
       " reply AS (SELECT $6::text IS NULL OR EXISTS (SELECT 1 FROM messages"
       "   WHERE id = $6::text AND conversation_id = $2) AS ok),"
@@ -55,11 +56,20 @@ const std::string& insert_checked_sql() {
       "   last_message_at = $10::bigint, updated_at = $10::bigint WHERE id = $2"
       "   AND NOT EXISTS (SELECT 1 FROM prior) AND EXISTS (SELECT 1 FROM member)"
       "   AND (SELECT ok FROM reply) RETURNING last_seq),"
-      " ins AS (INSERT INTO messages (" + cols + ") SELECT $1::text, $2::text, bump.last_seq,"
-      "   $3::text, $4::text, $5::text, $6::text, $7::text, $8::boolean, $9::boolean, $10::bigint, $11::bigint, $12::bigint FROM bump"
-      "   RETURNING " + cols + ")"
-      " SELECT " + cols + ", 0 AS outcome FROM ins"
-      " UNION ALL SELECT " + cols + ", 0 FROM prior"
+      " ins AS (INSERT INTO messages (" +
+      cols +
+      ") SELECT $1::text, $2::text, bump.last_seq,"
+      "   $3::text, $4::text, $5::text, $6::text, $7::text, $8::boolean, $9::boolean, $10::bigint, "
+      "$11::bigint, $12::bigint FROM bump"
+      "   RETURNING " +
+      cols +
+      ")"
+      " SELECT " +
+      cols +
+      ", 0 AS outcome FROM ins"
+      " UNION ALL SELECT " +
+      cols +
+      ", 0 FROM prior"
       " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
       "   NULL, CASE WHEN EXISTS (SELECT 1 FROM member) THEN 2 ELSE 1 END"
       "   WHERE NOT EXISTS (SELECT 1 FROM ins) AND NOT EXISTS (SELECT 1 FROM prior)";
@@ -111,8 +121,8 @@ core::result<checked_insert> pg_store::insert_message_checked(const message& m) 
     std::optional<std::int64_t> deleted_at;
     if (fresh.deleted_at) deleted_at = to_ms(*fresh.deleted_at);
     auto r = db_->query(insert_checked_sql(),
-                        {fresh.id, fresh.conversation_id, fresh.sender_id,
-                         fresh.content, attachments_to_text(fresh.attachments), fresh.reply_to,
+                        {fresh.id, fresh.conversation_id, fresh.sender_id, fresh.content,
+                         attachments_to_text(fresh.attachments), fresh.reply_to,
                          to_text(fresh.metadata), fresh.is_edited, fresh.is_deleted,
                          to_ms(fresh.created_at), to_ms(fresh.updated_at), deleted_at});
     if (r.rows() != 1)

@@ -51,8 +51,7 @@ class connection {
 /// Inside a batch (group commit) it is a SAVEPOINT of the batch's transaction instead.
 class transaction {
  public:
-  explicit transaction(connection& db)
-      : db_(db), nested_(db.in_batch()) {
+  explicit transaction(connection& db) : db_(db), nested_(db.in_batch()) {
     db_.exec(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE");
   }
   transaction(const transaction&) = delete;

@@ -68,8 +68,8 @@ core::result<checked_insert> sqlite_store::insert_message_checked(const message&
       out.stored = std::move(*prior);
       return out;
     }
-    auto member = db_.prepare(
-        "SELECT 1 FROM participants WHERE conversation_id = ?1 AND user_id = ?2");
+    auto member =
+        db_.prepare("SELECT 1 FROM participants WHERE conversation_id = ?1 AND user_id = ?2");
     member.bind(1, m.conversation_id).bind(2, m.sender_id);
     if (!member.step()) return checked_insert{send_check::not_participant, {}};
     if (m.reply_to) {

@@ -10,8 +10,8 @@
 #include "auth/jwks.hpp"
 #include "auth/jwks_fetcher.hpp"
 #include "auth/jwks_keys.hpp"
-#include "auth/verifier.hpp"
 #include "auth/signature_checker.hpp"
+#include "auth/verifier.hpp"
 #include "core/base64.hpp"
 
 namespace chatgate::auth {

@@ -144,15 +144,19 @@ TEST(held_answers, after_a_commit_the_answers_leave_in_order_after_a_failure_onl
   std::vector<std::string> posted;
   chat::poster post = [&](std::function<void()> f) { f(); };
   chat::held_answers held;
-  held.hold(post, [&] { posted.push_back("event"); }, nullptr);
-  held.hold(post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
+  held.hold(
+      post, [&] { posted.push_back("event"); }, nullptr);
+  held.hold(
+      post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
   EXPECT_TRUE(posted.empty());
   held.release(true);
   EXPECT_EQ(posted, (std::vector<std::string>{"event", "ack"}));
   EXPECT_TRUE(held.empty());
   posted.clear();
-  held.hold(post, [&] { posted.push_back("event"); }, nullptr);
-  held.hold(post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
+  held.hold(
+      post, [&] { posted.push_back("event"); }, nullptr);
+  held.hold(
+      post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
   held.release(false);  // the commit failed: nothing was stored, nothing is announced
   EXPECT_EQ(posted, (std::vector<std::string>{"ack failed"}));
 }
@@ -195,11 +199,13 @@ TEST(pooled_runner, one_conversations_answers_and_events_leave_in_seq_order) {
   answers_and_events_in_seq_order(1);
 }
 
-TEST(pooled_runner, with_group_commit_too) { answers_and_events_in_seq_order(64); }
+TEST(pooled_runner, with_group_commit_too) {
+  answers_and_events_in_seq_order(64);
+}
 
 void answers_and_events_in_seq_order(std::size_t max_batch) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("chatgate-async-" + core::make_object_id());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("chatgate-async-" + core::make_object_id());
   std::filesystem::create_directories(dir);
   const auto url = "sqlite://" + (dir / "chat.db").string();
   test_support::manual_clock clock;
@@ -213,8 +219,8 @@ void answers_and_events_in_seq_order(std::size_t max_batch) {
     ASSERT_EQ(stores.stores.size(), 3u);  // the writer and two readers
     store::worker_settings ws;
     ws.max_batch = max_batch;
-    chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {},
-                               posted, ws);
+    chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {}, posted,
+                               ws);
     chat::async_chat async{runner, io.poster()};
     std::string conv;
     async.create_conversation(
@@ -226,8 +232,8 @@ void answers_and_events_in_seq_order(std::size_t max_batch) {
     // Hold the writer so that the sends queue up behind it (and batch, when batching is on).
     std::promise<void> go;
     std::shared_future<void> going = go.get_future().share();
-    runner.submit(chat::runner::access::write, conv, [going](chat::chat_service&) { going.wait(); },
-                  nullptr);
+    runner.submit(
+        chat::runner::access::write, conv, [going](chat::chat_service&) { going.wait(); }, nullptr);
     std::vector<std::int64_t> acked;
     for (int i = 0; i < n; ++i)
       async.send_message(i % 2 ? "alice" : "bob", conv, boost::json::parse(R"({"content":"x"})"),

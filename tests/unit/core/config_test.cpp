@@ -396,8 +396,9 @@ TEST(config, redis_url_is_accepted_except_tls) {
   EXPECT_EQ(out.cfg.redis_url, "redis://localhost:6379");
   EXPECT_EQ(unsupported_setting(out.cfg), "");
   r.env.erase("REDIS_URL");
-  EXPECT_EQ(unsupported_setting(r({"--redis-url", "rediss://r"}).cfg),
-            "config: REDIS_URL: rediss:// (TLS) is not supported; use redis:// on a private network");
+  EXPECT_EQ(
+      unsupported_setting(r({"--redis-url", "rediss://r"}).cfg),
+      "config: REDIS_URL: rediss:// (TLS) is not supported; use redis:// on a private network");
   r.env["REDIS_URL"] = "";  // empty counts as unset
   EXPECT_EQ(unsupported_setting(r({}).cfg), "");
 }

@@ -231,7 +231,9 @@ TEST_F(server_test, handshakes_past_the_address_limit_get_429_and_open_nothing) 
   config.handshake_limit = {3, std::chrono::hours(1), 100};
   eio = std::make_unique<engineio::server>(ioc, config);
   eio->set_id_generator([next = 0]() mutable { return "sid" + std::to_string(++next); });
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(), bhttp::status::ok);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(),
+              bhttp::status::ok);
   auto past = request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling");
   EXPECT_EQ(past->result(), bhttp::status::too_many_requests);
   EXPECT_FALSE((*past)[bhttp::field::retry_after].empty());
@@ -243,7 +245,8 @@ TEST_F(server_test, handshakes_past_the_address_limit_get_429_and_open_nothing) 
   EXPECT_EQ(post->result(), bhttp::status::ok);
   // Another address has its own budget.
   info.remote = boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.2"), 5555);
-  EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(), bhttp::status::ok);
+  EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(),
+            bhttp::status::ok);
 }
 
 TEST_F(server_test, unauthenticated_sessions_are_capped_with_503) {
@@ -264,7 +267,8 @@ TEST_F(server_test, unauthenticated_sessions_are_capped_with_503) {
   EXPECT_EQ(eio->unauthenticated_count(), 1u);
   handshake();  // the authenticated one no longer counts
   EXPECT_EQ(eio->client_count(), 3u);
-  EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(), bhttp::status::service_unavailable);
+  EXPECT_EQ(request(bhttp::verb::get, "/engine.io/?EIO=4&transport=polling")->result(),
+            bhttp::status::service_unavailable);
   // An unauthenticated session that ends (the client's close packet) frees its place.
   request(bhttp::verb::post, "/engine.io/?EIO=4&transport=polling&sid=sid2", "1");
   EXPECT_EQ(eio->unauthenticated_count(), 1u);

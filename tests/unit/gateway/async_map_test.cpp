@@ -7,9 +7,9 @@
 #include <boost/json/parse.hpp>
 
 #include "../chat/test_store.hpp"
-#include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
+#include "chat/async_chat.hpp"
 #include "cluster/local_connection_map.hpp"
 #include "forwarding_map.hpp"
 #include "gateway/chat_gateway.hpp"

@@ -2,15 +2,15 @@
 // in-memory store, the real verifier. Checks what each client receives, packet by packet.
 #include <gtest/gtest.h>
 
-#include <deque>
-#include <functional>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <deque>
+#include <functional>
 
 #include "../chat/test_store.hpp"
-#include "chat/async_chat.hpp"
 #include "../socketio/fake_engine_socket.hpp"
 #include "auth/minter.hpp"
+#include "chat/async_chat.hpp"
 #include "cluster/local_connection_map.hpp"
 #include "gateway/chat_gateway.hpp"
 
@@ -257,7 +257,8 @@ TEST_F(gateway_flow, a_removal_while_the_connect_read_is_in_flight_is_not_undone
   EXPECT_TRUE(take(*b).names.empty());  // nothing of that conversation reaches bob
 }
 
-TEST_F(gateway_flow, a_conversation_created_while_the_connect_read_is_in_flight_reaches_the_socket) {
+TEST_F(gateway_flow,
+       a_conversation_created_while_the_connect_read_is_in_flight_reaches_the_socket) {
   defer = true;
   auto b = open(R"({"token":")" + minter.mint("bob", 1h, clock.now()) + "\"}");
   auto id = group("alice", {"bob"});  // stored after the read: not in bob's list
@@ -271,7 +272,8 @@ TEST_F(gateway_flow, a_conversation_created_while_the_connect_read_is_in_flight_
   EXPECT_EQ(take(*b).names, (std::vector<std::string>{"message:new"}));
 }
 
-TEST_F(gateway_flow, a_socket_gone_before_its_send_is_answered_gets_nothing_and_others_get_the_message) {
+TEST_F(gateway_flow,
+       a_socket_gone_before_its_send_is_answered_gets_nothing_and_others_get_the_message) {
   auto id = group("alice", {"bob"});
   auto a = connect("alice");
   auto b = connect("bob");
@@ -290,7 +292,9 @@ TEST_F(gateway_flow, a_socket_gone_before_its_send_is_answered_gets_nothing_and_
 
 /// Contract §9: a socket whose token reaches `exp` is told TOKEN_EXPIRED and disconnected.
 struct token_expiry_flow : gateway_flow {
-  token_expiry_flow() { clock.set(core::sys_time_ms(std::chrono::milliseconds(1'800'000'000'000))); }
+  token_expiry_flow() {
+    clock.set(core::sys_time_ms(std::chrono::milliseconds(1'800'000'000'000)));
+  }
   /// Alice on a token that expires 100 ms from the clock's "now" (real time for the timer).
   std::shared_ptr<fake_engine_socket> connect_short(const std::string& user) {
     auto token = minter.mint(user, 1s, clock.now());
@@ -347,7 +351,7 @@ TEST_F(token_expiry_flow, refresh_with_an_invalid_or_missing_token_is_unauthoriz
       auth::minter(auth::settings{"another-secret-0123456789abcdef0123", {}, {}, {}, {}})
           .mint("alice", 1h, clock.now());
   const std::vector<std::string> payloads{R"({"token":"a.b.c"})", R"({})", R"("x")",
-                                         R"({"token":")" + other_key + "\"}"};
+                                          R"({"token":")" + other_key + "\"}"};
   for (const auto& payload : payloads) {
     emit(*c, "auth:refresh", payload, 6);
     auto r = take(*c);

@@ -7,8 +7,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "../chat/test_store.hpp"
-#include "chat/async_chat.hpp"
 #include "auth/minter.hpp"
+#include "chat/async_chat.hpp"
 
 using namespace chatgate;
 namespace bhttp = boost::beast::http;

@@ -87,8 +87,7 @@ TEST_P(messages, checked_insert_refuses_outsiders_and_writes_nothing) {
   EXPECT_EQ(store_->insert_message_checked(m).value().outcome, send_check::not_participant);
   auto elsewhere = text(core::make_object_id(), "alice", "x", at(5));  // no such conversation
   elsewhere.id = core::make_object_id();
-  EXPECT_EQ(store_->insert_message_checked(elsewhere).value().outcome,
-            send_check::not_participant);
+  EXPECT_EQ(store_->insert_message_checked(elsewhere).value().outcome, send_check::not_participant);
   EXPECT_FALSE(store_->get_message(m.id).value());
   // The counter did not move: the next message is seq 1.
   EXPECT_EQ(store_->insert_message(text(conv_, "alice", "y", at(6))).value().seq, 1);

@@ -19,7 +19,8 @@ using kind = store::worker_pool::access;
 
 namespace {
 
-store::worker_settings fast(std::size_t queue_limit = 1000, std::chrono::milliseconds timeout = 5s) {
+store::worker_settings fast(std::size_t queue_limit = 1000,
+                            std::chrono::milliseconds timeout = 5s) {
   store::worker_settings s;
   s.queue_limit = queue_limit;
   s.job_timeout = timeout;
@@ -29,7 +30,9 @@ store::worker_settings fast(std::size_t queue_limit = 1000, std::chrono::millise
   return s;
 }
 
-bool always(std::size_t) { return true; }
+bool always(std::size_t) {
+  return true;
+}
 
 /// Blocks a worker until release(): to hold jobs in its queue.
 struct gate {
@@ -45,12 +48,15 @@ TEST(worker_pool, jobs_with_one_key_run_in_submission_order_on_one_worker) {
   std::set<std::size_t> workers;
   std::promise<void> done;
   for (int i = 0; i < 500; ++i)
-    ASSERT_TRUE(pool.submit(kind::write, 42, [&, i](std::size_t w) {
-      std::lock_guard lock(m);
-      seen.push_back(i);
-      workers.insert(w);
-      if (i == 499) done.set_value();
-    }, nullptr));
+    ASSERT_TRUE(pool.submit(
+        kind::write, 42,
+        [&, i](std::size_t w) {
+          std::lock_guard lock(m);
+          seen.push_back(i);
+          workers.insert(w);
+          if (i == 499) done.set_value();
+        },
+        nullptr));
   done.get_future().wait();
   ASSERT_EQ(seen.size(), 500u);
   for (int i = 0; i < 500; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i)], i);
@@ -65,13 +71,16 @@ TEST(worker_pool, reads_go_to_readers_and_writes_to_writers) {
   std::promise<void> done;
   for (std::size_t key = 0; key < 20; ++key) {
     for (auto a : {kind::read, kind::write}) {
-      pool.submit(a, key, [&, a](std::size_t w) {
-        {
-          std::lock_guard lock(m);
-          (a == kind::read ? read_workers : write_workers).insert(w);
-        }
-        if (--left == 0) done.set_value();
-      }, nullptr);
+      pool.submit(
+          a, key,
+          [&, a](std::size_t w) {
+            {
+              std::lock_guard lock(m);
+              (a == kind::read ? read_workers : write_workers).insert(w);
+            }
+            if (--left == 0) done.set_value();
+          },
+          nullptr);
     }
   }
   done.get_future().wait();
@@ -82,7 +91,8 @@ TEST(worker_pool, reads_go_to_readers_and_writes_to_writers) {
 TEST(worker_pool, without_readers_reads_go_to_the_writers) {
   store::worker_pool pool(2, 0, fast(), always);
   std::promise<std::size_t> where;
-  pool.submit(kind::read, 3, [&](std::size_t w) { where.set_value(w); }, nullptr);
+  pool.submit(
+      kind::read, 3, [&](std::size_t w) { where.set_value(w); }, nullptr);
   EXPECT_EQ(where.get_future().get(), 1u);  // 3 % 2
 }
 
@@ -90,17 +100,21 @@ TEST(worker_pool, a_full_queue_refuses_at_once_and_counts_it) {
   store::worker_pool pool(1, 0, fast(/*queue_limit=*/3), always);
   gate g;
   std::promise<void> started;
-  ASSERT_TRUE(pool.submit(kind::write, 0, [&](std::size_t) {
-    started.set_value();
-    g.opened.wait();
-  }, nullptr));
+  ASSERT_TRUE(pool.submit(
+      kind::write, 0,
+      [&](std::size_t) {
+        started.set_value();
+        g.opened.wait();
+      },
+      nullptr));
   started.get_future().wait();  // the worker holds the first job; the queue is empty
   std::atomic<int> ran{0};
   for (int i = 0; i < 3; ++i)  // at the limit
-    EXPECT_TRUE(pool.submit(kind::write, 0, [&](std::size_t) { ++ran; }, nullptr));
+    EXPECT_TRUE(pool.submit(
+        kind::write, 0, [&](std::size_t) { ++ran; }, nullptr));
   bool expired = false;
-  EXPECT_FALSE(pool.submit(kind::write, 0, [&](std::size_t) { ++ran; },
-                           [&] { expired = true; }));  // one past it
+  EXPECT_FALSE(pool.submit(
+      kind::write, 0, [&](std::size_t) { ++ran; }, [&] { expired = true; }));  // one past it
   EXPECT_EQ(pool.refused_count(), 1u);
   EXPECT_EQ(pool.queued(), 3u);
   g.release();
@@ -113,14 +127,18 @@ TEST(worker_pool, a_job_that_waited_too_long_expires_and_never_runs) {
   store::worker_pool pool(1, 0, fast(1000, 50ms), always);
   gate g;
   std::promise<void> started;
-  pool.submit(kind::write, 0, [&](std::size_t) {
-    started.set_value();
-    g.opened.wait();
-  }, nullptr);
+  pool.submit(
+      kind::write, 0,
+      [&](std::size_t) {
+        started.set_value();
+        g.opened.wait();
+      },
+      nullptr);
   started.get_future().wait();
   std::atomic<bool> ran{false};
   std::promise<void> expired;
-  pool.submit(kind::write, 0, [&](std::size_t) { ran = true; }, [&] { expired.set_value(); });
+  pool.submit(
+      kind::write, 0, [&](std::size_t) { ran = true; }, [&] { expired.set_value(); });
   // The watchdog answers while the worker is still busy: the caller is not kept waiting.
   EXPECT_EQ(expired.get_future().wait_for(2s), std::future_status::ready);
   g.release();
@@ -132,7 +150,8 @@ TEST(worker_pool, a_job_that_waited_too_long_expires_and_never_runs) {
 TEST(worker_pool, a_job_within_its_time_runs) {
   store::worker_pool pool(1, 0, fast(1000, 10s), always);
   std::promise<void> ran;
-  pool.submit(kind::write, 0, [&](std::size_t) { ran.set_value(); }, [] { FAIL(); });
+  pool.submit(
+      kind::write, 0, [&](std::size_t) { ran.set_value(); }, [] { FAIL(); });
   EXPECT_EQ(ran.get_future().wait_for(2s), std::future_status::ready);
   EXPECT_EQ(pool.expired_count(), 0u);
 }
@@ -160,10 +179,12 @@ TEST(worker_pool, stop_runs_what_is_queued_then_refuses) {
   std::atomic<int> ran{0};
   store::worker_pool pool(2, 0, fast(), always);
   for (int i = 0; i < 100; ++i)
-    pool.submit(kind::write, static_cast<std::size_t>(i), [&](std::size_t) { ++ran; }, nullptr);
+    pool.submit(
+        kind::write, static_cast<std::size_t>(i), [&](std::size_t) { ++ran; }, nullptr);
   pool.stop();
   EXPECT_EQ(ran, 100);
-  EXPECT_FALSE(pool.submit(kind::write, 0, [&](std::size_t) { ++ran; }, nullptr));
+  EXPECT_FALSE(pool.submit(
+      kind::write, 0, [&](std::size_t) { ++ran; }, nullptr));
   pool.stop();  // idempotent
 }
 
@@ -176,31 +197,37 @@ TEST(worker_pool, jobs_waiting_together_on_a_writer_run_as_one_batch) {
     std::lock_guard lock(m);
     trace.push_back(std::move(what));
   };
-  store::worker_pool pool(1, 1, settings, always,
-                          store::batch_hooks{[&](std::size_t w) {
-                                               note("begin" + std::to_string(w));
-                                               return true;
-                                             },
-                                             [&](std::size_t w) { note("end" + std::to_string(w)); }});
+  store::worker_pool pool(
+      1, 1, settings, always,
+      store::batch_hooks{[&](std::size_t w) {
+                           note("begin" + std::to_string(w));
+                           return true;
+                         },
+                         [&](std::size_t w) { note("end" + std::to_string(w)); }});
   gate g;
   std::promise<void> started;
-  pool.submit(kind::write, 0, [&](std::size_t) {
-    started.set_value();
-    g.opened.wait();
-  }, nullptr);
+  pool.submit(
+      kind::write, 0,
+      [&](std::size_t) {
+        started.set_value();
+        g.opened.wait();
+      },
+      nullptr);
   started.get_future().wait();
   for (int i = 0; i < 10; ++i)
-    pool.submit(kind::write, 0, [&, i](std::size_t) { note("job" + std::to_string(i)); }, nullptr);
-  pool.submit(kind::read, 0, [&](std::size_t) { note("read"); }, nullptr);  // readers never batch
+    pool.submit(
+        kind::write, 0, [&, i](std::size_t) { note("job" + std::to_string(i)); }, nullptr);
+  pool.submit(
+      kind::read, 0, [&](std::size_t) { note("read"); }, nullptr);  // readers never batch
   g.release();
   pool.stop();
   std::vector<std::string> writes;
   for (auto& t : trace)
     if (t != "read") writes.push_back(t);
   // At most 8 a batch, and a lone job runs without one.
-  const std::vector<std::string> expected{"begin0", "job0", "job1", "job2", "job3", "job4",
-                                          "job5",   "job6", "job7", "end0", "begin0", "job8",
-                                          "job9",   "end0"};
+  const std::vector<std::string> expected{"begin0", "job0", "job1", "job2", "job3",
+                                          "job4",   "job5", "job6", "job7", "end0",
+                                          "begin0", "job8", "job9", "end0"};
   EXPECT_EQ(writes, expected);
   EXPECT_EQ(pool.batch_count(), 2u);
   EXPECT_EQ(pool.batched_jobs(), 10u);
@@ -210,17 +237,22 @@ TEST(worker_pool, a_worker_that_cannot_batch_runs_the_jobs_one_by_one) {
   auto settings = fast();
   settings.max_batch = 8;
   std::atomic<int> ends{0}, ran{0};
-  store::worker_pool pool(1, 0, settings, always,
-                          store::batch_hooks{[](std::size_t) { return false; },
-                                             [&](std::size_t) { ++ends; }});
+  store::worker_pool pool(
+      1, 0, settings, always,
+      store::batch_hooks{[](std::size_t) { return false; }, [&](std::size_t) { ++ends; }});
   gate g;
   std::promise<void> started;
-  pool.submit(kind::write, 0, [&](std::size_t) {
-    started.set_value();
-    g.opened.wait();
-  }, nullptr);
+  pool.submit(
+      kind::write, 0,
+      [&](std::size_t) {
+        started.set_value();
+        g.opened.wait();
+      },
+      nullptr);
   started.get_future().wait();
-  for (int i = 0; i < 5; ++i) pool.submit(kind::write, 0, [&](std::size_t) { ++ran; }, nullptr);
+  for (int i = 0; i < 5; ++i)
+    pool.submit(
+        kind::write, 0, [&](std::size_t) { ++ran; }, nullptr);
   g.release();
   pool.stop();
   EXPECT_EQ(ran, 5);
