@@ -34,10 +34,23 @@ bool always(std::size_t) {
   return true;
 }
 
-/// Blocks a worker until release(): to hold jobs in its queue.
+/// Blocks worker `key` selects until release(): to hold jobs in its queue. hold() returns once
+/// the worker runs the blocking job, so the queue is empty then.
 struct gate {
   std::promise<void> open;
   std::shared_future<void> opened = open.get_future().share();
+  bool hold(store::worker_pool& pool, std::size_t key = 0) {
+    std::promise<void> started;
+    const bool queued = pool.submit(
+        kind::write, key,
+        [this, &started](std::size_t) {
+          started.set_value();
+          opened.wait();
+        },
+        nullptr);
+    if (queued) started.get_future().wait();
+    return queued;
+  }
   void release() { open.set_value(); }
 };
 
@@ -99,15 +112,7 @@ TEST(worker_pool, without_readers_reads_go_to_the_writers) {
 TEST(worker_pool, a_full_queue_refuses_at_once_and_counts_it) {
   store::worker_pool pool(1, 0, fast(/*queue_limit=*/3), always);
   gate g;
-  std::promise<void> started;
-  ASSERT_TRUE(pool.submit(
-      kind::write, 0,
-      [&](std::size_t) {
-        started.set_value();
-        g.opened.wait();
-      },
-      nullptr));
-  started.get_future().wait();  // the worker holds the first job; the queue is empty
+  ASSERT_TRUE(g.hold(pool));  // the worker holds the first job; the queue is empty
   std::atomic<int> ran{0};
   for (int i = 0; i < 3; ++i)  // at the limit
     EXPECT_TRUE(pool.submit(
@@ -126,15 +131,7 @@ TEST(worker_pool, a_full_queue_refuses_at_once_and_counts_it) {
 TEST(worker_pool, a_job_that_waited_too_long_expires_and_never_runs) {
   store::worker_pool pool(1, 0, fast(1000, 50ms), always);
   gate g;
-  std::promise<void> started;
-  pool.submit(
-      kind::write, 0,
-      [&](std::size_t) {
-        started.set_value();
-        g.opened.wait();
-      },
-      nullptr);
-  started.get_future().wait();
+  ASSERT_TRUE(g.hold(pool));  // the worker holds the first job; the queue is empty
   std::atomic<bool> ran{false};
   std::promise<void> expired;
   pool.submit(
@@ -205,15 +202,7 @@ TEST(worker_pool, jobs_waiting_together_on_a_writer_run_as_one_batch) {
                          },
                          [&](std::size_t w) { note("end" + std::to_string(w)); }});
   gate g;
-  std::promise<void> started;
-  pool.submit(
-      kind::write, 0,
-      [&](std::size_t) {
-        started.set_value();
-        g.opened.wait();
-      },
-      nullptr);
-  started.get_future().wait();
+  ASSERT_TRUE(g.hold(pool));  // the worker holds the first job; the queue is empty
   for (int i = 0; i < 10; ++i)
     pool.submit(
         kind::write, 0, [&, i](std::size_t) { note("job" + std::to_string(i)); }, nullptr);
@@ -241,15 +230,7 @@ TEST(worker_pool, a_worker_that_cannot_batch_runs_the_jobs_one_by_one) {
       1, 0, settings, always,
       store::batch_hooks{[](std::size_t) { return false; }, [&](std::size_t) { ++ends; }});
   gate g;
-  std::promise<void> started;
-  pool.submit(
-      kind::write, 0,
-      [&](std::size_t) {
-        started.set_value();
-        g.opened.wait();
-      },
-      nullptr);
-  started.get_future().wait();
+  ASSERT_TRUE(g.hold(pool));  // the worker holds the first job; the queue is empty
   for (int i = 0; i < 5; ++i)
     pool.submit(
         kind::write, 0, [&](std::size_t) { ++ran; }, nullptr);
