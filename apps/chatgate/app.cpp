@@ -71,8 +71,16 @@ app::app(core::config cfg)
         "chatgate_store_expired_calls_total {}\n"
         "# HELP chatgate_store_refused_calls_total Store calls refused at once (queue full)\n"
         "# TYPE chatgate_store_refused_calls_total counter\n"
-        "chatgate_store_refused_calls_total {}\n",
-        pool.queued(), pool.expired_count(), pool.refused_count());
+        "chatgate_store_refused_calls_total {}\n"
+        "# HELP chatgate_store_group_commits_total Transactions that carried several calls "
+        "(STORE_GROUP_COMMIT)\n"
+        "# TYPE chatgate_store_group_commits_total counter\n"
+        "chatgate_store_group_commits_total {}\n"
+        "# HELP chatgate_store_group_committed_calls_total Calls carried by those transactions\n"
+        "# TYPE chatgate_store_group_committed_calls_total counter\n"
+        "chatgate_store_group_committed_calls_total {}\n",
+        pool.queued(), pool.expired_count(), pool.refused_count(), pool.batch_count(),
+        pool.batched_jobs());
   });
   wire_gateway();
 }
