@@ -80,6 +80,14 @@ if (!pgUrl && kinds.some(isPg)) {
   pgDir = `${o['db-dir']}/chatgate-bench-pg-${process.pid}`;
   pgUrl = execFileSync('bash', [pgScript, 'start', pgDir], { encoding: 'utf8' }).trim();
 }
+// The PostgreSQL server's postmaster (its children are the backends), from its data directory;
+// 0 when it cannot be read (e.g. a remote --pg-url): then PostgreSQL's CPU is not reported.
+const postmasterPid = () => {
+  try {
+    const dir = pgDir ? `${pgDir}/data` : execFileSync('psql', [pgUrl, '-Atc', 'SHOW data_directory'], { encoding: 'utf8' }).trim();
+    return Number(readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0]) || 0;
+  } catch { return 0; }
+};
 const envOf = (k) => (isPg(k) ? { DATABASE_URL: pgUrl } : {});
 // Interleaved: run r of every scenario on every server before run r + 1, so that a busy period of
 // the shared machine hits both servers alike.
@@ -88,7 +96,7 @@ for (let rep = 1; rep <= num('repeat'); rep++) {
     for (const kind of kinds) {
       const server = await startServer({ kind: kind === 'node' ? 'node' : 'chatgate', bin: binOf(kind), dbDir: o['db-dir'], env: envOf(kind) });
       // PostgreSQL's own CPU (its postmaster's children) is reported beside chatgate's.
-      if (isPg(kind) && pgDir) server.storePid = Number(readFileSync(`${pgDir}/data/postmaster.pid`, 'utf8').split('\n')[0]);
+      if (isPg(kind)) server.storePid = postmasterPid();
       const pool = new workerPool(num('workers'));
       try {
         const r = { ...(await scenarios[name]({ server, pool, run: rep, label: labelOf(kind) })), server: labelOf(kind), run: rep };

@@ -123,11 +123,13 @@ async function fanoutNative({ server, groups, members, rate, window, durationMs,
   await sleep(200);
   const rssBefore = rssKiB(server.pid);
   const cpu0 = cpuMs(server.pid);
+  const store0 = childrenCpuMs(server.storePid);
   const wait0 = runQueueWaitMs(server.pid);
   const t0 = nowMs();
   const prof = profile ? startProfile({ pid: server.pid, dir: profile, tag: `${name}-${label ?? server.kind}-${run}`, record: perfRecord && server.kind === 'chatgate' }) : null;
   const rs = await gen.go();
   const cpu1 = cpuMs(server.pid);
+  const storeCpuMs = childrenCpuMs(server.storePid) - store0;
   const profiled = prof ? await prof.stop() : null;
   const wait1 = runQueueWaitMs(server.pid);
   const rssAfter = rssKiB(server.pid);
@@ -152,6 +154,7 @@ async function fanoutNative({ server, groups, members, rate, window, durationMs,
     serverCpuMs, serverCpuUtil: serverCpuMs / (elapsedS * 1000),
     serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, delivered),
     serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, acked),
+    storeCpuMs, storeCpuUsPerMessage: server.storePid ? (storeCpuMs * 1000) / Math.max(1, acked) : null,
     rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
     clientCpuUtil: rs.map((r) => r.cpuUtil),
     serverRunQueueWaitMs: wait1 - wait0, loadAverage1m: os.loadavg()[0], wallFromGoS: (nowMs() - t0) / 1000,
