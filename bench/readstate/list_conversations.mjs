@@ -51,9 +51,9 @@ const series = pg ? `generate_series(1, ${M}) AS s(n)`
 const f = pg ? 'FALSE' : '0';
 
 function seedSql(ids) {
-  const conv = `(SELECT x.id, x.ordinal, k.created_at FROM (VALUES ${ordinals(ids)}) AS x(id, ordinal)
-    JOIN conversations k ON k.id = x.id) c`;
+  const conv = '(SELECT x.id, x.ordinal, k.created_at FROM x JOIN conversations k ON k.id = x.id) c';
   return `BEGIN;
+WITH x(id, ordinal) AS (VALUES ${ordinals(ids)})
 INSERT INTO messages (id, conversation_id, seq, sender_id, content, attachments, metadata,
   is_edited, is_deleted, created_at, updated_at)
   SELECT ${idOf('s.n')}, c.id, s.n, CASE WHEN s.n % 2 = 0 THEN '${bob}' ELSE '${alice}' END,

@@ -183,8 +183,7 @@ void async_chat::edit_message(std::string user, std::string id, json::value body
 void async_chat::delete_message(std::string user, std::string id, callback<store::message> done) {
   const auto key = id;
   run<std::string>(
-      access::read, key,
-      [user, id](chat_service& c) { return c.message_conversation(user, id); },
+      access::read, key, [user, id](chat_service& c) { return c.message_conversation(user, id); },
       [this, user, id, done = std::move(done)](core::result<std::string> conversation) {
         if (!conversation) return done(conversation.error());
         run<store::message>(

@@ -91,7 +91,8 @@ void api::list_conversations(const call& c, answer done) {
 }
 
 void api::get_conversation(const call& c, answer done) {
-  chat_.get_conversation(c.user, c.params.at(0), ok<store::conversation>(200, std::move(done), c.user));
+  chat_.get_conversation(c.user, c.params.at(0),
+                         ok<store::conversation>(200, std::move(done), c.user));
 }
 
 void api::update_conversation(const call& c, answer done) {

@@ -229,8 +229,7 @@ core::result<bool> pg_store::add_participant(std::string_view conversation_id, c
     pg_transaction tx(*db_);
     // The conversation row's lock orders the join with sends and deletions (read-state
     // counters, pg_store_reads.cpp).
-    if (db_->query("SELECT 1 FROM conversations WHERE id = $1 FOR NO KEY UPDATE",
-                   {conversation_id})
+    if (db_->query("SELECT 1 FROM conversations WHERE id = $1 FOR NO KEY UPDATE", {conversation_id})
             .rows() == 0)
       return not_found("Conversation");
     const bool added = insert_participant(conversation_id, p);

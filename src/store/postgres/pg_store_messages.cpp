@@ -171,7 +171,8 @@ core::result<std::optional<message>> pg_store::delete_message(std::string_view i
     auto r = db_->query(
         "UPDATE messages SET content = '', attachments = '[]', is_deleted = TRUE, "
         "deleted_at = COALESCE(deleted_at, $2::bigint), updated_at = $2::bigint WHERE id = $1 "
-        "RETURNING " + std::string(message_columns),
+        "RETURNING " +
+            std::string(message_columns),
         {id, to_ms(now)});
     if (r.rows() == 0) return std::optional<message>{};
     auto after = read_message(r, 0);

@@ -77,9 +77,8 @@ core::result<std::optional<read_state>> pg_store::mark_read(std::string_view con
     if (r.rows() == 0) return std::optional<read_state>{};
     const auto p = read_participant(r, 0);
     tx.commit();
-    return std::optional<read_state>{read_state{std::string(conversation_id),
-                                                std::string(user_id), p.last_read_seq,
-                                                p.unread_count}};
+    return std::optional<read_state>{read_state{std::string(conversation_id), std::string(user_id),
+                                                p.last_read_seq, p.unread_count}};
   });
 }
 

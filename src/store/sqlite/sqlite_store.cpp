@@ -69,7 +69,8 @@ std::optional<conversation> sqlite_store::load_conversation(std::string_view id)
 }
 
 void sqlite_store::load_details(conversation& c, const std::optional<std::string>& last_id) {
-  auto st = db_.prepare(std::string(participant_select) + " WHERE p.conversation_id = ?1 ORDER BY p.rowid");
+  auto st = db_.prepare(std::string(participant_select) +
+                        " WHERE p.conversation_id = ?1 ORDER BY p.rowid");
   st.bind(1, c.id);
   while (st.step()) c.participants.push_back(read_participant(st));
   if (last_id) c.last_message = load_message(*last_id);

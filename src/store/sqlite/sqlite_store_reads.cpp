@@ -83,9 +83,8 @@ core::result<std::optional<read_state>> sqlite_store::mark_read(std::string_view
     if (!st.step()) return std::optional<read_state>{};
     const auto p = read_participant(st);
     tx.commit();
-    return std::optional<read_state>{read_state{std::string(conversation_id),
-                                                std::string(user_id), p.last_read_seq,
-                                                p.unread_count}};
+    return std::optional<read_state>{read_state{std::string(conversation_id), std::string(user_id),
+                                                p.last_read_seq, p.unread_count}};
   });
 }
 

@@ -79,14 +79,25 @@ TEST_F(opening, version_2_file_gets_read_state_counted_from_its_messages) {
   raw(std::string(sqlite::migrations()[0]) + std::string(sqlite::migrations()[1]) +
       "PRAGMA user_version = 2;"
       "INSERT INTO conversations (id, type, name, created_by, last_seq, created_at, updated_at)"
-      " VALUES ('" + c + "', 'group', 'old', 'alice', 3, 1000, 1000);"
-      "INSERT INTO participants VALUES ('" + c + "', 'alice', 'admin', 1000);"
-      "INSERT INTO participants VALUES ('" + c + "', 'bob', 'member', 1000);"
+      " VALUES ('" +
+      c +
+      "', 'group', 'old', 'alice', 3, 1000, 1000);"
+      "INSERT INTO participants VALUES ('" +
+      c +
+      "', 'alice', 'admin', 1000);"
+      "INSERT INTO participants VALUES ('" +
+      c +
+      "', 'bob', 'member', 1000);"
       "INSERT INTO messages (id, conversation_id, seq, sender_id, content, is_deleted,"
       " created_at, updated_at) VALUES"
-      " ('65a1b2c3d4e5f60718293a01', '" + c + "', 1, 'alice', 'a', 0, 2000, 2000),"
-      " ('65a1b2c3d4e5f60718293a02', '" + c + "', 2, 'alice', '', 1, 2001, 2001),"
-      " ('65a1b2c3d4e5f60718293a03', '" + c + "', 3, 'bob', 'b', 0, 2002, 2002);");
+      " ('65a1b2c3d4e5f60718293a01', '" +
+      c +
+      "', 1, 'alice', 'a', 0, 2000, 2000),"
+      " ('65a1b2c3d4e5f60718293a02', '" +
+      c +
+      "', 2, 'alice', '', 1, 2001, 2001),"
+      " ('65a1b2c3d4e5f60718293a03', '" +
+      c + "', 3, 'bob', 'b', 0, 2002, 2002);");
   store_ = open();
   auto conv = store_->get_conversation(c).value();
   ASSERT_TRUE(conv);

@@ -132,8 +132,8 @@ TEST_P(read_state_store, a_joiner_starts_unread_from_zero_without_its_own_messag
   send("carol");
   ASSERT_TRUE(store_->remove_participant(conv_, "carol", at(30)).value());
   send("alice");
-  ASSERT_TRUE(store_->add_participant(conv_, {"carol", participant_role::member, at(31)}, at(31))
-                  .value());
+  ASSERT_TRUE(
+      store_->add_participant(conv_, {"carol", participant_role::member, at(31)}, at(31)).value());
   EXPECT_EQ(state("carol").last_read_seq, 0);
   EXPECT_EQ(unread("carol"), 2);  // alice's two; carol's own earlier one is not unread
   ASSERT_TRUE(
