@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const state = {
   token: null, me: null, socket: null,
-  conversations: new Map(),   // id -> conversation object (REST shape) + unreadCount
+  conversations: new Map(),   // id -> conversation object (REST shape: the server's lastReadSeq, unreadCount)
   order: [],                  // conversation ids, latest activity first
   current: null,              // open conversation id
   messages: new Map(),        // id -> message, of the open conversation
@@ -191,13 +191,23 @@ async function catchUp() {
   renderMessages();
 }
 
-/// The open conversation counts as read. Unread counts are kept by this page (messages of
-/// others that arrived while another conversation was open); server-side read state (contract
-/// §8 conversation:read, unreadCount) is not built yet.
+/// The open conversation counts as read: the server's read state (contract §8) moves to the
+/// newest message this page knows, and its answer (also sent to this user's other tabs as
+/// conversation:read) sets the unread count shown.
 function markRead(id = state.current) {
   const c = state.conversations.get(id);
-  if (!c || !c.unreadCount) return;
-  c.unreadCount = 0;
+  if (!c || !state.socket) return;
+  const seq = Math.max(c.lastMessage?.seq ?? 0,
+    ...[...state.messages.values()].filter((m) => m.conversationId === id).map((m) => m.seq));
+  if (seq <= (c.lastReadSeq ?? 0) && !c.unreadCount) return;
+  emit('conversation:read', { conversationId: id, seq }).then((ack) => onRead(ack.data), () => {});
+}
+
+function onRead(r) {
+  const c = state.conversations.get(r.conversationId);
+  if (!c || r.userId !== state.me) return;
+  c.lastReadSeq = r.lastReadSeq;
+  c.unreadCount = r.unreadCount;
   renderConversations();
 }
 
@@ -304,6 +314,7 @@ function connect() {
   socket.on('message:updated', (u) => onMessageChanged({ id: u.messageId, content: u.content, isEdited: u.isEdited, updatedAt: u.updatedAt }));
   socket.on('message:deleted', (d) => onMessageChanged({ id: d.messageId, isDeleted: true, content: '', deletedAt: d.deletedAt }));
   socket.on('typing', onTyping);
+  socket.on('conversation:read', onRead);
   socket.on('user:online', onPresence(true));
   socket.on('user:offline', onPresence(false));
   for (const ev of ['conversation:new', 'conversation:joined', 'conversation:updated']) {

@@ -56,6 +56,7 @@ class forwarding_events final : public chat::events {
   void participant_added(const store::conversation& c, std::string_view u) override {
     target_->participant_added(c, u);
   }
+  void conversation_read(const store::read_state& s) override { target_->conversation_read(s); }
   void participant_removed(const store::conversation& c, std::string_view u) override {
     target_->participant_removed(c, u);
   }

@@ -209,12 +209,14 @@ void async_chat::edit_message(std::string user, std::string id, json::value body
 
 void async_chat::delete_message(std::string user, std::string id, callback<store::message> done) {
   const auto key = id;
-  run<store::message>(
-      access::write, key,
-      [user = std::move(user), id = std::move(id)](chat_service& c) {
-        return c.delete_message(user, id);
-      },
-      std::move(done));
+  run<std::string>(
+      access::read, key, [user, id](chat_service& c) { return c.message_conversation(user, id); },
+      [this, user, id, done = std::move(done)](core::result<std::string> conversation) {
+        if (!conversation) return done(conversation.error());
+        run<store::message>(
+            access::write, *conversation,
+            [user, id](chat_service& c) { return c.delete_message(user, id); }, done);
+      });
 }
 
 void async_chat::sync(std::string user, json::value payload, callback<sync_result> done) {
@@ -226,6 +228,31 @@ void async_chat::sync(std::string user, json::value payload, callback<sync_resul
       access::read, key,
       [user = std::move(user), payload = std::move(payload)](chat_service& c) {
         return c.sync(user, payload);
+      },
+      std::move(done));
+}
+
+void async_chat::mark_read(std::string user, std::string id, json::value body,
+                           callback<store::read_state> done) {
+  const auto key = id;  // the conversation's worker: in order with its sends and deletions
+  run<store::read_state>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), body = std::move(body)](chat_service& c) {
+        return c.mark_read(user, id, body);
+      },
+      std::move(done));
+}
+
+void async_chat::mark_read(std::string user, json::value payload,
+                           callback<store::read_state> done) {
+  std::string key;
+  if (const auto* o = payload.if_object())
+    if (auto it = o->find("conversationId"); it != o->end() && it->value().is_string())
+      key = std::string(it->value().get_string());
+  run<store::read_state>(
+      access::write, key,
+      [user = std::move(user), payload = std::move(payload)](chat_service& c) {
+        return c.mark_read(user, payload);
       },
       std::move(done));
 }

@@ -50,9 +50,17 @@ class async_chat {
                      callback<page<store::message>> done);
   void edit_message(std::string user, std::string message_id, boost::json::value body,
                     callback<store::message> done);
+  /// Two steps: the message's conversation is looked up (a read), then the deletion runs on that
+  /// conversation's worker, beside its sends and reads (it moves read-state counters, and so
+  /// takes the conversation row's lock: one worker per conversation never waits on another).
   void delete_message(std::string user, std::string message_id, callback<store::message> done);
   /// messages:sync with the socket payload {conversationId, lastMessageId?, lastSeq?, limit?}.
   void sync(std::string user, boost::json::value payload, callback<sync_result> done);
+  /// POST /conversations/{id}/read {seq} (contract §8).
+  void mark_read(std::string user, std::string conversation_id, boost::json::value body,
+                 callback<store::read_state> done);
+  /// conversation:read with the socket payload {conversationId, seq}.
+  void mark_read(std::string user, boost::json::value payload, callback<store::read_state> done);
 
  private:
   /// Submits `f(chat_service&) -> core::result<T>` and posts its answer to `done`.

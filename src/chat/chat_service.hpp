@@ -138,6 +138,20 @@ class chat_service {
   /// messages:sync with the socket payload {conversationId, lastMessageId?, lastSeq?, limit?}.
   core::result<sync_result> sync(std::string_view user, const boost::json::value& payload);
 
+  // --- read state (contract §8; chat_service_reads.cpp) ---------------------------------------
+  /// POST /conversations/{id}/read {seq}: seq an integer >= 0 (VALIDATION_ERROR naming it);
+  /// FORBIDDEN unless a participant. lastReadSeq never goes back and is capped at the
+  /// conversation's last seq. Every accepted call reports events::conversation_read.
+  core::result<store::read_state> mark_read(std::string_view user, std::string_view conversation_id,
+                                            const boost::json::value& body);
+  /// The conversation of a message the caller may see (NOT_FOUND otherwise): async_chat runs a
+  /// deletion on that conversation's worker, which owns its read-state counters.
+  core::result<std::string> message_conversation(std::string_view user,
+                                                 std::string_view message_id);
+  /// conversation:read with the socket payload {conversationId, seq}.
+  core::result<store::read_state> mark_read(std::string_view user,
+                                            const boost::json::value& payload);
+
   /// Reads a required id field of a socket payload (e.g. "conversationId", "messageId"):
   /// VALIDATION_ERROR naming it when missing, not a string or not a 24-hex id.
   static core::result<std::string> read_id(const boost::json::value& payload,

@@ -27,6 +27,9 @@ class events {
   /// `user_id` was removed from or left `c` (state after the change, without that user):
   /// conversation:removed to the user, participant:removed to the room.
   virtual void participant_removed(const store::conversation& c, std::string_view user_id) = 0;
+  /// A user marked a conversation read (contract §8): conversation:read to its room. Not pure:
+  /// sinks that do not broadcast need not know it.
+  virtual void conversation_read(const store::read_state& /*state*/) {}
 };
 
 /// Does nothing: for REST-only use and tests.

@@ -79,4 +79,25 @@ json::value to_json(const store::conversation& c) {
   return o;
 }
 
+json::value to_json(const store::conversation& c, std::string_view viewer) {
+  auto out = to_json(c);
+  std::int64_t last_read = 0, unread = 0;
+  for (const auto& p : c.participants)
+    if (p.user_id == viewer) {
+      last_read = p.last_read_seq;
+      unread = p.unread_count;
+    }
+  auto& o = out.as_object();
+  o["lastReadSeq"] = last_read;
+  o["unreadCount"] = unread;
+  return out;
+}
+
+json::value to_json(const store::read_state& s) {
+  return json::object{{"conversationId", s.conversation_id},
+                      {"userId", s.user_id},
+                      {"lastReadSeq", s.last_read_seq},
+                      {"unreadCount", s.unread_count}};
+}
+
 }  // namespace chatgate::chat

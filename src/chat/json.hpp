@@ -1,4 +1,6 @@
 #pragma once
+#include <string_view>
+
 #include <boost/json/value.hpp>
 
 #include "store/model.hpp"
@@ -9,5 +11,11 @@ namespace chatgate::chat {
 boost::json::value to_json(const store::message& m);
 /// Contract §4 conversation, lastMessage as the message object or null.
 boost::json::value to_json(const store::conversation& c);
+/// The conversation as `viewer` gets it (REST, conversation:new, conversation:joined): with
+/// that participant's lastReadSeq and unreadCount (contract §8; 0 and 0 for a non-participant,
+/// e.g. the answer to removing oneself).
+boost::json::value to_json(const store::conversation& c, std::string_view viewer);
+/// conversation:read's object {conversationId, userId, lastReadSeq, unreadCount}.
+boost::json::value to_json(const store::read_state& s);
 
 }  // namespace chatgate::chat

@@ -38,4 +38,8 @@ void posting_events::participant_removed(const store::conversation& c, std::stri
   post([this, c, user = std::string(user_id)] { target_.participant_removed(c, user); });
 }
 
+void posting_events::conversation_read(const store::read_state& state) {
+  post([this, state] { target_.conversation_read(state); });
+}
+
 }  // namespace chatgate::chat

@@ -23,6 +23,7 @@ class posting_events final : public events {
   void conversation_created(const store::conversation& c) override;
   void participant_added(const store::conversation& c, std::string_view user_id) override;
   void participant_removed(const store::conversation& c, std::string_view user_id) override;
+  void conversation_read(const store::read_state& state) override;
 
  private:
   void post(std::function<void()> f);

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "chat/json.hpp"
 #include "gateway/payloads.hpp"
 
 namespace chatgate::gateway {
@@ -29,6 +30,7 @@ void event_handlers::bind(socketio::socket& s) {
   route("room:leave", &event_handlers::leave);
   route("typing:start", &event_handlers::typing_start);
   route("typing:stop", &event_handlers::typing_stop);
+  route("conversation:read", &event_handlers::mark_read);
   s.on("ping", [this, sp](const socketio::args&, const socketio::ack_fn& ack) { ping(*sp, ack); });
 }
 
@@ -148,6 +150,14 @@ void event_handlers::typing_stop(const socket_ptr&, const std::string& user,
   chat_.check_participant(user, *conversation_id, [done = std::move(done)](core::result<void> ok) {
     if (!ok) return done(ok.error());
     done(payloads::success_ack());
+  });
+}
+
+void event_handlers::mark_read(const socket_ptr&, const std::string& user,
+                               const json::value& payload, done_fn done) {
+  chat_.mark_read(user, payload, [done = std::move(done)](core::result<store::read_state> r) {
+    if (!r) return done(r.error());
+    done(json::object{{"success", true}, {"data", chat::to_json(*r)}});
   });
 }
 

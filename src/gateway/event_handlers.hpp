@@ -62,6 +62,10 @@ class event_handlers {
                     done_fn done);
   void typing_stop(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
                    done_fn done);
+  /// conversation:read {conversationId, seq} (contract §8): ack {success: true, data: {...}};
+  /// the room gets conversation:read through socket_events.
+  void mark_read(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+                 done_fn done);
   /// ping: a `pong` event, then the ack {event: "pong", timestamp}. Any payload is accepted.
   void ping(socketio::socket& s, const socketio::ack_fn& ack);
 

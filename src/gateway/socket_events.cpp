@@ -1,5 +1,6 @@
 #include "gateway/socket_events.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,20 @@ void socket_events::conversation_created(const store::conversation& c) {
   if (users.empty()) return;
   auto members = nsp_.to(users);
   members.sockets_join(room_service::conversation_room(c.id));
-  members.emit("conversation:new", payloads::one(chat::to_json(c)));
+  // Each participant gets its own read state (contract §8); a new conversation has no messages,
+  // so they normally all match and one encoded object serves everyone.
+  const bool same_state = std::all_of(c.participants.begin(), c.participants.end(), [&](auto& p) {
+    return p.last_read_seq == c.participants.front().last_read_seq &&
+           p.unread_count == c.participants.front().unread_count;
+  });
+  if (same_state) {
+    members.emit("conversation:new",
+                 payloads::one(chat::to_json(c, c.participants.front().user_id)));
+    return;
+  }
+  for (const auto& p : c.participants)
+    nsp_.to(room_service::user_room(p.user_id))
+        .emit("conversation:new", payloads::one(chat::to_json(c, p.user_id)));
 }
 
 void socket_events::participant_added(const store::conversation& c, std::string_view user_id) {
@@ -44,7 +58,7 @@ void socket_events::participant_added(const store::conversation& c, std::string_
   const auto room = room_service::conversation_room(c.id);
   rooms_.note_added(user_id, c.id);
   user.sockets_join(room);
-  user.emit("conversation:joined", payloads::one(chat::to_json(c)));
+  user.emit("conversation:joined", payloads::one(chat::to_json(c, user_id)));
   nsp_.to(room).emit("participant:added",
                      payloads::one(payloads::participant(c.id, user_id, clock_.now())));
 }
@@ -58,6 +72,11 @@ void socket_events::participant_removed(const store::conversation& c, std::strin
   user.sockets_leave(room);
   rooms_.note_removed(user_id, c.id);
   if (typing_) typing_->stop(user_id, c.id);
+}
+
+void socket_events::conversation_read(const store::read_state& state) {
+  nsp_.to(room_service::conversation_room(state.conversation_id))
+      .emit("conversation:read", payloads::one(chat::to_json(state)));
 }
 
 }  // namespace chatgate::gateway

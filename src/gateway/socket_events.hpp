@@ -31,6 +31,8 @@ class socket_events final : public chat::events {
   void message_updated(const store::message& m) override;
   /// `message:deleted` {messageId, conversationId, deletedAt}.
   void message_deleted(const store::message& m) override;
+  /// conversation:read to the conversation's room (contract §8).
+  void conversation_read(const store::read_state& state) override;
   /// Every participant's sockets join the room, then get `conversation:new`.
   void conversation_created(const store::conversation& c) override;
   /// The user's sockets join, get `conversation:joined`; the room gets `participant:added`.

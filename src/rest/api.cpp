@@ -33,11 +33,22 @@ core::result<std::optional<std::int64_t>> query_int(const call& c, std::string_v
   return std::optional{v};
 }
 
+/// A result as the caller sees it: a conversation carries the caller's read state (contract §8).
+json::value view(const store::message& m, std::string_view) {
+  return chat::to_json(m);
+}
+json::value view(const store::conversation& c, std::string_view viewer) {
+  return chat::to_json(c, viewer);
+}
+json::value view(const store::read_state& s, std::string_view) {
+  return chat::to_json(s);
+}
+
 template <class T>
-json::value page_json(const chat::page<T>& p) {
+json::value page_json(const chat::page<T>& p, std::string_view viewer) {
   json::array items;
   items.reserve(p.items.size());
-  for (const auto& item : p.items) items.push_back(chat::to_json(item));
+  for (const auto& item : p.items) items.push_back(view(item, viewer));
   json::object out;
   out["items"] = std::move(items);
   out["nextCursor"] = p.next_cursor ? json::value(*p.next_cursor) : json::value(nullptr);
@@ -45,11 +56,13 @@ json::value page_json(const chat::page<T>& p) {
 }
 
 /// Answers `done` with `status` and the JSON of a successful result, or the error.
+/// Answers `done` with `status` and the JSON of a successful result as `viewer` sees it, or the
+/// error.
 template <class T>
-chat::async_chat::callback<T> ok(int status, api::answer done) {
-  return [status, done = std::move(done)](core::result<T> r) {
+chat::async_chat::callback<T> ok(int status, api::answer done, std::string viewer = {}) {
+  return [status, done = std::move(done), viewer = std::move(viewer)](core::result<T> r) {
     if (!r) return done(r.error());
-    done(reply{status, chat::to_json(*r)});
+    done(reply{status, view(*r, viewer)});
   };
 }
 
@@ -58,11 +71,12 @@ chat::async_chat::callback<T> ok(int status, api::answer done) {
 api::api(chat::async_chat& chat, chat::presence& presence) : chat_(chat), presence_(presence) {}
 
 void api::create_conversation(const call& c, answer done) {
-  chat_.create_conversation(c.user, c.body,
-                            [done = std::move(done)](core::result<chat::created_conversation> r) {
-                              if (!r) return done(r.error());
-                              done(reply{r->created ? 201 : 200, chat::to_json(r->conversation)});
-                            });
+  chat_.create_conversation(
+      c.user, c.body,
+      [done = std::move(done), user = c.user](core::result<chat::created_conversation> r) {
+        if (!r) return done(r.error());
+        done(reply{r->created ? 201 : 200, chat::to_json(r->conversation, user)});
+      });
 }
 
 void api::list_conversations(const call& c, answer done) {
@@ -70,29 +84,30 @@ void api::list_conversations(const call& c, answer done) {
   if (!limit) return done(limit.error());
   chat_.list_conversations(
       c.user, *limit, query_text(c, "before"),
-      [done = std::move(done)](core::result<chat::page<store::conversation>> r) {
+      [done = std::move(done), user = c.user](core::result<chat::page<store::conversation>> r) {
         if (!r) return done(r.error());
-        done(reply{200, page_json(*r)});
+        done(reply{200, page_json(*r, user)});
       });
 }
 
 void api::get_conversation(const call& c, answer done) {
-  chat_.get_conversation(c.user, c.params.at(0), ok<store::conversation>(200, std::move(done)));
+  chat_.get_conversation(c.user, c.params.at(0),
+                         ok<store::conversation>(200, std::move(done), c.user));
 }
 
 void api::update_conversation(const call& c, answer done) {
   chat_.update_conversation(c.user, c.params.at(0), c.body,
-                            ok<store::conversation>(200, std::move(done)));
+                            ok<store::conversation>(200, std::move(done), c.user));
 }
 
 void api::add_participant(const call& c, answer done) {
   chat_.add_participant(c.user, c.params.at(0), c.body,
-                        ok<store::conversation>(201, std::move(done)));
+                        ok<store::conversation>(201, std::move(done), c.user));
 }
 
 void api::remove_participant(const call& c, answer done) {
   chat_.remove_participant(c.user, c.params.at(0), c.params.at(1),
-                           ok<store::conversation>(200, std::move(done)));
+                           ok<store::conversation>(200, std::move(done), c.user));
 }
 
 void api::leave(const call& c, answer done) {
@@ -113,7 +128,7 @@ void api::list_messages(const call& c, answer done) {
   chat_.list_messages(c.user, c.params.at(0), std::move(q),
                       [done = std::move(done)](core::result<chat::page<store::message>> r) {
                         if (!r) return done(r.error());
-                        done(reply{200, page_json(*r)});
+                        done(reply{200, page_json(*r, {})});
                       });
 }
 
@@ -175,6 +190,10 @@ void api::admin_connections(const call& c, answer done) {
         }
         done(reply{200, json::object{{"items", std::move(items)}}});
       });
+}
+
+void api::mark_read(const call& c, answer done) {
+  chat_.mark_read(c.user, c.params.at(0), c.body, ok<store::read_state>(200, std::move(done)));
 }
 
 }  // namespace chatgate::rest

@@ -46,6 +46,9 @@ class api {
   void get_message(const call& c, answer done);
   void edit_message(const call& c, answer done);
   void delete_message(const call& c, answer done);
+  /// POST /conversations/{id}/read {seq} (contract §8): 200 {conversationId, userId,
+  /// lastReadSeq, unreadCount}.
+  void mark_read(const call& c, answer done);
   void presence(const call& c, answer done);
   /// GET /admin/connections?userId=: role `admin` only (FORBIDDEN otherwise).
   void admin_connections(const call& c, answer done);

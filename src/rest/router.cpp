@@ -83,6 +83,7 @@ router::router(chat::async_chat& chat, chat::presence& presence, const auth::ver
   add(v::post, {"conversations", ":", "participants"}, &api::add_participant);
   add(v::delete_, {"conversations", ":", "participants", ":"}, &api::remove_participant);
   add(v::post, {"conversations", ":", "leave"}, &api::leave);
+  add(v::post, {"conversations", ":", "read"}, &api::mark_read);
   add(v::post, {"conversations", ":", "messages"}, &api::send_message);
   add(v::get, {"conversations", ":", "messages"}, &api::list_messages);
   add(v::get, {"messages", ":"}, &api::get_message);

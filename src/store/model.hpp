@@ -19,6 +19,11 @@ struct participant {
   std::string user_id;
   participant_role role = participant_role::member;
   core::sys_time_ms joined_at{};
+  // Read state (contract §8), as the store computes it from its counters when it loads the
+  // participant: the highest seq this user marked read, and the messages after it that are
+  // neither the user's own nor deleted.
+  std::int64_t last_read_seq = 0;
+  std::int64_t unread_count = 0;
 };
 
 struct attachment {
@@ -40,6 +45,14 @@ struct message {
   core::sys_time_ms created_at{};
   core::sys_time_ms updated_at{};
   std::optional<core::sys_time_ms> deleted_at;
+};
+
+/// One user's read state in one conversation (contract §8 `conversation:read`).
+struct read_state {
+  std::string conversation_id;
+  std::string user_id;
+  std::int64_t last_read_seq = 0;
+  std::int64_t unread_count = 0;
 };
 
 struct conversation {

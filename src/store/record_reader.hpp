@@ -31,6 +31,15 @@ message message_from_row(const Row& row) {
   return m;
 }
 
+/// A row of participant_select.
+template <class Row>
+participant participant_from_row(const Row& row) {
+  participant p{row.text(0), role_from_text(row.text(1)), from_ms(row.int64(2))};
+  p.last_read_seq = row.int64(3);
+  p.unread_count = row.int64(4);
+  return p;
+}
+
 /// Fills every field but participants and last_message; returns last_message_id in `last_id`.
 template <class Row>
 conversation conversation_from_row(const Row& row, std::optional<std::string>& last_id) {

@@ -25,6 +25,14 @@ inline constexpr std::string_view conversation_columns =
     "c.id, c.type, c.name, c.created_by, c.metadata, c.last_message_id, c.last_message_at, "
     "c.created_at, c.updated_at";
 
+/// A participant with its read state (contract §8), followed by " WHERE p.conversation_id = ...";
+/// read with the backend's read_participant(). The unread count is arithmetic on counters
+/// (formula: sqlite/migrations.cpp v3), never a count over messages.
+inline constexpr std::string_view participant_select =
+    "SELECT p.user_id, p.role, p.joined_at, p.last_read_seq, "
+    "c.live_count - p.live_through_read - p.own_live_after_read "
+    "FROM participants p JOIN conversations c ON c.id = p.conversation_id";
+
 /// Column positions in message_columns / conversation_columns.
 namespace column {
 enum message_col {

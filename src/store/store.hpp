@@ -100,6 +100,16 @@ class store {
   virtual core::result<std::vector<message>> list_messages(std::string_view conversation_id,
                                                            const message_range& range) = 0;
 
+  /// Marks the conversation read by `user_id` up to `seq` (contract §8): last_read_seq becomes
+  /// max(current, min(seq, the conversation's last seq)), so it never goes back. Returns the
+  /// state after the call, or nullopt when the user is not a participant (or the conversation
+  /// does not exist). Unread counts are counters kept by sends and deletions (see
+  /// docs/storage.md#read-state), so this and every listing cost O(1) per conversation; this
+  /// call counts only the messages between the old and the new last_read_seq.
+  virtual core::result<std::optional<read_state>> mark_read(std::string_view conversation_id,
+                                                            std::string_view user_id,
+                                                            std::int64_t seq) = 0;
+
   /// For /ready: true when the database answers.
   virtual bool ping() = 0;
 

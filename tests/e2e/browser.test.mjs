@@ -1,6 +1,7 @@
 // The web client in a real browser: headless Chromium (Debian's `chromium`, installed by
 // scripts/install-deps.sh) driven by playwright-core. Two users in two pages: presence dots, a
-// message each way, the typing indicator, the unread count rising and clearing, an
+// message each way, the typing indicator, the unread count rising and clearing (the server's
+// read state, contract §8: shown on load, marked read by opening, kept after a reload), an
 // edit and a delete, and --no-web. Screenshots go to a temporary directory printed by the test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,6 +80,10 @@ test('two users chat in two pages: presence, messages, typing, unread count, edi
   await direct.click();
   await b.locator('.msg .text', { hasText: 'psst' }).waitFor();
   await direct.locator('.badge[data-unread="0"]').waitFor({ state: 'attached', timeout: 5000 });
+  // Opening it marked it read on the server (contract §8), not only in the page.
+  const seen = await api(server.http, tokenFor(bob)).get(`/conversations/${d.body.id}`);
+  assert.equal(seen.body.unreadCount, 0);
+  assert.equal(seen.body.lastReadSeq, 1);
 
   // alice edits then deletes her message; bob's page follows.
   const mine = a.locator('.msg.mine', { hasText: 'psst' });
@@ -95,6 +100,31 @@ test('two users chat in two pages: presence, messages, typing, unread count, edi
   assert.deepEqual([...a.problems, ...b.problems], []);
   await a.close();
   await b.close();
+});
+
+test('unread counts come from the server: shown on load, cleared by opening, kept after a reload', async () => {
+  const carol = `carol-${run}`;
+  const g = await api(server.http, tokenFor(alice)).post('/conversations', { type: 'group', name: 'Backlog', participantIds: [carol] });
+  assert.equal(g.status, 201);
+  for (const content of ['one', 'two', 'three'])
+    assert.equal((await api(server.http, tokenFor(alice)).post(`/conversations/${g.body.id}/messages`, { content })).status, 201);
+  const c = await page(carol);
+  const backlog = c.locator(`#conversations li[data-id="${g.body.id}"]`);
+  await backlog.locator('.badge[data-unread="3"]').waitFor({ timeout: 5000 }); // before any socket event
+  await shot(c, '4-carol-unread-from-server');
+  await backlog.click();
+  await c.locator('.msg .text', { hasText: 'three' }).waitFor();
+  await backlog.locator('.badge[data-unread="0"]').waitFor({ state: 'attached', timeout: 5000 });
+  // Another message while carol looks elsewhere counts again; the server agrees after a reload.
+  await c.evaluate(() => closeConversation());
+  assert.equal((await api(server.http, tokenFor(alice)).post(`/conversations/${g.body.id}/messages`, { content: 'four' })).status, 201);
+  await backlog.locator('.badge[data-unread="1"]').waitFor({ timeout: 5000 });
+  await c.reload();
+  await c.locator('#status.online').waitFor({ timeout: 10000 });
+  await c.locator(`#conversations li[data-id="${g.body.id}"] .badge[data-unread="1"]`).waitFor({ timeout: 5000 });
+  await shot(c, '5-carol-unread-after-reload');
+  assert.deepEqual(c.problems, []);
+  await c.close();
 });
 
 test('infinite scroll back loads older messages page by page', async () => {

@@ -58,7 +58,21 @@ CREATE INDEX conversations_by_activity
   ON conversations ((COALESCE(last_message_at, created_at)) DESC, id DESC);
 )sql";
 
-constexpr std::array<std::string_view, 2> all_migrations{v1_initial_schema, v2_activity_index};
+// Read state (contract §8) as counters, the same as SQLite's v3 (see there):
+//   unreadCount = live_count - live_through_read - own_live_after_read
+constexpr std::string_view v3_read_state = R"sql(
+ALTER TABLE conversations ADD COLUMN live_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN last_read_seq BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN live_through_read BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN own_live_after_read BIGINT NOT NULL DEFAULT 0;
+UPDATE conversations c SET live_count = (SELECT COUNT(*) FROM messages m
+  WHERE m.conversation_id = c.id AND NOT m.is_deleted);
+UPDATE participants p SET own_live_after_read = (SELECT COUNT(*) FROM messages m
+  WHERE m.conversation_id = p.conversation_id AND m.sender_id = p.user_id AND NOT m.is_deleted);
+)sql";
+
+constexpr std::array<std::string_view, 3> all_migrations{v1_initial_schema, v2_activity_index,
+                                                         v3_read_state};
 
 // pg_advisory_xact_lock key: "chatgate" in ASCII, shared by every chatgate build.
 constexpr std::int64_t migration_lock_key = 0x6368617467617465;

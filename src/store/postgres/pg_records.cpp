@@ -23,6 +23,10 @@ message read_message(const pg_result& r, int row) {
   return message_from_row(row_view{r, row});
 }
 
+participant read_participant(const pg_result& r, int row) {
+  return participant_from_row(row_view{r, row});
+}
+
 conversation read_conversation(const pg_result& r, int row, std::optional<std::string>& last_id) {
   return conversation_from_row(row_view{r, row}, last_id);
 }

@@ -14,6 +14,8 @@ namespace chatgate::store::postgres {
 /// store's (store/record_text.hpp), so both backends hold the same values.
 
 message read_message(const pg_result& r, int row);
+/// A row of store::participant_select.
+participant read_participant(const pg_result& r, int row);
 /// Fills every field but participants and last_message; returns last_message_id in `last_id`.
 conversation read_conversation(const pg_result& r, int row, std::optional<std::string>& last_id);
 

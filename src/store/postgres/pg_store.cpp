@@ -94,11 +94,9 @@ std::optional<conversation> pg_store::load_conversation(std::string_view id) {
 
 void pg_store::load_details(conversation& c, const std::optional<std::string>& last_id) {
   auto r = db_->query(
-      "SELECT user_id, role, joined_at FROM participants WHERE conversation_id = $1 "
-      "ORDER BY position",
+      std::string(participant_select) + " WHERE p.conversation_id = $1 ORDER BY p.position",
       {c.id});
-  for (int i = 0; i < r.rows(); ++i)
-    c.participants.push_back({r.text(i, 0), role_from_text(r.text(i, 1)), from_ms(r.int64(i, 2))});
+  for (int i = 0; i < r.rows(); ++i) c.participants.push_back(read_participant(r, i));
   if (last_id) c.last_message = load_message(*last_id);
 }
 
@@ -203,12 +201,10 @@ core::result<std::optional<participant>> pg_store::find_participant(
     std::string_view conversation_id, std::string_view user_id) {
   return guarded([&]() -> core::result<std::optional<participant>> {
     auto r = db_->query(
-        "SELECT user_id, role, joined_at FROM participants "
-        "WHERE conversation_id = $1 AND user_id = $2",
+        std::string(participant_select) + " WHERE p.conversation_id = $1 AND p.user_id = $2",
         {conversation_id, user_id});
     if (r.rows() == 0) return std::optional<participant>{};
-    return std::optional<participant>{
-        participant{r.text(0, 0), role_from_text(r.text(0, 1)), from_ms(r.int64(0, 2))}};
+    return std::optional<participant>{read_participant(r, 0)};
   });
 }
 
@@ -231,10 +227,16 @@ core::result<bool> pg_store::add_participant(std::string_view conversation_id, c
                                              core::sys_time_ms now) {
   return guarded([&]() -> core::result<bool> {
     pg_transaction tx(*db_);
-    if (db_->query("SELECT 1 FROM conversations WHERE id = $1", {conversation_id}).rows() == 0)
+    // The conversation row's lock orders the join with sends and deletions (read-state
+    // counters, pg_store_reads.cpp).
+    if (db_->query("SELECT 1 FROM conversations WHERE id = $1 FOR NO KEY UPDATE", {conversation_id})
+            .rows() == 0)
       return not_found("Conversation");
     const bool added = insert_participant(conversation_id, p);
-    if (added) touch_conversation(conversation_id, now);
+    if (added) {
+      start_read_state(conversation_id, p.user_id);
+      touch_conversation(conversation_id, now);
+    }
     tx.commit();
     return added;
   });

@@ -66,6 +66,10 @@ class pg_store final : public store {
   core::result<std::vector<message>> list_messages(std::string_view conversation_id,
                                                    const message_range& range) override;
 
+  core::result<std::optional<read_state>> mark_read(std::string_view conversation_id,
+                                                    std::string_view user_id,
+                                                    std::int64_t seq) override;
+
   bool ping() override;
   /// Group commit: BEGIN; the calls until end_batch() share that transaction (their own
   /// transactions become savepoints). Inside a batch a broken connection is not reset nor the
@@ -96,6 +100,16 @@ class pg_store final : public store {
                                                  const std::optional<std::string>& key);
   bool insert_participant(std::string_view conversation_id, const participant& p);
   void touch_conversation(std::string_view id, core::sys_time_ms now);
+  // Read-state counters (pg_store_reads.cpp; formula in pg_migrations.cpp v3), each inside the
+  // caller's transaction.
+  /// A send by `sender`: one more own message after their last read.
+  void count_own_send(std::string_view conversation_id, std::string_view sender);
+  /// Locks the conversation row of message `id`, then reads the message (nullopt: none).
+  std::optional<message> lock_message_conversation(std::string_view id);
+  /// `m` (not deleted yet) is being deleted: take it out of every counter that holds it.
+  void uncount_deleted(const message& m);
+  /// A new participant: nothing read; their own earlier messages (a re-join) are not unread.
+  void start_read_state(std::string_view conversation_id, std::string_view user_id);
 
   std::mutex mutex_;
   std::unique_ptr<pg_connection> db_;

@@ -53,9 +53,13 @@ const std::string& insert_checked_sql() {
       " reply AS (SELECT $6::text IS NULL OR EXISTS (SELECT 1 FROM messages"
       "   WHERE id = $6::text AND conversation_id = $2) AS ok),"
       " bump AS (UPDATE conversations SET last_seq = last_seq + 1, last_message_id = $1,"
-      "   last_message_at = $10::bigint, updated_at = $10::bigint WHERE id = $2"
+      "   last_message_at = $10::bigint, updated_at = $10::bigint, live_count = live_count + 1"
+      "   WHERE id = $2"
       "   AND NOT EXISTS (SELECT 1 FROM prior) AND EXISTS (SELECT 1 FROM member)"
       "   AND (SELECT ok FROM reply) RETURNING last_seq),"
+      // read state (pg_store_reads.cpp): one more own message after the sender's last read
+      " own AS (UPDATE participants SET own_live_after_read = own_live_after_read + 1"
+      "   WHERE conversation_id = $2 AND user_id = $3 AND EXISTS (SELECT 1 FROM bump)),"
       " ins AS (INSERT INTO messages (" +
       cols +
       ") SELECT $1::text, $2::text, bump.last_seq,"
@@ -95,11 +99,13 @@ core::result<message> pg_store::insert_message(const message& m) {
     pg_transaction tx(*db_);
     auto r = db_->query(
         "UPDATE conversations SET last_seq = last_seq + 1, last_message_id = $2, "
-        "last_message_at = $3::bigint, updated_at = $3::bigint WHERE id = $1 RETURNING last_seq",
+        "last_message_at = $3::bigint, updated_at = $3::bigint, live_count = live_count + 1 "
+        "WHERE id = $1 RETURNING last_seq",
         {stored.conversation_id, stored.id, to_ms(stored.created_at)});
     if (r.rows() == 0)
       return core::make_error(core::error_code::not_found, "Conversation not found");
     stored.seq = r.int64(0, 0);
+    count_own_send(stored.conversation_id, stored.sender_id);
     std::optional<std::int64_t> deleted_at;
     if (stored.deleted_at) deleted_at = to_ms(*stored.deleted_at);
     db_->query(insert_message_sql(),
@@ -187,7 +193,9 @@ core::result<std::optional<message>> pg_store::edit_message(std::string_view id,
                                                             core::sys_time_ms now) {
   return guarded([&]() -> core::result<std::optional<message>> {
     auto r = db_->query(
-        "UPDATE messages SET content = $2, is_edited = TRUE, updated_at = $3::bigint WHERE id = $1",
+        // A deleted message stays deleted (an edit racing a deletion changes nothing).
+        "UPDATE messages SET content = $2, is_edited = TRUE, updated_at = $3::bigint "
+        "WHERE id = $1 AND NOT is_deleted",
         {id, content, to_ms(now)});
     if (r.affected() == 0) return std::optional<message>{};
     return load_message(id);
@@ -197,13 +205,23 @@ core::result<std::optional<message>> pg_store::edit_message(std::string_view id,
 core::result<std::optional<message>> pg_store::delete_message(std::string_view id,
                                                               core::sys_time_ms now) {
   return guarded([&]() -> core::result<std::optional<message>> {
-    // Deleting twice keeps the first deleted_at.
+    pg_transaction tx(*db_);
+    // The conversation row's lock first (as sends and reads take it), then a fresh look at the
+    // message: the read-state counters move once, in step with is_deleted.
+    auto before = lock_message_conversation(id);
+    if (!before) return std::optional<message>{};
+    // Deleting twice keeps the first deleted_at, and counts once.
+    if (!before->is_deleted) uncount_deleted(*before);
     auto r = db_->query(
         "UPDATE messages SET content = '', attachments = '[]', is_deleted = TRUE, "
-        "deleted_at = COALESCE(deleted_at, $2::bigint), updated_at = $2::bigint WHERE id = $1",
+        "deleted_at = COALESCE(deleted_at, $2::bigint), updated_at = $2::bigint WHERE id = $1 "
+        "RETURNING " +
+            std::string(message_columns),
         {id, to_ms(now)});
-    if (r.affected() == 0) return std::optional<message>{};
-    return load_message(id);
+    if (r.rows() == 0) return std::optional<message>{};
+    auto after = read_message(r, 0);
+    tx.commit();
+    return std::optional<message>{std::move(after)};
   });
 }
 

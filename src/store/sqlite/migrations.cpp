@@ -55,7 +55,27 @@ CREATE INDEX conversations_by_activity
   ON conversations (COALESCE(last_message_at, created_at) DESC, id DESC);
 )sql";
 
-constexpr std::array<std::string_view, 2> all_migrations{v1_initial_schema, v2_activity_index};
+// Read state (contract §8) as counters, so that an unread count is arithmetic, never a count
+// over messages (docs/storage.md#read-state):
+//   unreadCount = live_count - live_through_read - own_live_after_read
+// live_count: the conversation's messages not deleted (sends add 1, deletions take 1);
+// live_through_read: those with seq <= the participant's last_read_seq (moved by a read, taken
+// down by deleting one of them); own_live_after_read: the participant's own messages, not
+// deleted, after last_read_seq (their sends add 1). Existing rows start unread from 0.
+constexpr std::string_view v3_read_state = R"sql(
+ALTER TABLE conversations ADD COLUMN live_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN last_read_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN live_through_read INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN own_live_after_read INTEGER NOT NULL DEFAULT 0;
+UPDATE conversations SET live_count = (SELECT COUNT(*) FROM messages m
+  WHERE m.conversation_id = conversations.id AND m.is_deleted = 0);
+UPDATE participants SET own_live_after_read = (SELECT COUNT(*) FROM messages m
+  WHERE m.conversation_id = participants.conversation_id
+    AND m.sender_id = participants.user_id AND m.is_deleted = 0);
+)sql";
+
+constexpr std::array<std::string_view, 3> all_migrations{v1_initial_schema, v2_activity_index,
+                                                         v3_read_state};
 
 }  // namespace
 

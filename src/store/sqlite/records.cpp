@@ -22,6 +22,10 @@ message read_message(const statement& row) {
   return message_from_row(row_view{row});
 }
 
+participant read_participant(const statement& row) {
+  return participant_from_row(row_view{row});
+}
+
 conversation read_conversation(const statement& row, std::optional<std::string>& last_id) {
   return conversation_from_row(row_view{row}, last_id);
 }

@@ -12,6 +12,8 @@ namespace chatgate::store::sqlite {
 /// (store/record_reader.hpp).
 
 message read_message(const statement& row);
+/// A row of store::participant_select.
+participant read_participant(const statement& row);
 /// Fills every field but participants and last_message; returns last_message_id in `last_id`.
 conversation read_conversation(const statement& row, std::optional<std::string>& last_id);
 

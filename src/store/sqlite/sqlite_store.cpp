@@ -69,12 +69,10 @@ std::optional<conversation> sqlite_store::load_conversation(std::string_view id)
 }
 
 void sqlite_store::load_details(conversation& c, const std::optional<std::string>& last_id) {
-  auto st = db_.prepare(
-      "SELECT user_id, role, joined_at FROM participants WHERE conversation_id = ?1 ORDER BY "
-      "rowid");
+  auto st = db_.prepare(std::string(participant_select) +
+                        " WHERE p.conversation_id = ?1 ORDER BY p.rowid");
   st.bind(1, c.id);
-  while (st.step())
-    c.participants.push_back({st.text(0), role_from_text(st.text(1)), from_ms(st.int64(2))});
+  while (st.step()) c.participants.push_back(read_participant(st));
   if (last_id) c.last_message = load_message(*last_id);
 }
 
@@ -191,13 +189,11 @@ core::result<std::vector<std::string>> sqlite_store::conversation_ids_for_user(
 core::result<std::optional<participant>> sqlite_store::find_participant(
     std::string_view conversation_id, std::string_view user_id) {
   return guarded([&]() -> core::result<std::optional<participant>> {
-    auto st = db_.prepare(
-        "SELECT user_id, role, joined_at FROM participants "
-        "WHERE conversation_id = ?1 AND user_id = ?2");
+    auto st = db_.prepare(std::string(participant_select) +
+                          " WHERE p.conversation_id = ?1 AND p.user_id = ?2");
     st.bind(1, conversation_id).bind(2, user_id);
     if (!st.step()) return std::optional<participant>{};
-    return std::optional<participant>{
-        participant{st.text(0), role_from_text(st.text(1)), from_ms(st.int64(2))}};
+    return std::optional<participant>{read_participant(st)};
   });
 }
 
@@ -230,7 +226,10 @@ core::result<bool> sqlite_store::add_participant(std::string_view conversation_i
     }
     insert_participant(conversation_id, p);
     const bool added = db_.changes() > 0;
-    if (added) touch_conversation(conversation_id, now);
+    if (added) {
+      start_read_state(conversation_id, p.user_id);
+      touch_conversation(conversation_id, now);
+    }
     tx.commit();
     return added;
   });

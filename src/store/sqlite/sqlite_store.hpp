@@ -58,6 +58,10 @@ class sqlite_store final : public store {
   core::result<std::vector<message>> list_messages(std::string_view conversation_id,
                                                    const message_range& range) override;
 
+  core::result<std::optional<read_state>> mark_read(std::string_view conversation_id,
+                                                    std::string_view user_id,
+                                                    std::int64_t seq) override;
+
   bool ping() override;
   bool begin_batch() override;
   core::result<void> end_batch() override;
@@ -77,6 +81,14 @@ class sqlite_store final : public store {
   conversation insert_conversation(const conversation& c, const std::optional<std::string>& key);
   void insert_participant(std::string_view conversation_id, const participant& p);
   void touch_conversation(std::string_view id, core::sys_time_ms now);
+  // Read-state counters (sqlite_store_reads.cpp; formula in migrations.cpp v3), each run
+  // inside the caller's transaction.
+  /// A send by `sender`: one more own message after their last read.
+  void count_own_send(std::string_view conversation_id, std::string_view sender);
+  /// `m` (not deleted yet) is being deleted: take it out of every counter that holds it.
+  void uncount_deleted(const message& m);
+  /// A new participant: nothing read; their own earlier messages (a re-join) are not unread.
+  void start_read_state(std::string_view conversation_id, std::string_view user_id);
 
   std::mutex mutex_;
   connection db_;

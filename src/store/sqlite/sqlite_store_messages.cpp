@@ -89,12 +89,14 @@ bool sqlite_store::insert_in_transaction(message& stored) {
   {
     auto st = db_.prepare(
         "UPDATE conversations SET last_seq = last_seq + 1, last_message_id = ?2, "
-        "last_message_at = ?3, updated_at = ?3 WHERE id = ?1 RETURNING last_seq");
+        "last_message_at = ?3, updated_at = ?3, live_count = live_count + 1 WHERE id = ?1 "
+        "RETURNING last_seq");
     st.bind(1, stored.conversation_id).bind(2, stored.id).bind(3, to_ms(stored.created_at));
     if (!st.step()) return false;
     stored.seq = st.int64(0);
     st.run();
   }
+  count_own_send(stored.conversation_id, stored.sender_id);
   db_.prepare(insert_message_sql())
       .bind(1, stored.id)
       .bind(2, stored.conversation_id)
@@ -121,7 +123,10 @@ core::result<std::optional<message>> sqlite_store::edit_message(std::string_view
                                                                 std::string_view content,
                                                                 core::sys_time_ms now) {
   return guarded([&]() -> core::result<std::optional<message>> {
-    db_.prepare("UPDATE messages SET content = ?2, is_edited = 1, updated_at = ?3 WHERE id = ?1")
+    // A deleted message stays deleted (an edit racing a deletion changes nothing).
+    db_.prepare(
+           "UPDATE messages SET content = ?2, is_edited = 1, updated_at = ?3 WHERE id = ?1 "
+           "AND is_deleted = 0")
         .bind(1, id)
         .bind(2, content)
         .bind(3, to_ms(now))
@@ -134,15 +139,20 @@ core::result<std::optional<message>> sqlite_store::edit_message(std::string_view
 core::result<std::optional<message>> sqlite_store::delete_message(std::string_view id,
                                                                   core::sys_time_ms now) {
   return guarded([&]() -> core::result<std::optional<message>> {
-    // Deleting twice keeps the first deleted_at.
+    transaction tx(db_);
+    auto before = load_message(id);
+    if (!before) return std::optional<message>{};
+    // Deleting twice keeps the first deleted_at, and counts once.
+    if (!before->is_deleted) uncount_deleted(*before);
     db_.prepare(
            "UPDATE messages SET content = '', attachments = '[]', is_deleted = 1, "
            "deleted_at = COALESCE(deleted_at, ?2), updated_at = ?2 WHERE id = ?1")
         .bind(1, id)
         .bind(2, to_ms(now))
         .run();
-    if (db_.changes() == 0) return std::optional<message>{};
-    return load_message(id);
+    auto after = load_message(id);
+    tx.commit();
+    return after;
   });
 }
 

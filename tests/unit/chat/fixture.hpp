@@ -25,6 +25,10 @@ class recording_events : public chat::events {
   void participant_removed(const store::conversation& c, std::string_view u) override {
     log.push_back("removed:" + c.id + ":" + std::string(u));
   }
+  void conversation_read(const store::read_state& s) override {
+    log.push_back("read:" + s.conversation_id + ":" + s.user_id + ":" +
+                  std::to_string(s.last_read_seq) + ":" + std::to_string(s.unread_count));
+  }
   std::vector<std::string> log;
 };
 

@@ -16,6 +16,12 @@ test_store::test_store() {
   real_ = std::move(*opened);
 }
 
+core::result<std::optional<model::read_state>> test_store::mark_read(
+    std::string_view conversation_id, std::string_view user_id, std::int64_t seq) {
+  if (failing()) return down();
+  return real_->mark_read(conversation_id, user_id, seq);
+}
+
 bool test_store::failing() {
   bool f = fail_next;
   fail_next = false;

@@ -57,6 +57,9 @@ class test_store : public store::store {
                                                              core::sys_time_ms now) override;
   core::result<std::vector<model::message>> list_messages(
       std::string_view conversation_id, const model::message_range& range) override;
+  core::result<std::optional<model::read_state>> mark_read(std::string_view conversation_id,
+                                                           std::string_view user_id,
+                                                           std::int64_t seq) override;
   bool ping() override { return healthy && real_->ping(); }
 
   bool healthy = true;

@@ -216,6 +216,48 @@ TEST_F(gateway_flow, an_added_member_joins_then_hears_the_room) {
   EXPECT_EQ(r.args[1].at("userId"), "carol");
 }
 
+TEST_F(gateway_flow, conversation_read_tells_the_room_then_acks_with_the_state) {
+  auto id = group("alice", {"bob"});
+  chat.send_message("alice", id, json::parse(R"({"content":"x"})")).value();
+  auto a = connect("alice");
+  auto b = connect("bob");
+  take(*a);
+  emit(*b, "conversation:read", R"({"conversationId":")" + id + R"(","seq":1})", 7);
+  auto rb = take(*b);
+  ASSERT_EQ(rb.names, (std::vector<std::string>{"conversation:read", "ACK"}));
+  auto data = json::parse(R"({"conversationId":")" + id +
+                          R"(","userId":"bob","lastReadSeq":1,"unreadCount":0})");
+  EXPECT_EQ(rb.args[0], data);
+  EXPECT_EQ(rb.args[1], (json::object{{"success", true}, {"data", data}}));
+  auto ra = take(*a);
+  ASSERT_EQ(ra.names, std::vector<std::string>{"conversation:read"});
+  EXPECT_EQ(ra.args[0], data);
+  // Bad input: the error and the failed ack, nothing to the room.
+  emit(*b, "conversation:read", R"({"conversationId":")" + id + R"(","seq":-1})", 8);
+  rb = take(*b);
+  ASSERT_EQ(rb.names, (std::vector<std::string>{"error", "ACK"}));
+  EXPECT_EQ(rb.args[0].at("details").at(0).at("field"), "seq");
+  EXPECT_TRUE(take(*a).names.empty());
+}
+
+TEST_F(gateway_flow, conversation_new_and_joined_carry_the_receivers_read_state) {
+  auto b = connect("bob");
+  auto id = group("alice", {"bob"});
+  auto created = take(*b);
+  ASSERT_EQ(created.names, std::vector<std::string>{"conversation:new"});
+  EXPECT_EQ(created.args[0].at("lastReadSeq"), 0);
+  EXPECT_EQ(created.args[0].at("unreadCount"), 0);
+  chat.send_message("alice", id, json::parse(R"({"content":"x"})")).value();
+  chat.send_message("bob", id, json::parse(R"({"content":"y"})")).value();
+  auto c = connect("carol");
+  chat.add_participant("alice", id, json::parse(R"({"userId":"carol"})")).value();
+  auto joined = take(*c);
+  ASSERT_FALSE(joined.names.empty());
+  ASSERT_EQ(joined.names[0], "conversation:joined");
+  EXPECT_EQ(joined.args[0].at("lastReadSeq"), 0);
+  EXPECT_EQ(joined.args[0].at("unreadCount"), 2);
+}
+
 TEST_F(gateway_flow, a_store_failure_is_internal_error_without_details) {
   auto id = group("alice", {"bob"});
   auto a = connect("alice");

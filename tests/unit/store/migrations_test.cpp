@@ -74,6 +74,43 @@ TEST_F(opening, version_1_file_is_upgraded_and_keeps_its_data) {
             1);
 }
 
+TEST_F(opening, version_2_file_gets_read_state_counted_from_its_messages) {
+  const std::string c = "65a1b2c3d4e5f60718293a4b";
+  raw(std::string(sqlite::migrations()[0]) + std::string(sqlite::migrations()[1]) +
+      "PRAGMA user_version = 2;"
+      "INSERT INTO conversations (id, type, name, created_by, last_seq, created_at, updated_at)"
+      " VALUES ('" +
+      c +
+      "', 'group', 'old', 'alice', 3, 1000, 1000);"
+      "INSERT INTO participants VALUES ('" +
+      c +
+      "', 'alice', 'admin', 1000);"
+      "INSERT INTO participants VALUES ('" +
+      c +
+      "', 'bob', 'member', 1000);"
+      "INSERT INTO messages (id, conversation_id, seq, sender_id, content, is_deleted,"
+      " created_at, updated_at) VALUES"
+      " ('65a1b2c3d4e5f60718293a01', '" +
+      c +
+      "', 1, 'alice', 'a', 0, 2000, 2000),"
+      " ('65a1b2c3d4e5f60718293a02', '" +
+      c +
+      "', 2, 'alice', '', 1, 2001, 2001),"
+      " ('65a1b2c3d4e5f60718293a03', '" +
+      c + "', 3, 'bob', 'b', 0, 2002, 2002);");
+  store_ = open();
+  auto conv = store_->get_conversation(c).value();
+  ASSERT_TRUE(conv);
+  ASSERT_EQ(conv->participants.size(), 2u);
+  for (const auto& p : conv->participants) {
+    EXPECT_EQ(p.last_read_seq, 0) << p.user_id;
+    EXPECT_EQ(p.unread_count, 1) << p.user_id;  // the other's message that is not deleted
+  }
+  store_->insert_message(text(c, "alice", "new", at(3))).value();
+  EXPECT_EQ(store_->find_participant(c, "bob").value()->unread_count, 2);
+  EXPECT_EQ(store_->mark_read(c, "bob", 4).value()->unread_count, 0);
+}
+
 TEST_F(opening, file_from_a_newer_build_is_refused) {
   raw("PRAGMA user_version = " + std::to_string(latest + 1));
   auto opened = sqlite::sqlite_store::open({.path = path_});

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "backend_fixture.hpp"
+#include "core/object_id.hpp"
 #include "store/postgres/pg_migrations.hpp"
 #include "store/store_factory.hpp"
 
@@ -115,6 +116,74 @@ TEST_F(pg_store_test, seq_gapless_across_four_instances) {
   for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i].seq, std::int64_t(i + 1));
   // The last message is the one with the highest seq, whoever wrote it.
   EXPECT_EQ(stores[2]->get_conversation(conv).value()->last_message->id, all.back().id);
+}
+
+TEST_F(pg_store_test, read_state_stays_exact_with_four_instances_racing) {
+  // Sends, deletions and reads of one conversation on four connections at once: the
+  // conversation row's lock must keep every counter in step (contract §8 read state).
+  constexpr int instances = 4, steps = 40;
+  std::vector<std::unique_ptr<postgres::pg_store>> stores;
+  stores.reserve(instances);
+  for (int i = 0; i < instances; ++i) stores.push_back(open());
+  const std::vector<std::string> users{"u0", "u1", "u2", "u3"};
+  auto conv = stores[0]->create_conversation(group("u0", {"u1", "u2", "u3"}, at(1))).value().id;
+  std::vector<std::string> errors(instances);
+  std::vector<std::thread> pool;
+  pool.reserve(instances);
+  for (int i = 0; i < instances; ++i)
+    pool.emplace_back([&, i] {
+      std::vector<std::string> mine;
+      for (int n = 0; n < steps; ++n) {
+        auto m = text(conv, users[i], "x", at(n));
+        m.id = core::make_object_id();
+        auto sent = stores[i]->insert_message_checked(m);
+        if (!sent) errors[i] += sent.error().message + "; ";
+        mine.push_back(m.id);
+        if (n % 3 == 2 && !stores[i]->delete_message(mine[n - 1], at(n)))
+          errors[i] += "delete failed; ";
+        if (n % 4 == 3 && !stores[i]->mark_read(conv, users[i], (n + 1) * 3))
+          errors[i] += "read failed; ";
+      }
+    });
+  for (auto& t : pool) t.join();
+  for (int i = 0; i < instances; ++i) EXPECT_EQ(errors[i], "") << i;
+  auto all = stores[0]->list_messages(conv, {.after_seq = 0, .limit = 1000}).value();
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(instances * steps));
+  for (const auto& u : users) {
+    auto p = stores[1]->find_participant(conv, u).value();
+    ASSERT_TRUE(p);
+    std::int64_t counted = 0;
+    for (const auto& m : all)
+      counted += m.seq > p->last_read_seq && m.sender_id != u && !m.is_deleted;
+    EXPECT_EQ(p->unread_count, counted) << u << " read up to " << p->last_read_seq;
+  }
+}
+
+TEST_F(pg_store_test, version_2_schema_gets_read_state_counted_from_its_messages) {
+  admin_->exec(std::string(postgres::migrations()[0]) + std::string(postgres::migrations()[1]));
+  admin_->exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL);"
+      "INSERT INTO schema_migrations VALUES (1, 0), (2, 0);"
+      "INSERT INTO conversations (id, type, name, created_by, last_seq, created_at, updated_at)"
+      " VALUES ('65a1b2c3d4e5f60718293a4b', 'group', 'old', 'alice', 3, 1000, 1000);"
+      "INSERT INTO participants (conversation_id, user_id, role, joined_at)"
+      " VALUES ('65a1b2c3d4e5f60718293a4b', 'alice', 'admin', 1000),"
+      " ('65a1b2c3d4e5f60718293a4b', 'bob', 'member', 1000);"
+      "INSERT INTO messages (id, conversation_id, seq, sender_id, content, is_deleted,"
+      " created_at, updated_at) VALUES"
+      " ('65a1b2c3d4e5f60718293a01', '65a1b2c3d4e5f60718293a4b', 1, 'alice', 'a', FALSE, 1, 1),"
+      " ('65a1b2c3d4e5f60718293a02', '65a1b2c3d4e5f60718293a4b', 2, 'alice', '', TRUE, 2, 2),"
+      " ('65a1b2c3d4e5f60718293a03', '65a1b2c3d4e5f60718293a4b', 3, 'bob', 'b', FALSE, 3, 3);");
+  auto s = open();
+  auto c = s->get_conversation("65a1b2c3d4e5f60718293a4b").value();
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->participants.size(), 2u);
+  for (const auto& p : c->participants) {
+    EXPECT_EQ(p.last_read_seq, 0) << p.user_id;
+    EXPECT_EQ(p.unread_count, 1) << p.user_id;
+  }
+  EXPECT_EQ(s->mark_read("65a1b2c3d4e5f60718293a4b", "bob", 3).value()->unread_count, 0);
+  EXPECT_EQ(scalar("SELECT max(version) FROM schema_migrations"), latest);
 }
 
 TEST_F(pg_store_test, direct_pairs_racing_across_four_instances_are_created_once) {
