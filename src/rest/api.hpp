@@ -46,6 +46,10 @@ class api {
   void get_message(const call& c, answer done);
   void edit_message(const call& c, answer done);
   void delete_message(const call& c, answer done);
+  /// POST /messages/{id}/reactions {emoji}: 201 with the message (contract §8).
+  void add_reaction(const call& c, answer done);
+  /// DELETE /messages/{id}/reactions/{emoji} (the emoji URL-encoded): 200 with the message.
+  void remove_reaction(const call& c, answer done);
   void presence(const call& c, answer done);
   /// GET /admin/connections?userId=: role `admin` only (FORBIDDEN otherwise).
   void admin_connections(const call& c, answer done);

@@ -55,7 +55,15 @@ CREATE INDEX conversations_by_activity
   ON conversations (COALESCE(last_message_at, created_at) DESC, id DESC);
 )sql";
 
-constexpr std::array<std::string_view, 2> all_migrations{v1_initial_schema, v2_activity_index};
+// Reactions live with their message (contract §8: part of every message object), as JSON text
+// [{"emoji", "userIds"}] in order of first use. v3 is the read state (branch readstate); this
+// is v4, after it, once both are merged.
+constexpr std::string_view v4_reactions = R"sql(
+ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
+)sql";
+
+constexpr std::array<std::string_view, 3> all_migrations{v1_initial_schema, v2_activity_index,
+                                                         v4_reactions};
 
 }  // namespace
 

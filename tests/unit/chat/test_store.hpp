@@ -57,6 +57,9 @@ class test_store : public store::store {
                                                              core::sys_time_ms now) override;
   core::result<std::vector<model::message>> list_messages(
       std::string_view conversation_id, const model::message_range& range) override;
+  core::result<model::reacted> react(std::string_view message_id, std::string_view user_id,
+                                     std::string_view emoji, model::reaction_action action,
+                                     std::size_t max_distinct) override;
   bool ping() override { return healthy && real_->ping(); }
 
   bool healthy = true;
