@@ -18,9 +18,10 @@ PACKAGES=(
 )
 # Only for the tests (`install-deps.sh --test`, which scripts/test.sh passes): headless Chromium
 # for the browser end-to-end test (tests/e2e/security-browser.test.mjs). About 300 MB with its
-# libraries, so scripts/run.sh, which only builds and serves, does not pull it in.
+# libraries, so scripts/run.sh, which only builds and serves, does not pull it in. The emoji
+# font lets the browser test's screenshots show the reactions (tofu boxes without it).
 if [ "${1:-}" = "--test" ]; then
-  PACKAGES+=(chromium)
+  PACKAGES+=(chromium fonts-noto-color-emoji)
 fi
 
 missing=()

@@ -98,9 +98,28 @@ function messageNode(m) {
     actions.append(el('button', { type: 'button', onclick: () => editMessage(m) }, 'edit'),
       el('button', { type: 'button', onclick: () => deleteMessage(m) }, 'delete'));
   }
+  if (!m.isDeleted) actions.append(el('button', { type: 'button', class: 'react-open', title: 'react', onclick: (e) => togglePicker(e) }, '☺+'));
   return el('div', { class: 'msg' + (mine ? ' mine' : '') + (m.isDeleted ? ' deleted' : ''), 'data-id': m.id, 'data-seq': String(m.seq) },
     el('div', { class: 'meta' }, el('span', {}, m.senderId), el('span', {}, time + (m.isEdited && !m.isDeleted ? ' (edited)' : '')), actions),
-    el('div', { class: 'text' }, text));
+    el('div', { class: 'text' }, text),
+    ...(m.isDeleted ? [] : [reactionsNode(m)]));
+}
+
+// Reactions (contract §8): one chip per emoji in the server's order (first use), "emoji count";
+// a chip of mine is marked and clicking a chip toggles my reaction. The picker offers a few.
+const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
+function reactionsNode(m) {
+  const chips = (m.reactions || []).map((r) => el('button', {
+    type: 'button', class: 'reaction' + (r.userIds.includes(state.me) ? ' mine' : ''),
+    'data-emoji': r.emoji, title: r.userIds.join(', '), onclick: () => toggleReaction(m.id, r.emoji),
+  }, `${r.emoji} ${r.count}`));
+  const picker = el('span', { class: 'picker' }, ...QUICK_EMOJI.map((e) =>
+    el('button', { type: 'button', class: 'pick', 'data-emoji': e, onclick: () => toggleReaction(m.id, e) }, e)));
+  return el('div', { class: 'reactions' }, ...chips, picker);
+}
+
+function togglePicker(event) {
+  event.target.closest('.msg').querySelector('.picker')?.classList.toggle('open');
 }
 
 function renderMessages({ keepBottom = false, keepOffsetFrom = null } = {}) {
@@ -239,6 +258,14 @@ async function deleteMessage(m) {
   await emit('message:delete', { messageId: m.id }).catch((e) => alert(e.message));
 }
 
+async function toggleReaction(messageId, emoji) {
+  const m = state.messages.get(messageId);
+  const mine = (m?.reactions || []).some((r) => r.emoji === emoji && r.userIds.includes(state.me));
+  const ack = await emit(mine ? 'message:unreact' : 'message:react', { messageId, emoji })
+    .catch((e) => { alert(e.message); return null; });
+  if (ack) onMessageChanged({ id: messageId, reactions: ack.message.reactions });
+}
+
 function startTyping() {
   if (!state.current || Date.now() - state.lastTypingSent < 1000) return;
   state.lastTypingSent = Date.now();
@@ -313,6 +340,7 @@ function connect() {
   socket.on('message:new', onMessage);
   socket.on('message:updated', (u) => onMessageChanged({ id: u.messageId, content: u.content, isEdited: u.isEdited, updatedAt: u.updatedAt }));
   socket.on('message:deleted', (d) => onMessageChanged({ id: d.messageId, isDeleted: true, content: '', deletedAt: d.deletedAt }));
+  socket.on('message:reaction', (r) => onMessageChanged({ id: r.messageId, reactions: r.reactions }));
   socket.on('typing', onTyping);
   socket.on('conversation:read', onRead);
   socket.on('user:online', onPresence(true));

@@ -50,6 +50,10 @@ class forwarding_events final : public chat::events {
   void message_created(const store::message& m) override;
   void message_updated(const store::message& m) override { target_->message_updated(m); }
   void message_deleted(const store::message& m) override { target_->message_deleted(m); }
+  void message_reaction(const store::message& m, std::string_view u, std::string_view emoji,
+                        bool added) override {
+    target_->message_reaction(m, u, emoji, added);
+  }
   void conversation_created(const store::conversation& c) override {
     target_->conversation_created(c);
   }

@@ -243,6 +243,17 @@ void async_chat::mark_read(std::string user, std::string id, json::value body,
       std::move(done));
 }
 
+void async_chat::add_reaction(std::string user, std::string id, json::value body,
+                              callback<store::message> done) {
+  const auto key = id;
+  run<store::message>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), body = std::move(body)](chat_service& c) {
+        return c.add_reaction(user, id, body);
+      },
+      std::move(done));
+}
+
 void async_chat::mark_read(std::string user, json::value payload,
                            callback<store::read_state> done) {
   std::string key;
@@ -253,6 +264,32 @@ void async_chat::mark_read(std::string user, json::value payload,
       access::write, key,
       [user = std::move(user), payload = std::move(payload)](chat_service& c) {
         return c.mark_read(user, payload);
+      },
+      std::move(done));
+}
+
+void async_chat::remove_reaction(std::string user, std::string id, std::string emoji,
+                                 callback<store::message> done) {
+  const auto key = id;
+  run<store::message>(
+      access::write, key,
+      [user = std::move(user), id = std::move(id), emoji = std::move(emoji)](chat_service& c) {
+        return c.react(user, id, emoji, store::reaction_action::remove);
+      },
+      std::move(done));
+}
+
+void async_chat::react(std::string user, json::value payload, store::reaction_action action,
+                       callback<store::message> done) {
+  // Keyed like edits (by the message), so one message's reactions run in order on one worker.
+  std::string key;
+  if (const auto* o = payload.if_object())
+    if (auto it = o->find("messageId"); it != o->end() && it->value().is_string())
+      key = std::string(it->value().get_string());
+  run<store::message>(
+      access::write, key,
+      [user = std::move(user), payload = std::move(payload), action](chat_service& c) {
+        return c.react(user, payload, action);
       },
       std::move(done));
 }

@@ -62,6 +62,16 @@ class async_chat {
   /// conversation:read with the socket payload {conversationId, seq}.
   void mark_read(std::string user, boost::json::value payload, callback<store::read_state> done);
 
+  /// Reactions (contract §8), keyed by the message like edits: POST/DELETE
+  /// /messages/{id}/reactions (REST: id and emoji from the path, or the body {emoji}) and
+  /// message:react / message:unreact (socket payload {messageId, emoji}).
+  void add_reaction(std::string user, std::string message_id, boost::json::value body,
+                    callback<store::message> done);
+  void remove_reaction(std::string user, std::string message_id, std::string emoji,
+                       callback<store::message> done);
+  void react(std::string user, boost::json::value payload, store::reaction_action action,
+             callback<store::message> done);
+
  private:
   /// Submits `f(chat_service&) -> core::result<T>` and posts its answer to `done`.
   template <class T, class F>

@@ -151,6 +151,20 @@ class chat_service {
   /// conversation:read with the socket payload {conversationId, seq}.
   core::result<store::read_state> mark_read(std::string_view user,
                                             const boost::json::value& payload);
+  // --- reactions (chat_service_reactions.cpp, contract §8) -----------------------------------
+  /// Adds or removes the caller's `emoji` (checked with emoji_problem) on a message. NOT_FOUND
+  /// when the message does not exist, is deleted, or is in a conversation the caller is not in
+  /// (contract §8 "Outsiders"); VALIDATION_ERROR naming `emoji` past reaction_limits::
+  /// distinct_max. A repeat or a removal of what the caller does not hold answers the message
+  /// unchanged, with no event; a change reports events::message_reaction.
+  core::result<store::message> react(std::string_view user, std::string_view message_id,
+                                     std::string_view emoji, store::reaction_action action);
+  /// POST /messages/{id}/reactions with body {emoji}.
+  core::result<store::message> add_reaction(std::string_view user, std::string_view message_id,
+                                            const boost::json::value& body);
+  /// message:react / message:unreact with the socket payload {messageId, emoji}.
+  core::result<store::message> react(std::string_view user, const boost::json::value& payload,
+                                     store::reaction_action action);
 
   /// Reads a required id field of a socket payload (e.g. "conversationId", "messageId"):
   /// VALIDATION_ERROR naming it when missing, not a string or not a 24-hex id.

@@ -19,6 +19,9 @@ class events {
   virtual void message_updated(const store::message& m) = 0;
   /// A message was soft-deleted; `m` is its deleted state (message:deleted).
   virtual void message_deleted(const store::message& m) = 0;
+  /// `user_id` added or removed `emoji` on `m` (its state after the change): message:reaction.
+  virtual void message_reaction(const store::message& m, std::string_view user_id,
+                                std::string_view emoji, bool added) = 0;
   /// A conversation was created (not for an existing direct one); every participant should
   /// join its room and get conversation:new.
   virtual void conversation_created(const store::conversation& c) = 0;
@@ -38,6 +41,8 @@ class null_events final : public events {
   void message_created(const store::message&) override {}
   void message_updated(const store::message&) override {}
   void message_deleted(const store::message&) override {}
+  void message_reaction(const store::message&, std::string_view, std::string_view,
+                        bool) override {}
   void conversation_created(const store::conversation&) override {}
   void participant_added(const store::conversation&, std::string_view) override {}
   void participant_removed(const store::conversation&, std::string_view) override {}

@@ -46,6 +46,22 @@ json::array participants_json(const std::vector<store::participant>& participant
 
 }  // namespace
 
+json::array reactions_json(const std::vector<store::reaction>& reactions) {
+  json::array out;
+  out.reserve(reactions.size());
+  for (const auto& r : reactions) {
+    json::array users;
+    users.reserve(r.user_ids.size());
+    for (const auto& u : r.user_ids) users.emplace_back(u);
+    json::object o;
+    o["emoji"] = r.emoji;
+    o["count"] = static_cast<std::int64_t>(r.user_ids.size());
+    o["userIds"] = std::move(users);
+    out.emplace_back(std::move(o));
+  }
+  return out;
+}
+
 json::value to_json(const store::message& m) {
   json::object o;
   o["id"] = m.id;
@@ -61,6 +77,7 @@ json::value to_json(const store::message& m) {
   o["createdAt"] = core::to_iso8601(m.created_at);
   o["updatedAt"] = core::to_iso8601(m.updated_at);
   o["deletedAt"] = time_or_null(m.deleted_at);
+  o["reactions"] = m.is_deleted ? json::array() : reactions_json(m.reactions);
   return o;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <string_view>
 
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
 #include "store/model.hpp"
@@ -9,6 +10,8 @@ namespace chatgate::chat {
 
 /// Contract §4 shapes: camelCase keys, ISO-8601 times with ms, null where absent.
 boost::json::value to_json(const store::message& m);
+/// A message's `reactions`: [{emoji, count, userIds}] in order of first use (contract §8).
+boost::json::array reactions_json(const std::vector<store::reaction>& reactions);
 /// Contract §4 conversation, lastMessage as the message object or null.
 boost::json::value to_json(const store::conversation& c);
 /// The conversation as `viewer` gets it (REST, conversation:new, conversation:joined): with

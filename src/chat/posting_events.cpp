@@ -26,6 +26,13 @@ void posting_events::message_deleted(const store::message& m) {
   post([this, m] { target_.message_deleted(m); });
 }
 
+void posting_events::message_reaction(const store::message& m, std::string_view user_id,
+                                      std::string_view emoji, bool added) {
+  post([this, m, user = std::string(user_id), emoji = std::string(emoji), added] {
+    target_.message_reaction(m, user, emoji, added);
+  });
+}
+
 void posting_events::conversation_created(const store::conversation& c) {
   post([this, c] { target_.conversation_created(c); });
 }

@@ -20,6 +20,8 @@ class posting_events final : public events {
   void message_created(const store::message& m) override;
   void message_updated(const store::message& m) override;
   void message_deleted(const store::message& m) override;
+  void message_reaction(const store::message& m, std::string_view user_id, std::string_view emoji,
+                        bool added) override;
   void conversation_created(const store::conversation& c) override;
   void participant_added(const store::conversation& c, std::string_view user_id) override;
   void participant_removed(const store::conversation& c, std::string_view user_id) override;

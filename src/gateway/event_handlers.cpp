@@ -31,6 +31,8 @@ void event_handlers::bind(socketio::socket& s) {
   route("typing:start", &event_handlers::typing_start);
   route("typing:stop", &event_handlers::typing_stop);
   route("conversation:read", &event_handlers::mark_read);
+  route("message:react", &event_handlers::react);
+  route("message:unreact", &event_handlers::unreact);
   s.on("ping", [this, sp](const socketio::args&, const socketio::ack_fn& ack) { ping(*sp, ack); });
 }
 
@@ -79,6 +81,23 @@ void event_handlers::edit(const socket_ptr&, const std::string& user, const json
                        if (!m) return done(m.error());
                        done(payloads::message_ack(*m));
                      });
+}
+
+void event_handlers::react(const socket_ptr&, const std::string& user, const json::value& payload,
+                           done_fn done) {
+  chat_.react(user, payload, store::reaction_action::add, message_answer(std::move(done)));
+}
+
+void event_handlers::unreact(const socket_ptr&, const std::string& user,
+                             const json::value& payload, done_fn done) {
+  chat_.react(user, payload, store::reaction_action::remove, message_answer(std::move(done)));
+}
+
+chat::async_chat::callback<store::message> event_handlers::message_answer(done_fn done) {
+  return [done = std::move(done)](core::result<store::message> m) {
+    if (!m) return done(m.error());
+    done(payloads::message_ack(*m));
+  };
 }
 
 void event_handlers::remove(const socket_ptr&, const std::string& user, const json::value& payload,

@@ -66,6 +66,13 @@ class event_handlers {
   /// the room gets conversation:read through socket_events.
   void mark_read(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
                  done_fn done);
+  /// message:react / message:unreact {messageId, emoji} (contract §8): ack {success, message}.
+  void react(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+             done_fn done);
+  void unreact(const socket_ptr& s, const std::string& user, const boost::json::value& payload,
+               done_fn done);
+  /// Acks {success: true, message} or passes the failure on.
+  static chat::async_chat::callback<store::message> message_answer(done_fn done);
   /// ping: a `pong` event, then the ack {event: "pong", timestamp}. Any payload is accepted.
   void ping(socketio::socket& s, const socketio::ack_fn& ack);
 

@@ -49,6 +49,16 @@ json::object payloads::conversation_removed(std::string_view conversation_id) {
   return {{"conversationId", conversation_id}};
 }
 
+json::object payloads::message_reaction(const store::message& m, std::string_view user_id,
+                                        std::string_view emoji, bool added) {
+  return {{"messageId", m.id},
+          {"conversationId", m.conversation_id},
+          {"userId", user_id},
+          {"emoji", emoji},
+          {"action", added ? "added" : "removed"},
+          {"reactions", chat::reactions_json(m.reactions)}};
+}
+
 json::object payloads::message_ack(const store::message& m) {
   return {{"success", true}, {"message", chat::to_json(m)}};
 }

@@ -24,6 +24,10 @@ class payloads {
                                       core::sys_time_ms now);
   /// `message:updated` {messageId, content, isEdited, updatedAt, conversationId}.
   static boost::json::object message_updated(const store::message& m);
+  /// message:reaction {messageId, conversationId, userId, emoji, action: "added" | "removed",
+  /// reactions} (contract §8); `m` is the message after the change.
+  static boost::json::object message_reaction(const store::message& m, std::string_view user_id,
+                                              std::string_view emoji, bool added);
   /// `message:deleted` {messageId, conversationId, deletedAt}.
   static boost::json::object message_deleted(const store::message& m);
   /// `participant:added` / `participant:removed` {conversationId, userId, timestamp}.

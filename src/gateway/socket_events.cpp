@@ -27,6 +27,13 @@ void socket_events::message_deleted(const store::message& m) {
       .emit("message:deleted", payloads::one(payloads::message_deleted(m)));
 }
 
+void socket_events::message_reaction(const store::message& m, std::string_view user_id,
+                                     std::string_view emoji, bool added) {
+  nsp_.to(room_service::conversation_room(m.conversation_id))
+      .emit("message:reaction",
+            payloads::one(payloads::message_reaction(m, user_id, emoji, added)));
+}
+
 void socket_events::conversation_created(const store::conversation& c) {
   std::vector<std::string> users;
   users.reserve(c.participants.size());

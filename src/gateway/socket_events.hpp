@@ -33,6 +33,10 @@ class socket_events final : public chat::events {
   void message_deleted(const store::message& m) override;
   /// conversation:read to the conversation's room (contract §8).
   void conversation_read(const store::read_state& state) override;
+  /// `message:reaction` {messageId, conversationId, userId, emoji, action, reactions} to the
+  /// room, through the same room broadcast as `message:updated` (contract §8).
+  void message_reaction(const store::message& m, std::string_view user_id, std::string_view emoji,
+                        bool added) override;
   /// Every participant's sockets join the room, then get `conversation:new`.
   void conversation_created(const store::conversation& c) override;
   /// The user's sockets join, get `conversation:joined`; the room gets `participant:added`.

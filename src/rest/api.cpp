@@ -140,6 +140,15 @@ void api::edit_message(const call& c, answer done) {
   chat_.edit_message(c.user, c.params.at(0), c.body, ok<store::message>(200, std::move(done)));
 }
 
+void api::add_reaction(const call& c, answer done) {
+  chat_.add_reaction(c.user, c.params.at(0), c.body, ok<store::message>(201, std::move(done)));
+}
+
+void api::remove_reaction(const call& c, answer done) {
+  chat_.remove_reaction(c.user, c.params.at(0), c.params.at(1),
+                        ok<store::message>(200, std::move(done)));
+}
+
 void api::delete_message(const call& c, answer done) {
   chat_.delete_message(c.user, c.params.at(0),
                        [done = std::move(done)](core::result<store::message> r) {

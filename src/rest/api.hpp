@@ -49,6 +49,10 @@ class api {
   /// POST /conversations/{id}/read {seq} (contract §8): 200 {conversationId, userId,
   /// lastReadSeq, unreadCount}.
   void mark_read(const call& c, answer done);
+  /// POST /messages/{id}/reactions {emoji}: 201 with the message (contract §8).
+  void add_reaction(const call& c, answer done);
+  /// DELETE /messages/{id}/reactions/{emoji} (the emoji URL-encoded): 200 with the message.
+  void remove_reaction(const call& c, answer done);
   void presence(const call& c, answer done);
   /// GET /admin/connections?userId=: role `admin` only (FORBIDDEN otherwise).
   void admin_connections(const call& c, answer done);

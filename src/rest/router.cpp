@@ -89,6 +89,8 @@ router::router(chat::async_chat& chat, chat::presence& presence, const auth::ver
   add(v::get, {"messages", ":"}, &api::get_message);
   add(v::patch, {"messages", ":"}, &api::edit_message);
   add(v::delete_, {"messages", ":"}, &api::delete_message);
+  add(v::post, {"messages", ":", "reactions"}, &api::add_reaction);
+  add(v::delete_, {"messages", ":", "reactions", ":"}, &api::remove_reaction);
   add(v::post, {"presence"}, &api::presence);
   add(v::get, {"admin", "connections"}, &api::admin_connections);
 }

@@ -31,6 +31,12 @@ struct attachment {
   std::optional<std::string> label;
 };
 
+/// One emoji on a message and who holds it (contract §8), in the order they reacted.
+struct reaction {
+  std::string emoji;
+  std::vector<std::string> user_ids;
+};
+
 struct message {
   std::string id;               // 24-hex ObjectId
   std::string conversation_id;  // 24-hex ObjectId
@@ -45,6 +51,7 @@ struct message {
   core::sys_time_ms created_at{};
   core::sys_time_ms updated_at{};
   std::optional<core::sys_time_ms> deleted_at;
+  std::vector<reaction> reactions;  // ordered by first use; an emoji nobody holds is not here
 };
 
 /// One user's read state in one conversation (contract §8 `conversation:read`).

@@ -28,6 +28,7 @@ message message_from_row(const Row& row) {
   m.created_at = from_ms(row.int64(m_created));
   m.updated_at = from_ms(row.int64(m_updated));
   if (auto at = row.optional_int64(m_deleted_at)) m.deleted_at = from_ms(*at);
+  m.reactions = reactions_from_text(row.text(m_reactions));
   return m;
 }
 

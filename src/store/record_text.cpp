@@ -54,6 +54,33 @@ std::vector<attachment> attachments_from_text(std::string_view text) {
   return out;
 }
 
+std::string reactions_to_text(const std::vector<reaction>& reactions) {
+  boost::json::array array;
+  for (const auto& r : reactions) {
+    boost::json::array users;
+    for (const auto& u : r.user_ids) users.emplace_back(u);
+    array.push_back(boost::json::object{{"emoji", r.emoji}, {"userIds", std::move(users)}});
+  }
+  return core::to_json(array);
+}
+
+std::vector<reaction> reactions_from_text(std::string_view text) {
+  std::vector<reaction> out;
+  auto value = core::parse_json(text, 64);
+  if (!value || !value->is_array()) return out;
+  for (const auto& entry : value->as_array()) {
+    const auto* object = entry.if_object();
+    const auto* emoji = object ? object->if_contains("emoji") : nullptr;
+    const auto* users = object ? object->if_contains("userIds") : nullptr;
+    if (!emoji || !emoji->is_string() || !users || !users->is_array()) continue;
+    reaction r{std::string(emoji->as_string()), {}};
+    for (const auto& u : users->as_array())
+      if (u.is_string()) r.user_ids.emplace_back(u.as_string());
+    if (!r.user_ids.empty()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::string_view to_text(conversation_type type) noexcept {
   return type == conversation_type::direct ? "direct" : "group";
 }

@@ -18,7 +18,7 @@ namespace chatgate::store {
 /// read_message().
 inline constexpr std::string_view message_columns =
     "id, conversation_id, seq, sender_id, content, attachments, reply_to, metadata, is_edited, "
-    "is_deleted, created_at, updated_at, deleted_at";
+    "is_deleted, created_at, updated_at, deleted_at, reactions";
 /// Selected as "SELECT <conversation_columns> FROM conversations c ...", read with the backend's
 /// read_conversation() (participants and last message are loaded separately).
 inline constexpr std::string_view conversation_columns =
@@ -48,7 +48,8 @@ enum message_col {
   m_deleted,
   m_created,
   m_updated,
-  m_deleted_at
+  m_deleted_at,
+  m_reactions
 };
 enum conversation_col {
   c_id,
@@ -67,6 +68,9 @@ std::string to_text(const boost::json::object& object);
 boost::json::object object_from_text(std::string_view text);
 std::string attachments_to_text(const std::vector<attachment>& attachments);
 std::vector<attachment> attachments_from_text(std::string_view text);
+/// Reactions as `[{"emoji", "userIds"}]` (count is userIds' length).
+std::string reactions_to_text(const std::vector<reaction>& reactions);
+std::vector<reaction> reactions_from_text(std::string_view text);
 
 std::string_view to_text(conversation_type type) noexcept;
 std::string_view to_text(participant_role role) noexcept;

@@ -8,6 +8,7 @@
 
 #include "core/result.hpp"
 #include "store/model.hpp"
+#include "store/reaction_list.hpp"
 
 namespace chatgate::store {
 
@@ -32,6 +33,14 @@ enum class send_check { stored, not_participant, bad_reply };
 struct checked_insert {
   send_check outcome = send_check::stored;
   message stored;
+};
+
+/// react()'s answer: `current` is the message after the call (also when unchanged or too_many);
+/// `found` is false when the message does not exist or is deleted (nothing written).
+struct reacted {
+  bool found = true;
+  reaction_outcome outcome = reaction_outcome::unchanged;
+  message current;
 };
 
 /// Persistence used by chat/. Implementations: sqlite/ (embedded default), postgres/ (shared by
@@ -99,6 +108,12 @@ class store {
                                                               core::sys_time_ms now) = 0;
   virtual core::result<std::vector<message>> list_messages(std::string_view conversation_id,
                                                            const message_range& range) = 0;
+  /// Adds or removes `user_id`'s `emoji` on a message (not a deleted one) with apply_reaction, in
+  /// one transaction that holds the message row from read to write, so concurrent reactions on
+  /// every instance are all kept. Writes only when the list changed; updated_at stays.
+  virtual core::result<reacted> react(std::string_view message_id, std::string_view user_id,
+                                      std::string_view emoji, reaction_action action,
+                                      std::size_t max_distinct) = 0;
 
   /// Marks the conversation read by `user_id` up to `seq` (contract §8): last_read_seq becomes
   /// max(current, min(seq, the conversation's last seq)), so it never goes back. Returns the

@@ -3,6 +3,7 @@
 // message each way, the typing indicator, the unread count rising and clearing (the server's
 // read state, contract §8: shown on load, marked read by opening, kept after a reload), an
 // edit and a delete, and --no-web. Screenshots go to a temporary directory printed by the test.
+// Reactions: one added and taken back, seen by both pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -69,6 +70,22 @@ test('two users chat in two pages: presence, messages, typing, unread count, edi
   await b.locator('#content').fill('hi alice');
   await b.locator('#content').press('Enter');
   await a.locator('.msg .text', { hasText: 'hi alice' }).waitFor();
+
+  // Reactions: alice picks 👍 on bob's message, bob sees "👍 1" and joins it, alice sees "👍 2";
+  // alice takes hers back and bob's page shows "👍 1" again (message:reaction both ways).
+  const onBob = a.locator('.msg', { hasText: 'hi alice' });
+  await onBob.hover();
+  await onBob.locator('.actions .react-open').click();
+  await onBob.locator('.picker.open .pick[data-emoji="👍"]').click();
+  await onBob.locator('.reaction.mine[data-emoji="👍"]', { hasText: '👍 1' }).waitFor({ timeout: 5000 });
+  const chipForBob = b.locator('.msg', { hasText: 'hi alice' }).locator('.reaction[data-emoji="👍"]');
+  await chipForBob.filter({ hasText: '👍 1' }).waitFor({ timeout: 5000 });
+  await chipForBob.click();
+  await onBob.locator('.reaction[data-emoji="👍"]', { hasText: '👍 2' }).waitFor({ timeout: 5000 });
+  await shot(a, '1b-alice-sees-reaction');
+  await onBob.locator('.reaction[data-emoji="👍"]').click();
+  await chipForBob.filter({ hasText: '👍 1' }).waitFor({ timeout: 5000 });
+  assert.equal(await b.locator('.msg', { hasText: 'hi alice' }).locator('.reaction.mine').count(), 1);
 
   // Unread: alice writes in the direct conversation while bob looks at Team.
   const direct = b.locator(`#conversations li[data-id="${d.body.id}"]`);

@@ -135,7 +135,7 @@ test('messages: send, list both ways, get, edit, delete', async () => {
     sent.push(r.body);
   }
   const m = sent[0];
-  assert.deepEqual(Object.keys(m).sort(), ['attachments', 'content', 'conversationId', 'createdAt', 'deletedAt', 'id', 'isDeleted', 'isEdited', 'metadata', 'replyTo', 'senderId', 'seq', 'updatedAt']);
+  assert.deepEqual(Object.keys(m).sort(), ['attachments', 'content', 'conversationId', 'createdAt', 'deletedAt', 'id', 'isDeleted', 'isEdited', 'metadata', 'reactions', 'replyTo', 'senderId', 'seq', 'updatedAt']);
   assert.equal(m.seq, 1);
   assert.equal(m.senderId, 'm-bob');
   assert.deepEqual(m.attachments, [{ externalFileId: 'f1', label: 'a.png' }]);

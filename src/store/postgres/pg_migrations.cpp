@@ -71,8 +71,14 @@ UPDATE participants p SET own_live_after_read = (SELECT COUNT(*) FROM messages m
   WHERE m.conversation_id = p.conversation_id AND m.sender_id = p.user_id AND NOT m.is_deleted);
 )sql";
 
-constexpr std::array<std::string_view, 3> all_migrations{v1_initial_schema, v2_activity_index,
-                                                         v3_read_state};
+// Reactions live with their message (contract §8: part of every message object), as JSON text
+// [{"emoji", "userIds"}] in order of first use. v3 is the read state.
+constexpr std::string_view v4_reactions = R"sql(
+ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
+)sql";
+
+constexpr std::array<std::string_view, 4> all_migrations{v1_initial_schema, v2_activity_index,
+                                                         v3_read_state, v4_reactions};
 
 // pg_advisory_xact_lock key: "chatgate" in ASCII, shared by every chatgate build.
 constexpr std::int64_t migration_lock_key = 0x6368617467617465;

@@ -65,6 +65,9 @@ class pg_store final : public store {
                                                       core::sys_time_ms now) override;
   core::result<std::vector<message>> list_messages(std::string_view conversation_id,
                                                    const message_range& range) override;
+  core::result<reacted> react(std::string_view message_id, std::string_view user_id,
+                              std::string_view emoji, reaction_action action,
+                              std::size_t max_distinct) override;
 
   core::result<std::optional<read_state>> mark_read(std::string_view conversation_id,
                                                     std::string_view user_id,

@@ -34,7 +34,7 @@ const std::string& insert_message_sql() {
   static const std::string sql =
       "INSERT INTO messages (" + std::string(message_columns) +
       ") VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8, $9::boolean, $10::boolean, $11::bigint, "
-      "$12::bigint, $13::bigint)";
+      "$12::bigint, $13::bigint, $14)";
   return sql;
 }
 
@@ -64,7 +64,7 @@ const std::string& insert_checked_sql() {
       cols +
       ") SELECT $1::text, $2::text, bump.last_seq,"
       "   $3::text, $4::text, $5::text, $6::text, $7::text, $8::boolean, $9::boolean, $10::bigint, "
-      "$11::bigint, $12::bigint FROM bump"
+      "$11::bigint, $12::bigint, '[]' FROM bump"
       "   RETURNING " +
       cols +
       ")"
@@ -75,7 +75,7 @@ const std::string& insert_checked_sql() {
       cols +
       ", 0 FROM prior"
       " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-      "   NULL, CASE WHEN EXISTS (SELECT 1 FROM member) THEN 2 ELSE 1 END"
+      "   NULL, NULL, CASE WHEN EXISTS (SELECT 1 FROM member) THEN 2 ELSE 1 END"
       "   WHERE NOT EXISTS (SELECT 1 FROM ins) AND NOT EXISTS (SELECT 1 FROM prior)";
   return sql;
 }
@@ -112,7 +112,7 @@ core::result<message> pg_store::insert_message(const message& m) {
                {stored.id, stored.conversation_id, stored.seq, stored.sender_id, stored.content,
                 attachments_to_text(stored.attachments), stored.reply_to, to_text(stored.metadata),
                 stored.is_edited, stored.is_deleted, to_ms(stored.created_at),
-                to_ms(stored.updated_at), deleted_at});
+                to_ms(stored.updated_at), deleted_at, reactions_to_text(stored.reactions)});
     tx.commit();
     return stored;
   });
@@ -131,7 +131,7 @@ std::vector<pg_param> checked_params(const message& m) {
 
 checked_insert read_checked(const pg_result& r) {
   if (r.rows() != 1) throw pg_error("store: send answered no row", false);
-  const auto check = r.int64(0, column::m_deleted_at + 1);
+  const auto check = r.int64(0, column::m_reactions + 1);
   if (check == 1) return checked_insert{send_check::not_participant, {}};
   if (check == 2) return checked_insert{send_check::bad_reply, {}};
   return checked_insert{send_check::stored, read_message(r, 0)};

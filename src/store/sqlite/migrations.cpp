@@ -74,8 +74,14 @@ UPDATE participants SET own_live_after_read = (SELECT COUNT(*) FROM messages m
     AND m.sender_id = participants.user_id AND m.is_deleted = 0);
 )sql";
 
-constexpr std::array<std::string_view, 3> all_migrations{v1_initial_schema, v2_activity_index,
-                                                         v3_read_state};
+// Reactions live with their message (contract §8: part of every message object), as JSON text
+// [{"emoji", "userIds"}] in order of first use. v3 is the read state.
+constexpr std::string_view v4_reactions = R"sql(
+ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
+)sql";
+
+constexpr std::array<std::string_view, 4> all_migrations{v1_initial_schema, v2_activity_index,
+                                                         v3_read_state, v4_reactions};
 
 }  // namespace
 

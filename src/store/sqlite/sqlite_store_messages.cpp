@@ -33,7 +33,7 @@ const std::string& select_after() {
 const std::string& insert_message_sql() {
   static const std::string sql =
       "INSERT INTO messages (" + std::string(message_columns) +
-      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
   return sql;
 }
 
@@ -111,6 +111,7 @@ bool sqlite_store::insert_in_transaction(message& stored) {
       .bind(11, to_ms(stored.created_at))
       .bind(12, to_ms(stored.updated_at))
       .bind(13, stored.deleted_at ? std::optional(to_ms(*stored.deleted_at)) : std::nullopt)
+      .bind(14, reactions_to_text(stored.reactions))
       .run();
   return true;
 }

@@ -16,6 +16,11 @@ class recording_events : public chat::events {
   void message_created(const store::message& m) override { log.push_back("created:" + m.id); }
   void message_updated(const store::message& m) override { log.push_back("updated:" + m.id); }
   void message_deleted(const store::message& m) override { log.push_back("deleted:" + m.id); }
+  void message_reaction(const store::message& m, std::string_view u, std::string_view emoji,
+                        bool added) override {
+    log.push_back(std::string(added ? "reacted:" : "unreacted:") + m.id + ":" + std::string(u) +
+                  ":" + std::string(emoji));
+  }
   void conversation_created(const store::conversation& c) override {
     log.push_back("conversation:" + c.id);
   }

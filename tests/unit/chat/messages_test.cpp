@@ -219,7 +219,8 @@ TEST_F(chat_fixture, json_shapes_follow_the_contract) {
   EXPECT_TRUE(mj.at("replyTo").is_null());
   EXPECT_TRUE(mj.at("deletedAt").is_null());
   EXPECT_EQ(mj.at("createdAt").as_string(), core::to_iso8601(clock.now()));
-  EXPECT_EQ(mj.size(), 13u);
+  EXPECT_EQ(mj.size(), 14u);  // contract §4 + reactions (§8)
+  EXPECT_TRUE(mj.at("reactions").as_array().empty());
   auto deleted = chat.delete_message("bob", m.id).value();
   auto dj = chat::to_json(deleted).as_object();
   EXPECT_TRUE(dj.at("isDeleted").as_bool());

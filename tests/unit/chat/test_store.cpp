@@ -115,4 +115,12 @@ core::result<std::vector<model::message>> test_store::list_messages(
   return real_->list_messages(conversation_id, range);
 }
 
+core::result<model::reacted> test_store::react(std::string_view message_id,
+                                               std::string_view user_id, std::string_view emoji,
+                                               model::reaction_action action,
+                                               std::size_t max_distinct) {
+  if (failing()) return down();
+  return real_->react(message_id, user_id, emoji, action, max_distinct);
+}
+
 }  // namespace chatgate::test_support

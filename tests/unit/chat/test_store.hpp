@@ -60,6 +60,9 @@ class test_store : public store::store {
   core::result<std::optional<model::read_state>> mark_read(std::string_view conversation_id,
                                                            std::string_view user_id,
                                                            std::int64_t seq) override;
+  core::result<model::reacted> react(std::string_view message_id, std::string_view user_id,
+                                     std::string_view emoji, model::reaction_action action,
+                                     std::size_t max_distinct) override;
   bool ping() override { return healthy && real_->ping(); }
 
   bool healthy = true;

@@ -182,6 +182,35 @@ TEST_F(gateway_flow, send_broadcasts_message_new_before_the_ack) {
   EXPECT_EQ(take(*b).names, std::vector<std::string>{"message:new"});
 }
 
+TEST_F(gateway_flow, react_broadcasts_message_reaction_before_the_ack_and_a_repeat_sends_nothing) {
+  auto id = group("alice", {"bob"});
+  auto a = connect("alice");
+  auto b = connect("bob");
+  take(*a);  // bob's user:online
+  emit(*a, "message:send", R"({"conversationId":")" + id + R"(","content":"hi"})", 1);
+  auto sent = take(*a);
+  take(*b);
+  const std::string mid(sent.args.at(1).at("message").at("id").as_string());
+  const std::string payload = R"({"messageId":")" + mid + R"(","emoji":"👍"})";
+  emit(*b, "message:react", payload, 2);
+  auto rb = take(*b);
+  ASSERT_EQ(rb.names, (std::vector<std::string>{"message:reaction", "ACK"}));
+  EXPECT_EQ(rb.args[0].at("action"), "added");
+  EXPECT_EQ(rb.args[0].at("userId"), "bob");
+  EXPECT_EQ(rb.args[1].at("message").at("reactions"), rb.args[0].at("reactions"));
+  EXPECT_EQ(take(*a).names, std::vector<std::string>{"message:reaction"});
+  emit(*b, "message:react", payload, 3);  // a repeat: the ack only
+  EXPECT_EQ(take(*b).names, std::vector<std::string>{"ACK"});
+  EXPECT_TRUE(take(*a).names.empty());
+  emit(*a, "message:unreact", payload, 4);  // alice does not hold it: the ack only
+  EXPECT_EQ(take(*a).names, std::vector<std::string>{"ACK"});
+  emit(*b, "message:unreact", payload, 5);
+  auto removed = take(*a);
+  ASSERT_EQ(removed.names, std::vector<std::string>{"message:reaction"});
+  EXPECT_EQ(removed.args[0].at("action"), "removed");
+  EXPECT_TRUE(removed.args[0].at("reactions").as_array().empty());
+}
+
 TEST_F(gateway_flow, a_new_conversation_joins_members_before_telling_them) {
   auto a = connect("alice");
   auto id = group("bob", {"alice"});

@@ -50,6 +50,17 @@ TEST(payloads, message_updated_has_the_seed_fields_and_conversation) {
       "conversationId":"65a100000000000000000002"})"));
 }
 
+TEST(payloads, message_reaction_has_the_contract_fields_and_the_list_after_the_change) {
+  auto m = sample();
+  m.reactions = {{"👍", {"bob", "alice"}}, {"🎉", {"bob"}}};
+  EXPECT_EQ(json::value(payloads::message_reaction(m, "alice", "👍", true)),
+            json::parse(R"({"messageId":"65a100000000000000000001",
+      "conversationId":"65a100000000000000000002","userId":"alice","emoji":"👍",
+      "action":"added","reactions":[{"emoji":"👍","count":2,"userIds":["bob","alice"]},
+      {"emoji":"🎉","count":1,"userIds":["bob"]}]})"));
+  EXPECT_EQ(payloads::message_reaction(m, "bob", "x", false).at("action"), "removed");
+}
+
 TEST(payloads, message_deleted_uses_deleted_at) {
   auto m = sample();
   m.is_deleted = true;

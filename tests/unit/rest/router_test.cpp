@@ -209,6 +209,28 @@ TEST_F(router_test, message_endpoints) {
   EXPECT_EQ(outsider.status, 403);
 }
 
+TEST_F(router_test, reaction_endpoints_post_201_delete_200_with_the_message) {
+  auto id = group_with(R"(["bob"])");
+  auto sent = post("/api/v1/conversations/" + id + "/messages", R"({"content":"hi"})", "bob");
+  auto mid = std::string(sent.body.at("id").as_string());
+  const std::string base = "/api/v1/messages/" + mid + "/reactions";
+  auto added = post(base, R"({"emoji":"👨‍👩‍👧‍👦"})");
+  EXPECT_EQ(added.status, 201);
+  EXPECT_EQ(json::serialize(added.body.at("reactions")),
+            R"([{"emoji":"👨‍👩‍👧‍👦","count":1,"userIds":["alice"]}])");
+  // the emoji in the path is percent-decoded (encodeURIComponent of the ZWJ family)
+  auto removed = call(bhttp::verb::delete_,
+                      base + "/%F0%9F%91%A8%E2%80%8D%F0%9F%91%A9%E2%80%8D%F0%9F%91%A7%E2%80%8D"
+                             "%F0%9F%91%A6");
+  EXPECT_EQ(removed.status, 200);
+  EXPECT_TRUE(removed.body.at("reactions").as_array().empty());
+  expect_error(call(bhttp::verb::delete_, base + "/a%20b").body, 400, "VALIDATION_ERROR");
+  expect_error(call(bhttp::verb::delete_, base + "/%FF").body, 400, "VALIDATION_ERROR");
+  expect_error(post(base, R"({"emoji":"👍"})", "mallory").body, 404, "NOT_FOUND");
+  expect_error(post(base, R"({"emoji":""})").body, 400, "VALIDATION_ERROR");
+  EXPECT_EQ(call(bhttp::verb::get, "/api/v1/messages/" + mid).body.at("reactions"), json::array());
+}
+
 TEST_F(router_test, bad_input_is_400_with_details_never_500) {
   auto malformed = post("/api/v1/conversations", R"({"type":)");
   EXPECT_EQ(malformed.status, 400);
