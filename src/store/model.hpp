@@ -40,6 +40,9 @@ struct message {
   core::sys_time_ms created_at{};
   core::sys_time_ms updated_at{};
   std::optional<core::sys_time_ms> deleted_at;
+  // Not stored: the recovery log offset of the event that reports this state (contract §8), set
+  // by chat_service when RECOVERY_WINDOW_MS > 0; 0 when the event is not logged.
+  std::int64_t event_offset = 0;
 };
 
 struct conversation {

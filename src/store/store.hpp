@@ -7,6 +7,7 @@
 
 #include "core/result.hpp"
 #include "store/model.hpp"
+#include "store/recovery_log.hpp"
 
 namespace chatgate::store {
 
@@ -38,9 +39,9 @@ struct checked_insert {
 /// (store/worker_pool), never on an io thread; each worker has its own instance (connection).
 /// Failures of the database itself come back as core::error_code::internal_error, "not there"
 /// as std::nullopt.
-class store {
+class store : public recovery_log {
  public:
-  virtual ~store() = default;
+  ~store() override = default;
 
   /// Inserts a new conversation with its participants.
   virtual core::result<conversation> create_conversation(const conversation& c) = 0;

@@ -55,7 +55,37 @@ CREATE INDEX conversations_by_activity
   ON conversations (COALESCE(last_message_at, created_at) DESC, id DESC);
 )sql";
 
-constexpr std::array<std::string_view, 2> all_migrations{v1_initial_schema, v2_activity_index};
+// v3 (read state) and v4 (reactions) belong to the readstate and reactions branches; until they
+// are merged they are placeholders here so that connection state recovery is v5 on every build.
+constexpr std::string_view v3_reserved = "SELECT 1;";
+constexpr std::string_view v4_reserved = "SELECT 1;";
+
+// Connection state recovery (contract §8): the replayable events of conversations, one global
+// offset (AUTOINCREMENT: never reused after a prune), and the sessions (pid -> socket id, user;
+// expires_at NULL while a socket holds it).
+constexpr std::string_view v5_recovery = R"sql(
+CREATE TABLE recovery_events (
+  event_offset       INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_conversation TEXT NOT NULL,
+  event_name         TEXT NOT NULL,
+  event_message      TEXT NOT NULL,
+  event_extra        TEXT NOT NULL DEFAULT '',
+  event_at           INTEGER NOT NULL
+);
+CREATE INDEX recovery_events_by_time ON recovery_events (event_at);
+CREATE TABLE recovery_sessions (
+  pid          TEXT PRIMARY KEY,
+  socket_id    TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  owner        TEXT NOT NULL,
+  start_offset INTEGER NOT NULL,
+  expires_at   INTEGER,
+  updated_at   INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> all_migrations{
+    v1_initial_schema, v2_activity_index, v3_reserved, v4_reserved, v5_recovery};
 
 }  // namespace
 
