@@ -25,8 +25,9 @@ std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const 
   store::worker_settings ws;
   ws.job_timeout = cfg.store_timeout;
   ws.max_batch = cfg.store_group_commit;
-  return std::make_unique<chat::pooled_runner>(std::move(s->stores), s->writers, clock, limiter,
-                                               chat::chat_settings{cfg.max_group_size, cfg.recovery_window}, sink, ws);
+  return std::make_unique<chat::pooled_runner>(
+      std::move(s->stores), s->writers, clock, limiter,
+      chat::chat_settings{cfg.max_group_size, cfg.recovery_window}, sink, ws);
 }
 
 auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks_keys> jwks) {

@@ -216,8 +216,7 @@ void async_chat::open_recovery_session(store::recovery_session s, callback<void>
   const auto key = s.pid;
   run<void>(
       access::write, key,
-      [s = std::move(s)](chat_service& c) { return c.open_recovery_session(s); },
-      std::move(done));
+      [s = std::move(s)](chat_service& c) { return c.open_recovery_session(s); }, std::move(done));
 }
 
 void async_chat::close_recovery_session(std::string pid, std::string owner, bool recoverable,

@@ -27,7 +27,7 @@ recovery_sessions::~recovery_sessions() {
 
 bool recovery_sessions::recoverable(std::string_view reason) {
   static constexpr std::array<std::string_view, 7> reasons{
-      "transport error", "transport close",     "forced close", "ping timeout",
+      "transport error",      "transport close",     "forced close", "ping timeout",
       "server shutting down", "forced server close", "slow client"};
   return std::find(reasons.begin(), reasons.end(), reason) != reasons.end();
 }
@@ -40,8 +40,7 @@ std::optional<std::int64_t> recovery_sessions::parse_offset(std::string_view tex
   return value;
 }
 
-std::optional<socketio::missed_event> recovery_sessions::to_missed(
-    const store::recovery_event& e) {
+std::optional<socketio::missed_event> recovery_sessions::to_missed(const store::recovery_event& e) {
   boost::json::value payload;
   if (e.name == "message:new")
     payload = chat::to_json(e.subject);
@@ -67,9 +66,9 @@ void recovery_sessions::restore(const socketio::handshake& hs, const std::string
   }
   store::recovery_claim claim{pid, id->user_id, after, {}, settings_.max_events};
   chat_.find_recovery_session(
-      std::move(claim), [alive = std::weak_ptr<bool>(alive_), user = id->user_id,
-                         done = std::move(done)](
-                            core::result<std::optional<store::recovered_state>> found) {
+      std::move(claim),
+      [alive = std::weak_ptr<bool>(alive_), user = id->user_id,
+       done = std::move(done)](core::result<std::optional<store::recovered_state>> found) {
         if (!alive.lock()) return;
         if (!found) {
           spdlog::error("gateway: session restore failed: {}", found.error().message);
@@ -92,8 +91,7 @@ void recovery_sessions::opened(socketio::socket& s, const std::string& user) {
   if (!u || s.pid().empty()) return;
   u->recovery_owner = core::make_object_id();
   chat_.open_recovery_session(
-      store::recovery_session{s.pid(), s.id(), user, u->recovery_owner},
-      [](core::result<void> r) {
+      store::recovery_session{s.pid(), s.id(), user, u->recovery_owner}, [](core::result<void> r) {
         if (!r) spdlog::error("gateway: recovery session not opened: {}", r.error().message);
       });
 }
@@ -101,12 +99,10 @@ void recovery_sessions::opened(socketio::socket& s, const std::string& user) {
 void recovery_sessions::closed(socketio::socket& s, std::string_view reason) {
   auto* u = user_of(s);
   if (!u || u->recovery_owner.empty()) return;
-  chat_.close_recovery_session(s.pid(), u->recovery_owner, recoverable(reason),
-                               [](core::result<void> r) {
-                                 if (!r)
-                                   spdlog::error("gateway: recovery session not closed: {}",
-                                                 r.error().message);
-                               });
+  chat_.close_recovery_session(
+      s.pid(), u->recovery_owner, recoverable(reason), [](core::result<void> r) {
+        if (!r) spdlog::error("gateway: recovery session not closed: {}", r.error().message);
+      });
 }
 
 void recovery_sessions::start() {
@@ -115,13 +111,14 @@ void recovery_sessions::start() {
 
 void recovery_sessions::schedule_prune() {
   prune_timer_.expires_after(std::min(settings_.window, settings_.prune_period));
-  prune_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
-    if (ec || !alive.lock()) return;
-    chat_.prune_recovery([](core::result<void> r) {
-      if (!r) spdlog::warn("gateway: recovery prune failed: {}", r.error().message);
-    });
-    schedule_prune();
-  });
+  prune_timer_.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
+        if (ec || !alive.lock()) return;
+        chat_.prune_recovery([](core::result<void> r) {
+          if (!r) spdlog::warn("gateway: recovery prune failed: {}", r.error().message);
+        });
+        schedule_prune();
+      });
 }
 
 }  // namespace chatgate::gateway

@@ -85,8 +85,8 @@ CREATE TABLE recovery_sessions (
 );
 )sql";
 
-constexpr std::array<std::string_view, 5> all_migrations{
-    v1_initial_schema, v2_activity_index, v3_reserved, v4_reserved, v5_recovery};
+constexpr std::array<std::string_view, 5> all_migrations{v1_initial_schema, v2_activity_index,
+                                                         v3_reserved, v4_reserved, v5_recovery};
 
 // pg_advisory_xact_lock key: "chatgate" in ASCII, shared by every chatgate build.
 constexpr std::int64_t migration_lock_key = 0x6368617467617465;

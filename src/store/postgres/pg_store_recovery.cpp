@@ -32,7 +32,8 @@ core::result<std::int64_t> pg_store::append_recovery_event(std::string_view conv
         "INSERT INTO recovery_events (event_conversation, event_name, event_message, event_extra,"
         " event_at) VALUES ($1, $2, $3, $4, $5::bigint) RETURNING event_offset",
         {conversation_id, name, message_id, extra, to_ms(now)});
-    if (r.rows() != 1) return core::make_error(core::error_code::internal_error, "store: no offset");
+    if (r.rows() != 1)
+      return core::make_error(core::error_code::internal_error, "store: no offset");
     return r.int64(0, 0);
   });
 }
@@ -75,15 +76,15 @@ core::result<std::optional<recovered_state>> pg_store::find_recovery_session(
     if (session.rows() == 0) return std::optional<recovered_state>{};
     out.socket_id = session.text(0, 0);
     const std::int64_t after = c.offset.value_or(session.int64(0, 1));
-    auto events = db_->query(select_events(), {after, c.user_id,
-                                               static_cast<std::int64_t>(c.max_events) + 1});
+    auto events = db_->query(select_events(),
+                             {after, c.user_id, static_cast<std::int64_t>(c.max_events) + 1});
     if (static_cast<std::size_t>(events.rows()) > c.max_events)
       return std::optional<recovered_state>{};
     for (int i = 0; i < events.rows(); ++i)
       out.events.push_back(recovery_event{events.int64(i, extra_col), events.text(i, extra_col + 1),
                                           events.text(i, extra_col + 2), read_message(events, i)});
-    auto ids = db_->query("SELECT conversation_id FROM participants WHERE user_id = $1",
-                          {c.user_id});
+    auto ids =
+        db_->query("SELECT conversation_id FROM participants WHERE user_id = $1", {c.user_id});
     for (int i = 0; i < ids.rows(); ++i) out.conversation_ids.push_back(ids.text(i, 0));
     return std::optional<recovered_state>(std::move(out));
   });

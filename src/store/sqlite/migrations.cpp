@@ -84,8 +84,8 @@ CREATE TABLE recovery_sessions (
 );
 )sql";
 
-constexpr std::array<std::string_view, 5> all_migrations{
-    v1_initial_schema, v2_activity_index, v3_reserved, v4_reserved, v5_recovery};
+constexpr std::array<std::string_view, 5> all_migrations{v1_initial_schema, v2_activity_index,
+                                                         v3_reserved, v4_reserved, v5_recovery};
 
 }  // namespace
 

@@ -20,7 +20,7 @@ class recovery : public backend_fixture {
   }
 
   void open_session(const std::string& pid, const std::string& user, const std::string& owner,
-            int second) {
+                    int second) {
     ASSERT_TRUE(store_->open_recovery_session({pid, "sock-" + pid, user, owner}, at(second)));
   }
 
