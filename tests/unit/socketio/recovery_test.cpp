@@ -148,11 +148,12 @@ TEST(socketio_recovery, a_late_answer_after_the_session_closed_creates_nothing) 
 }
 
 TEST(socketio_recovery, a_stale_socket_of_the_restored_id_is_replaced) {
+  // Declared before the server: its sockets' disconnect handlers use them until it is gone.
+  std::vector<std::string> reasons;
+  std::vector<std::shared_ptr<socket>> got;
   harness h;
   fake_store store;
   h.io.set_session_store(&store);
-  std::vector<std::shared_ptr<socket>> got;
-  std::vector<std::string> reasons;
   h.io.of("/").on_connection([&](std::shared_ptr<socket> s) {
     s->on_disconnect([&](std::string_view r) { reasons.emplace_back(r); });
     got.push_back(s);
