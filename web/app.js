@@ -324,6 +324,10 @@ function connect() {
   const cfgPort = state.socketPort;
   const url = !cfgPort || String(cfgPort) === location.port
     ? location.origin : `${location.protocol}//${location.hostname}:${cfgPort}`;
+  // Connection state recovery needs no client option: when the server runs with
+  // RECOVERY_WINDOW_MS > 0 its CONNECT answer carries a pid, socket.io-client sends it back with
+  // the last offset on reconnect and sets socket.recovered; the missed message events then
+  // arrive before `connect` (their extra last argument, the offset, is ignored here).
   const socket = io(url, { auth: { token: state.token } });
   state.socket = socket;
   socket.on('connect', () => setStatus('online', true));

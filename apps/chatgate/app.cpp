@@ -25,8 +25,9 @@ std::unique_ptr<chat::pooled_runner> start_store(const core::config& cfg, const 
   store::worker_settings ws;
   ws.job_timeout = cfg.store_timeout;
   ws.max_batch = cfg.store_group_commit;
-  return std::make_unique<chat::pooled_runner>(std::move(s->stores), s->writers, clock, limiter,
-                                               chat::chat_settings{cfg.max_group_size}, sink, ws);
+  return std::make_unique<chat::pooled_runner>(
+      std::move(s->stores), s->writers, clock, limiter,
+      chat::chat_settings{cfg.max_group_size, cfg.recovery_window}, sink, ws);
 }
 
 auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks_keys> jwks) {
@@ -112,7 +113,7 @@ void app::wire_gateway() {
   auto& connections = wire_cluster();
   gateway_ = std::make_unique<gateway::chat_gateway>(
       io_->of("/"), chat_, verifier_, connections, clock_,
-      gateway::gateway_settings{cfg_.max_connections_per_user});
+      gateway::gateway_settings{cfg_.max_connections_per_user, {}, {cfg_.recovery_window}});
   if (cluster_) {
     cluster_->on_offline([this](const std::vector<std::string>& users) {
       if (gateway_) gateway_->users_offline(users);

@@ -243,6 +243,33 @@ void async_chat::mark_read(std::string user, std::string id, json::value body,
       std::move(done));
 }
 
+void async_chat::find_recovery_session(store::recovery_claim claim,
+                                       callback<std::optional<store::recovered_state>> done) {
+  const auto key = claim.pid;
+  run<std::optional<store::recovered_state>>(
+      access::write, key,
+      [claim = std::move(claim)](chat_service& c) { return c.find_recovery_session(claim); },
+      std::move(done));
+}
+
+void async_chat::open_recovery_session(store::recovery_session s, callback<void> done) {
+  const auto key = s.pid;
+  run<void>(
+      access::write, key,
+      [s = std::move(s)](chat_service& c) { return c.open_recovery_session(s); }, std::move(done));
+}
+
+void async_chat::close_recovery_session(std::string pid, std::string owner, bool recoverable,
+                                        callback<void> done) {
+  const auto key = pid;
+  run<void>(
+      access::write, key,
+      [pid = std::move(pid), owner = std::move(owner), recoverable](chat_service& c) {
+        return c.close_recovery_session(pid, owner, recoverable);
+      },
+      std::move(done));
+}
+
 void async_chat::add_reaction(std::string user, std::string id, json::value body,
                               callback<store::message> done) {
   const auto key = id;
@@ -291,6 +318,12 @@ void async_chat::react(std::string user, json::value payload, store::reaction_ac
       [user = std::move(user), payload = std::move(payload), action](chat_service& c) {
         return c.react(user, payload, action);
       },
+      std::move(done));
+}
+
+void async_chat::prune_recovery(callback<void> done) {
+  run<void>(
+      access::write, "recovery", [](chat_service& c) { return c.prune_recovery(); },
       std::move(done));
 }
 

@@ -72,6 +72,15 @@ class async_chat {
   void react(std::string user, boost::json::value payload, store::reaction_action action,
              callback<store::message> done);
 
+  // Connection state recovery (chat_service's recovery calls). Writes, keyed by pid: on SQLite
+  // they run on the writer, after every change whose events reached the io thread before them.
+  void find_recovery_session(store::recovery_claim claim,
+                             callback<std::optional<store::recovered_state>> done);
+  void open_recovery_session(store::recovery_session s, callback<void> done);
+  void close_recovery_session(std::string pid, std::string owner, bool recoverable,
+                              callback<void> done);
+  void prune_recovery(callback<void> done);
+
  private:
   /// Submits `f(chat_service&) -> core::result<T>` and posts its answer to `done`.
   template <class T, class F>

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,9 @@ namespace chatgate::chat {
 /// Limits of the chat rules (contract §4); RATE_LIMIT lives in rate_limiter.
 struct chat_settings {
   std::size_t max_group_size = 1000;  // MAX_GROUP_SIZE: participants of a group, creator included
+  // RECOVERY_WINDOW_MS: when > 0, message events are logged for connection state recovery
+  // (store::recovery_log) and events and sessions older than this are pruned. 0: off.
+  std::chrono::milliseconds recovery_window{0};
 };
 
 /// create_conversation's answer: `created` false when an existing direct conversation of the pair
@@ -171,6 +175,18 @@ class chat_service {
   static core::result<std::string> read_id(const boost::json::value& payload,
                                            std::string_view field);
 
+  // --- connection state recovery (chat_service_recovery.cpp) ---------------------------------
+  /// The session a reconnecting socket names, with the events it missed (store::recovery_log).
+  core::result<std::optional<store::recovered_state>> find_recovery_session(
+      const store::recovery_claim& claim);
+  core::result<void> open_recovery_session(const store::recovery_session& s);
+  /// The socket holding `pid` as `owner` left: the session lasts the recovery window from now
+  /// (`recoverable`), or ends now.
+  core::result<void> close_recovery_session(std::string_view pid, std::string_view owner,
+                                            bool recoverable);
+  /// Deletes what is past the recovery window (and live sessions untouched for a day).
+  core::result<void> prune_recovery();
+
  private:
   /// A conversation and the caller's place in it.
   struct access {
@@ -179,6 +195,9 @@ class chat_service {
   };
   core::result<access> load_access(std::string_view user, std::string_view conversation_id,
                                    core::error_code when_absent);
+  /// Logs event `name` about `m` when recovery is on, setting m.event_offset; a failure to log
+  /// is logged and leaves the event without offset (it is then not replayed).
+  void log_event(std::string_view name, store::message& m, std::string_view extra = {});
   core::result<store::message> load_message_for(std::string_view user, std::string_view message_id,
                                                 core::error_code when_absent);
 

@@ -58,6 +58,7 @@ core::result<store::message> chat_service::finish_send(const store::message& sen
     return make_error(error_code::forbidden, "Not a participant of this conversation");
   if (stored->outcome == store::send_check::bad_reply)
     return core::validation_error("replyTo", "must be a message of this conversation");
+  log_event("message:new", stored->stored);
   events_->message_created(stored->stored);
   return std::move(stored->stored);
 }
@@ -164,6 +165,7 @@ core::result<store::message> chat_service::edit_message(std::string_view user,
   auto edited = store_.edit_message(message_id, *content, clock_.now());
   if (!edited) return edited.error();
   if (!*edited) return message_not_found();
+  log_event("message:updated", **edited);
   events_->message_updated(**edited);
   return std::move(**edited);
 }
@@ -187,6 +189,7 @@ core::result<store::message> chat_service::delete_message(std::string_view user,
   auto deleted = store_.delete_message(message_id, clock_.now());
   if (!deleted) return deleted.error();
   if (!*deleted) return message_not_found();
+  log_event("message:deleted", **deleted);
   events_->message_deleted(**deleted);
   return std::move(**deleted);
 }

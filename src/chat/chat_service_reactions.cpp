@@ -4,6 +4,7 @@
 #include "chat/body_reader.hpp"
 #include "chat/chat_service.hpp"
 #include "chat/emoji.hpp"
+#include "core/json_writer.hpp"
 
 namespace chatgate::chat {
 
@@ -39,8 +40,13 @@ core::result<store::message> chat_service::react(std::string_view user,
   if (!r->found) return make_error(error_code::not_found, "Message not found");
   if (r->outcome == store::reaction_outcome::too_many)
     return core::validation_error("emoji", "at most 20 distinct emoji per message");
-  if (r->outcome == store::reaction_outcome::changed)
-    events_->message_reaction(r->current, user, emoji, action == store::reaction_action::add);
+  if (r->outcome == store::reaction_outcome::changed) {
+    const bool added = action == store::reaction_action::add;
+    // Replayed by connection state recovery with who reacted with what (recovery_sessions).
+    log_event("message:reaction", r->current,
+              core::to_json(json::object{{"userId", user}, {"emoji", emoji}, {"added", added}}));
+    events_->message_reaction(r->current, user, emoji, added);
+  }
   return std::move(r->current);
 }
 

@@ -36,6 +36,7 @@ struct config {
   std::size_t max_payload_bytes = 1'000'000;            // MAX_PAYLOAD_BYTES: Engine.IO payload
   std::chrono::milliseconds connect_timeout{45'000};    // CONNECT_TIMEOUT_MS: Socket.IO connect
   std::size_t max_group_size = 1000;                    // MAX_GROUP_SIZE: group participants
+  std::chrono::milliseconds recovery_window{0};         // RECOVERY_WINDOW_MS: 0 = off
   std::chrono::milliseconds store_timeout{5'000};       // STORE_TIMEOUT_MS: longest wait for a
                                                         // store worker before INTERNAL_ERROR
   std::size_t store_connections = 4;                    // STORE_CONNECTIONS: PostgreSQL: pool

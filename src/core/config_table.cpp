@@ -49,6 +49,16 @@ auto millis(std::chrono::milliseconds config::*field) {
   };
 }
 
+// As millis, 0 allowed (a feature that is off at 0).
+auto millis_or_off(std::chrono::milliseconds config::*field) {
+  return [=](config& c, std::string_view v) -> expected {
+    auto n = to_int<long long>(v, 0, 24LL * 3600 * 1000);
+    if (!n) return "expected milliseconds from 0 (off) to 86400000, " + quoted(v);
+    c.*field = std::chrono::milliseconds(*n);
+    return std::nullopt;
+  };
+}
+
 auto text(std::string config::*field) {
   return [=](config& c, std::string_view v) -> expected {
     c.*field = std::string(v);
@@ -189,6 +199,10 @@ const std::vector<setting>& settings() {
        integer<std::size_t>(&config::max_payload_bytes, 1, size_max)},
       {"CONNECT_TIMEOUT_MS", "--connect-timeout-ms", "45000",
        "time a client has to connect to a namespace", millis(&config::connect_timeout)},
+      {"RECOVERY_WINDOW_MS", "--recovery-window-ms", "0",
+       "connection state recovery: a client that reconnects within this time gets its missed "
+       "message events (0: off, no pid sent)",
+       millis_or_off(&config::recovery_window)},
       {"MAX_GROUP_SIZE", "--max-group-size", "1000", "participants of a group",
        integer<std::size_t>(&config::max_group_size, 2, 1'000'000)},
       {"STORE_TIMEOUT_MS", "--store-timeout-ms", "5000",

@@ -1,11 +1,14 @@
 #include "gateway/chat_gateway.hpp"
 
+#include "socketio/server.hpp"
+
 namespace chatgate::gateway {
 
 chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat,
                            const auth::verifier& verifier, cluster::connection_map& connections,
                            const core::clock& clock, gateway_settings settings)
-    : errors_(clock),
+    : nsp_(nsp),
+      errors_(clock),
       rooms_(chat),
       typing_(nsp, connections, clock, settings.typing),
       events_(nsp, rooms_, clock, &typing_),
@@ -20,6 +23,19 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat,
     typing_.bind(*s);
     connections_.on_connection(s);
   });
+  if (settings.recovery.window > std::chrono::milliseconds::zero()) {
+    recovery_ = std::make_unique<recovery_sessions>(
+        nsp.owner().executor(), chat,
+        [this](const socketio::handshake& hs) { return connections_.authenticate(hs); },
+        settings.recovery);
+    connections_.set_recovery(recovery_.get());
+    nsp.owner().set_session_store(recovery_.get());
+    recovery_->start();
+  }
+}
+
+chat_gateway::~chat_gateway() {
+  if (recovery_) nsp_.owner().set_session_store(nullptr);
 }
 
 }  // namespace chatgate::gateway

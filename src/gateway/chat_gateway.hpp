@@ -11,6 +11,7 @@
 #include "gateway/error_filter.hpp"
 #include "gateway/event_handlers.hpp"
 #include "gateway/gateway_settings.hpp"
+#include "gateway/recovery_sessions.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/socket_events.hpp"
 #include "gateway/token_expiry.hpp"
@@ -30,6 +31,7 @@ class chat_gateway {
   chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat, const auth::verifier& verifier,
                cluster::connection_map& connections, const core::clock& clock,
                gateway_settings settings = {});
+  ~chat_gateway();
   chat_gateway(const chat_gateway&) = delete;
   chat_gateway& operator=(const chat_gateway&) = delete;
 
@@ -47,6 +49,7 @@ class chat_gateway {
   }
 
  private:
+  socketio::namespace_& nsp_;
   error_filter errors_;
   room_service rooms_;
   typing_service typing_;
@@ -56,6 +59,7 @@ class chat_gateway {
   connection_handler connections_;
   event_handlers handlers_;
   admin_connections admin_;
+  std::unique_ptr<recovery_sessions> recovery_;  // null while RECOVERY_WINDOW_MS is 0
 };
 
 }  // namespace chatgate::gateway

@@ -42,9 +42,10 @@ core::result<auth::identity> connection_handler::authenticate(const socketio::ha
 }
 
 void connection_handler::on_connection(const std::shared_ptr<socketio::socket>& s) {
-  s->on_disconnect([this, alive = std::weak_ptr<bool>(alive_), raw = s.get()](std::string_view) {
-    if (alive.lock()) on_disconnect(*raw);
-  });
+  s->on_disconnect(
+      [this, alive = std::weak_ptr<bool>(alive_), raw = s.get()](std::string_view reason) {
+        if (alive.lock()) on_disconnect(*raw, reason);
+      });
   auto id = authenticate(s->handshake());
   if (!id) {
     spdlog::warn("gateway: socket {} from {} refused: {}", s->id(), s->handshake().address,
@@ -101,10 +102,12 @@ void connection_handler::on_rooms_joined(const std::shared_ptr<socketio::socket>
   s->emit("connected", payloads::one(payloads::connected(user->user_id, s->id(),
                                                          conversations->size() + 1, clock_.now())));
   expiry_.watch(s);
+  if (recovery_) recovery_->opened(*s, user->user_id);
   if (count == 1) broadcast_presence("user:online", user->user_id, *conversations);
 }
 
-void connection_handler::on_disconnect(socketio::socket& s) {
+void connection_handler::on_disconnect(socketio::socket& s, std::string_view reason) {
+  if (recovery_) recovery_->closed(s, reason);
   auto* user = user_of(s);
   if (!user || !user->registered) return;
   user->registered = false;

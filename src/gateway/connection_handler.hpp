@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "gateway/error_filter.hpp"
 #include "gateway/gateway_settings.hpp"
+#include "gateway/recovery_sessions.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/token_expiry.hpp"
 #include "socketio/namespace_.hpp"
@@ -38,13 +39,16 @@ class connection_handler {
   void on_connection(const std::shared_ptr<socketio::socket>& s);
   /// `user:offline` for a user whose last socket was on a dead instance (the Redis map's sweep).
   void announce_offline(const std::string& user);
+  /// Connection state recovery (RECOVERY_WINDOW_MS > 0): sessions opened once a socket got
+  /// `connected`, closed at its disconnect. Null: off.
+  void set_recovery(recovery_sessions* recovery) { recovery_ = recovery; }
 
  private:
   void on_registered(const std::shared_ptr<socketio::socket>& s, std::size_t count);
   /// The store answered the user's conversations: `connected`, and user:online when first.
   void on_rooms_joined(const std::shared_ptr<socketio::socket>& s, std::size_t count,
                        core::result<std::vector<std::string>> conversations);
-  void on_disconnect(socketio::socket& s);
+  void on_disconnect(socketio::socket& s, std::string_view reason);
   /// Sends `error` without originalEvent, then disconnects.
   void refuse(socketio::socket& s, const core::error& e);
   /// `event` (user:online / user:offline) to each conversation room but the user's own sockets.
@@ -59,6 +63,7 @@ class connection_handler {
   const core::clock& clock_;
   token_expiry& expiry_;
   gateway_settings settings_;
+  recovery_sessions* recovery_ = nullptr;
   // Held by callbacks that a networked connection map may run after this handler is gone.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -8,30 +8,36 @@
 #include "gateway/payloads.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/typing_service.hpp"
+#include "socketio/session_store.hpp"
 
 namespace chatgate::gateway {
 
+socketio::args socket_events::recoverable(boost::json::value payload, const store::message& m) {
+  auto a = payloads::one(std::move(payload));
+  socketio::append_offset(a, m.event_offset);
+  return a;
+}
+
 void socket_events::message_created(const store::message& m) {
   nsp_.to(room_service::conversation_room(m.conversation_id))
-      .emit("message:new", payloads::one(chat::to_json(m)));
+      .emit("message:new", recoverable(chat::to_json(m), m));
   if (typing_) typing_->stop(m.sender_id, m.conversation_id);
 }
 
 void socket_events::message_updated(const store::message& m) {
   nsp_.to(room_service::conversation_room(m.conversation_id))
-      .emit("message:updated", payloads::one(payloads::message_updated(m)));
+      .emit("message:updated", recoverable(payloads::message_updated(m), m));
 }
 
 void socket_events::message_deleted(const store::message& m) {
   nsp_.to(room_service::conversation_room(m.conversation_id))
-      .emit("message:deleted", payloads::one(payloads::message_deleted(m)));
+      .emit("message:deleted", recoverable(payloads::message_deleted(m), m));
 }
 
 void socket_events::message_reaction(const store::message& m, std::string_view user_id,
                                      std::string_view emoji, bool added) {
   nsp_.to(room_service::conversation_room(m.conversation_id))
-      .emit("message:reaction",
-            payloads::one(payloads::message_reaction(m, user_id, emoji, added)));
+      .emit("message:reaction", recoverable(payloads::message_reaction(m, user_id, emoji, added), m));
 }
 
 void socket_events::conversation_created(const store::conversation& c) {

@@ -45,6 +45,10 @@ class socket_events final : public chat::events {
   /// `conversation:removed`, then the user's sockets leave the room.
   void participant_removed(const store::conversation& c, std::string_view user_id) override;
 
+  /// The arguments of a recoverable event (contract §8): `payload`, then the offset of the
+  /// event in the recovery log when it was logged (RECOVERY_WINDOW_MS > 0).
+  static socketio::args recoverable(boost::json::value payload, const store::message& m);
+
  private:
   socketio::namespace_& nsp_;
   room_service& rooms_;

@@ -15,6 +15,7 @@ struct socket_user {
   core::sys_time_ms connected_at{};
   bool registered = false;  // counted in the connection map (undone on disconnect)
   std::optional<core::sys_time_ms> expires_at;  // the token's `exp`; moved by auth:refresh
+  std::string recovery_owner;  // this socket's token in its recovery session (empty: none)
 };
 
 /// The socket's user, or nullptr before authentication succeeded.

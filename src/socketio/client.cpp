@@ -89,8 +89,41 @@ void client::connect(const std::string& name, boost::json::object auth) {
   }
   const auto& info = conn_->handshake();
   handshake hs{std::move(auth), info.query, info.headers, info.remote_address, info.url, now_ms()};
-  auto s = std::make_shared<socket>(*nsp, weak_from_this(), server_.generate_id(), std::move(hs));
-  nsp->add(std::move(s));
+  auto* store = server_.sessions();
+  const auto* pid = store ? hs.auth.if_contains("pid") : nullptr;
+  if (!pid || !pid->is_string() || pid->get_string().empty()) {
+    auto new_pid = store ? server_.generate_id() : std::string();
+    return add_socket(*nsp, std::move(hs), std::move(new_pid), std::nullopt);
+  }
+  // Connection state recovery: the client names its previous session (socket.io-client sends
+  // {pid, offset} merged into its auth). The store answers now or later.
+  std::optional<std::string> offset;
+  if (const auto* o = hs.auth.if_contains("offset"); o && o->is_string())
+    offset = std::string(o->get_string());
+  auto held = std::make_shared<handshake>(std::move(hs));
+  std::string old_pid(pid->get_string());
+  store->restore(*held, old_pid, offset,
+                 [weak = weak_from_this(), name, held, old_pid](std::optional<restored_session> r) {
+                   auto self = weak.lock();
+                   if (!self || self->closed_) return;
+                   namespace_* target = self->server_.find(name);
+                   if (!target) return;
+                   auto new_pid = r ? old_pid : self->server_.generate_id();
+                   self->add_socket(*target, std::move(*held), std::move(new_pid), std::move(r));
+                 });
+}
+
+void client::add_socket(namespace_& nsp, handshake hs, std::string pid,
+                        std::optional<restored_session> restored) {
+  std::string id = restored ? restored->sid : server_.generate_id();
+  // The previous socket of a recovered session may still be here, its transport's end not yet
+  // seen (a polling client waits for the ping timeout): it goes first, so that one id is one
+  // socket in the namespace and its rooms.
+  if (restored)
+    if (auto stale = nsp.find(id)) stale->disconnect(true);
+  auto s = std::make_shared<socket>(nsp, weak_from_this(), std::move(id), std::move(hs));
+  s->set_recovery(std::move(pid), std::move(restored));
+  nsp.add(std::move(s));
 }
 
 void client::connected(const std::shared_ptr<socket>& s) {

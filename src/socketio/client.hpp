@@ -1,6 +1,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -8,12 +9,15 @@
 
 #include "engineio/socket.hpp"
 #include "socketio/decoder.hpp"
+#include "socketio/handshake.hpp"
 #include "socketio/packet.hpp"
+#include "socketio/session_store.hpp"
 
 namespace chatgate::socketio {
 
 class server;
 class socket;
+class namespace_;
 
 /// One Engine.IO session and the namespaces it joined (Node's Client): decodes packets, routes
 /// them to the socket of their namespace, closes the session on invalid input or when no
@@ -53,6 +57,8 @@ class client : public std::enable_shared_from_this<client> {
   void on_error();
   void on_close(std::string_view reason);
   void connect(const std::string& nsp, boost::json::object auth);
+  void add_socket(namespace_& nsp, handshake hs, std::string pid,
+                  std::optional<restored_session> restored);
 
   server& server_;
   std::shared_ptr<engineio::socket> conn_;

@@ -10,6 +10,7 @@
 #include "engineio/socket.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/namespace_.hpp"
+#include "socketio/session_store.hpp"
 #include "socketio/settings.hpp"
 
 namespace chatgate::socketio {
@@ -45,6 +46,11 @@ class server {
   /// Disconnects every socket ("server shutting down") and closes every session.
   void close();
 
+  /// Turns connection state recovery on (`store` non-null; it must outlive the server's
+  /// sockets) or off (null, the default): see session_store.hpp.
+  void set_session_store(session_store* store) { session_store_ = store; }
+  session_store* sessions() const { return session_store_; }
+
   const socketio::settings& settings() const { return settings_; }
   boost::asio::any_io_executor executor() const { return executor_; }
   /// Number of Engine.IO sessions served.
@@ -62,6 +68,7 @@ class server {
   std::map<std::string, std::unique_ptr<namespace_>, std::less<>> nsps_;
   std::map<std::string, std::shared_ptr<client>, std::less<>> clients_;
   std::mt19937_64 rng_;
+  session_store* session_store_ = nullptr;
 };
 
 }  // namespace chatgate::socketio

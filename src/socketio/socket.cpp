@@ -133,10 +133,13 @@ void socket::disconnect(bool close_transport) {
 void socket::on_connect() {
   connected_ = true;
   join(id_);
+  replay_restored();
   packet p;
   p.type = packet_type::connect;
   p.nsp = nsp_.name();
-  p.data = boost::json::object{{"sid", id_}};
+  boost::json::object data{{"sid", id_}};
+  if (!pid_.empty()) data["pid"] = pid_;
+  p.data = std::move(data);
   send_packet(std::move(p));
 }
 

@@ -17,6 +17,7 @@
 #include "socketio/broadcast_operator.hpp"
 #include "socketio/handshake.hpp"
 #include "socketio/packet.hpp"
+#include "socketio/session_store.hpp"
 
 namespace chatgate::socketio {
 
@@ -68,6 +69,12 @@ class socket : public std::enable_shared_from_this<socket> {
   std::shared_ptr<engineio::socket> conn() const;
   /// "polling" or "websocket" (empty once disconnected).
   std::string_view transport_name() const;
+  /// Connection state recovery: the private session id sent in the CONNECT answer (Node's
+  /// socket.pid); empty when recovery is off.
+  const std::string& pid() const { return pid_; }
+  /// True when this socket took over an earlier session: old id, rooms, missed events
+  /// (Node's socket.recovered).
+  bool recovered() const { return recovered_; }
 
   /// Registers the handler of a client event (replaces an earlier one of the same name).
   void on(std::string event, event_handler handler);
@@ -103,6 +110,8 @@ class socket : public std::enable_shared_from_this<socket> {
 
   // Used by client and namespace_.
   std::shared_ptr<client> owner() const { return client_.lock(); }
+  /// Before add(): the pid to announce, and the session taken over (socket_recovery.cpp).
+  void set_recovery(std::string pid, std::optional<restored_session> restored);
   void on_connect();
   void on_packet(packet p);
   void on_close(std::string_view reason);
@@ -117,6 +126,8 @@ class socket : public std::enable_shared_from_this<socket> {
   void on_ack(packet p);
   ack_fn make_ack(std::uint64_t id);
   void fail_pending_acks(const std::string& message);
+  /// At connect: joins the restored rooms and queues the missed events (socket_recovery.cpp).
+  void replay_restored();
 
   struct pending_ack {
     ack_callback cb;
@@ -136,6 +147,9 @@ class socket : public std::enable_shared_from_this<socket> {
   std::vector<disconnect_handler> disconnect_handlers_;
   std::uint64_t next_ack_id_ = 0;
   std::map<std::uint64_t, pending_ack> acks_;
+  std::string pid_;
+  bool recovered_ = false;
+  std::optional<restored_session> restored_;  // until on_connect()
 };
 
 }  // namespace chatgate::socketio

@@ -52,6 +52,9 @@ struct message {
   core::sys_time_ms updated_at{};
   std::optional<core::sys_time_ms> deleted_at;
   std::vector<reaction> reactions;  // ordered by first use; an emoji nobody holds is not here
+  // Not stored: the recovery log offset of the event that reports this state (contract §8), set
+  // by chat_service when RECOVERY_WINDOW_MS > 0; 0 when the event is not logged.
+  std::int64_t event_offset = 0;
 };
 
 /// One user's read state in one conversation (contract §8 `conversation:read`).

@@ -9,6 +9,7 @@
 #include "core/result.hpp"
 #include "store/model.hpp"
 #include "store/reaction_list.hpp"
+#include "store/recovery_log.hpp"
 
 namespace chatgate::store {
 
@@ -48,9 +49,9 @@ struct reacted {
 /// (store/worker_pool), never on an io thread; each worker has its own instance (connection).
 /// Failures of the database itself come back as core::error_code::internal_error, "not there"
 /// as std::nullopt.
-class store {
+class store : public recovery_log {
  public:
-  virtual ~store() = default;
+  ~store() override = default;
 
   /// Inserts a new conversation with its participants.
   virtual core::result<conversation> create_conversation(const conversation& c) = 0;

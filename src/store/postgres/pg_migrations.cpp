@@ -77,8 +77,30 @@ constexpr std::string_view v4_reactions = R"sql(
 ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
 )sql";
 
-constexpr std::array<std::string_view, 4> all_migrations{v1_initial_schema, v2_activity_index,
-                                                         v3_read_state, v4_reactions};
+// Connection state recovery (contract §8): as SQLite's v5; IDENTITY gives the global offset.
+constexpr std::string_view v5_recovery = R"sql(
+CREATE TABLE recovery_events (
+  event_offset       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event_conversation TEXT COLLATE "C" NOT NULL,
+  event_name         TEXT NOT NULL,
+  event_message      TEXT COLLATE "C" NOT NULL,
+  event_extra        TEXT NOT NULL DEFAULT '',
+  event_at           BIGINT NOT NULL
+);
+CREATE INDEX recovery_events_by_time ON recovery_events (event_at);
+CREATE TABLE recovery_sessions (
+  pid          TEXT COLLATE "C" PRIMARY KEY,
+  socket_id    TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  owner        TEXT NOT NULL,
+  start_offset BIGINT NOT NULL,
+  expires_at   BIGINT,
+  updated_at   BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> all_migrations{
+    v1_initial_schema, v2_activity_index, v3_read_state, v4_reactions, v5_recovery};
 
 // pg_advisory_xact_lock key: "chatgate" in ASCII, shared by every chatgate build.
 constexpr std::int64_t migration_lock_key = 0x6368617467617465;

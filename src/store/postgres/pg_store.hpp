@@ -73,6 +73,21 @@ class pg_store final : public store {
                                                     std::string_view user_id,
                                                     std::int64_t seq) override;
 
+  // Connection state recovery (sqlite_store_recovery.cpp / pg_store_recovery.cpp).
+  core::result<std::int64_t> append_recovery_event(std::string_view conversation_id,
+                                                   std::string_view name,
+                                                   std::string_view message_id,
+                                                   std::string_view extra,
+                                                   core::sys_time_ms now) override;
+  core::result<void> open_recovery_session(const recovery_session& s,
+                                           core::sys_time_ms now) override;
+  core::result<void> close_recovery_session(std::string_view pid, std::string_view owner,
+                                            core::sys_time_ms expires_at) override;
+  core::result<std::optional<recovered_state>> find_recovery_session(
+      const recovery_claim& c) override;
+  core::result<void> prune_recovery(core::sys_time_ms events_before, core::sys_time_ms now,
+                                    core::sys_time_ms live_before) override;
+
   bool ping() override;
   /// Group commit: BEGIN; the calls until end_batch() share that transaction (their own
   /// transactions become savepoints). Inside a batch a broken connection is not reset nor the

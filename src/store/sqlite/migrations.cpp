@@ -80,8 +80,32 @@ constexpr std::string_view v4_reactions = R"sql(
 ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
 )sql";
 
-constexpr std::array<std::string_view, 4> all_migrations{v1_initial_schema, v2_activity_index,
-                                                         v3_read_state, v4_reactions};
+// Connection state recovery (contract §8): the replayable events of conversations, one global
+// offset (AUTOINCREMENT: never reused after a prune), and the sessions (pid -> socket id, user;
+// expires_at NULL while a socket holds it).
+constexpr std::string_view v5_recovery = R"sql(
+CREATE TABLE recovery_events (
+  event_offset       INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_conversation TEXT NOT NULL,
+  event_name         TEXT NOT NULL,
+  event_message      TEXT NOT NULL,
+  event_extra        TEXT NOT NULL DEFAULT '',
+  event_at           INTEGER NOT NULL
+);
+CREATE INDEX recovery_events_by_time ON recovery_events (event_at);
+CREATE TABLE recovery_sessions (
+  pid          TEXT PRIMARY KEY,
+  socket_id    TEXT NOT NULL,
+  user_id      TEXT NOT NULL,
+  owner        TEXT NOT NULL,
+  start_offset INTEGER NOT NULL,
+  expires_at   INTEGER,
+  updated_at   INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 5> all_migrations{
+    v1_initial_schema, v2_activity_index, v3_read_state, v4_reactions, v5_recovery};
 
 }  // namespace
 

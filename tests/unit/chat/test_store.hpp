@@ -65,6 +65,31 @@ class test_store : public store::store {
                                      std::size_t max_distinct) override;
   bool ping() override { return healthy && real_->ping(); }
 
+  // Connection state recovery: passed on (no failure injection).
+  core::result<std::int64_t> append_recovery_event(std::string_view conversation_id,
+                                                   std::string_view name,
+                                                   std::string_view message_id,
+                                                   std::string_view extra,
+                                                   core::sys_time_ms now) override {
+    return real_->append_recovery_event(conversation_id, name, message_id, extra, now);
+  }
+  core::result<void> open_recovery_session(const ::chatgate::store::recovery_session& s,
+                                           core::sys_time_ms now) override {
+    return real_->open_recovery_session(s, now);
+  }
+  core::result<void> close_recovery_session(std::string_view pid, std::string_view owner,
+                                            core::sys_time_ms expires_at) override {
+    return real_->close_recovery_session(pid, owner, expires_at);
+  }
+  core::result<std::optional<::chatgate::store::recovered_state>> find_recovery_session(
+      const ::chatgate::store::recovery_claim& c) override {
+    return real_->find_recovery_session(c);
+  }
+  core::result<void> prune_recovery(core::sys_time_ms events_before, core::sys_time_ms now,
+                                    core::sys_time_ms live_before) override {
+    return real_->prune_recovery(events_before, now, live_before);
+  }
+
   bool healthy = true;
   bool fail_next = false;
 

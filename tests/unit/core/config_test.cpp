@@ -35,6 +35,7 @@ TEST(config, defaults_match_the_contract) {
   EXPECT_EQ(c.ws_port, 4001);
   EXPECT_EQ(c.host, "0.0.0.0");
   EXPECT_EQ(c.database_url, "sqlite://./chatgate.db");
+  EXPECT_EQ(c.recovery_window, 0ms);  // connection state recovery off, as in Socket.IO
   EXPECT_EQ(c.redis_url, "");
   EXPECT_EQ(c.allowed_origins, std::vector<std::string>{"*"});
   EXPECT_EQ(c.rate_limit, 30);
@@ -75,6 +76,7 @@ TEST(config, every_setting_from_the_environment) {
            {"PING_TIMEOUT_MS", "2000"},
            {"MAX_PAYLOAD_BYTES", "100"},
            {"CONNECT_TIMEOUT_MS", "300"},
+           {"RECOVERY_WINDOW_MS", "120000"},
            {"MAX_GROUP_SIZE", "2"},
            {"MAX_BODY_BYTES", "64"},
            {"WS_HANDSHAKE_TIMEOUT_MS", "1500"},
@@ -113,6 +115,7 @@ TEST(config, every_setting_from_the_environment) {
   EXPECT_EQ(c.ping_timeout, 2000ms);
   EXPECT_EQ(c.max_payload_bytes, 100u);
   EXPECT_EQ(c.connect_timeout, 300ms);
+  EXPECT_EQ(c.recovery_window, 120000ms);
   EXPECT_EQ(c.max_group_size, 2u);
   EXPECT_EQ(c.max_body_bytes, 64u);
   EXPECT_EQ(c.ws_handshake_timeout, 1500ms);
@@ -281,6 +284,12 @@ INSTANTIATE_TEST_SUITE_P(
         bad_value{"MAX_PAYLOAD_BYTES", "1e6",
                   "config: MAX_PAYLOAD_BYTES: expected an integer from 1 to 2147483648, got "
                   "\"1e6\""},
+        bad_value{"RECOVERY_WINDOW_MS", "86400001",
+                  "config: RECOVERY_WINDOW_MS: expected milliseconds from 0 (off) to 86400000, "
+                  "got \"86400001\""},
+        bad_value{"RECOVERY_WINDOW_MS", "-1",
+                  "config: RECOVERY_WINDOW_MS: expected milliseconds from 0 (off) to 86400000, "
+                  "got \"-1\""},
         bad_value{"MAX_GROUP_SIZE", "1",
                   "config: MAX_GROUP_SIZE: expected an integer from 2 to 1000000, got \"1\""},
         bad_value{"MAX_BODY_BYTES", "0",
@@ -341,6 +350,16 @@ TEST(config, help_lists_every_row_of_the_table) {
 }
 
 // The table's default text, parsed, is the struct's default: no second default.
+TEST(config, recovery_window_from_zero_to_a_day) {
+  for (const auto& [text, value] : {std::pair{"0", 0ms}, std::pair{"86400000", 86'400'000ms}}) {
+    run r;
+    r.env = {{"JWT_SECRET", "x"}, {"RECOVERY_WINDOW_MS", text}};
+    auto out = r({"serve"});
+    EXPECT_EQ(out.error, "") << text;
+    EXPECT_EQ(out.cfg.recovery_window, value) << text;
+  }
+}
+
 TEST(config, table_defaults_are_the_config_defaults) {
   for (const auto& s : settings()) {
     if (s.fallback.empty()) continue;  // unset

@@ -40,6 +40,8 @@ TEST(module_defaults, socketio_gateway_chat) {
   EXPECT_EQ(gateway::gateway_settings{}.max_connections_per_user,
             defaults.max_connections_per_user);
   EXPECT_EQ(chat::chat_settings{}.max_group_size, defaults.max_group_size);
+  EXPECT_EQ(chat::chat_settings{}.recovery_window, defaults.recovery_window);
+  EXPECT_EQ(gateway::gateway_settings{}.recovery.window, defaults.recovery_window);
   EXPECT_EQ(chat::rate_limit_settings{}.limit, defaults.rate_limit);
   EXPECT_EQ(chat::rate_limit_settings{}.window, defaults.rate_window);
   EXPECT_EQ(store::worker_settings{}.job_timeout, defaults.store_timeout);
