@@ -139,6 +139,33 @@ void async_chat::check_participant(std::string user, std::string id, callback<vo
 
 void async_chat::send_message(std::string user, std::string id, json::value body,
                               callback<store::message> done) {
+  if (!shared_limit_) return submit_send(std::move(user), std::move(id), std::move(body),
+                                         std::move(done));
+  using kind = shared_rate_limit::verdict::kind;
+  auto counted = [this, user, id = std::move(id), body = std::move(body),
+                  done = std::move(done)](shared_rate_limit::verdict v) mutable {
+    if (v.outcome == kind::refused) {
+      auto e = core::make_error(core::error_code::rate_limited, "Too many messages, slow down");
+      e.retry_after_ms = v.retry_after_ms;
+      return done(std::move(e));
+    }
+    if (v.outcome == kind::allowed)  // not stored after all: give the send back
+      done = [this, user, done = std::move(done)](core::result<store::message> r) {
+        if (!r && shared_limit_) shared_limit_->refund(user);
+        done(std::move(r));
+      };
+    submit_send(std::move(user), std::move(id), std::move(body), std::move(done));
+  };
+  // The verdict comes on the limiter's thread: back to this one before going on, so that sends
+  // are submitted (and answered) in the order the shared count answered them.
+  shared_limit_->consume(user, [back = back_, counted = std::move(counted)](
+                                   shared_rate_limit::verdict v) mutable {
+    back([counted = std::move(counted), v]() mutable { counted(v); });
+  });
+}
+
+void async_chat::submit_send(std::string user, std::string id, json::value body,
+                             callback<store::message> done) {
   const auto key = id;
   run<store::message>(
       access::write, key,
