@@ -139,8 +139,8 @@ void async_chat::check_participant(std::string user, std::string id, callback<vo
 
 void async_chat::send_message(std::string user, std::string id, json::value body,
                               callback<store::message> done) {
-  if (!shared_limit_) return submit_send(std::move(user), std::move(id), std::move(body),
-                                         std::move(done));
+  if (!shared_limit_)
+    return submit_send(std::move(user), std::move(id), std::move(body), std::move(done));
   using kind = shared_rate_limit::verdict::kind;
   auto counted = [this, user, id = std::move(id), body = std::move(body),
                   done = std::move(done)](shared_rate_limit::verdict v) mutable {
@@ -158,10 +158,10 @@ void async_chat::send_message(std::string user, std::string id, json::value body
   };
   // The verdict comes on the limiter's thread: back to this one before going on, so that sends
   // are submitted (and answered) in the order the shared count answered them.
-  shared_limit_->consume(user, [back = back_, counted = std::move(counted)](
-                                   shared_rate_limit::verdict v) mutable {
-    back([counted = std::move(counted), v]() mutable { counted(v); });
-  });
+  shared_limit_->consume(
+      user, [back = back_, counted = std::move(counted)](shared_rate_limit::verdict v) mutable {
+        back([counted = std::move(counted), v]() mutable { counted(v); });
+      });
 }
 
 void async_chat::submit_send(std::string user, std::string id, json::value body,

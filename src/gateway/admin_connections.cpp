@@ -37,8 +37,8 @@ void admin_connections::list_connections(
   if (!remote_) return done(std::move(out));
   socketio::broadcast_options opts;
   if (user_id) opts.rooms.insert(room_service::user_room(*user_id));
-  remote_(opts, [out = std::move(out), done = std::move(done)](
-                    std::vector<json::object> fetched) mutable {
+  remote_(opts, [out = std::move(out),
+                 done = std::move(done)](std::vector<json::object> fetched) mutable {
     std::set<std::string> seen;
     for (const auto& r : out) seen.insert(r.id);
     for (const auto& f : fetched) {
@@ -92,8 +92,8 @@ std::optional<chat::connection_record> admin_connections::record_of(const json::
   if (!user || !instance || !transport || !at) return std::nullopt;
   auto connected_at = core::parse_iso8601(*at);
   if (!connected_at) return std::nullopt;
-  chat::connection_record r{std::string(*id), std::string(*user), std::string(*instance),
-                            std::string(*transport), *connected_at, {}};
+  chat::connection_record r{std::string(*id),        std::string(*user), std::string(*instance),
+                            std::string(*transport), *connected_at,      {}};
   if (const auto* rooms = fetched.if_contains("rooms"); rooms && rooms->is_array())
     for (const auto& room : rooms->get_array())
       if (room.is_string() && room.get_string() != *id) r.rooms.emplace_back(room.get_string());

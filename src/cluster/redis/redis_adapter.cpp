@@ -1,7 +1,7 @@
 #include "cluster/redis/redis_adapter.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "socketio/namespace_.hpp"
 #include "socketio/socket.hpp"
@@ -249,18 +249,25 @@ namespace chatgate::cluster::redis {
 
 void redis_adapter::fetch_remote_sockets(const socketio::broadcast_options& opts,
                                          std::function<void(remote_sockets)> done) {
+  // Onto this adapter's executor first: the caller may be another io thread.
+  boost::asio::post(sub_->get_executor(), [this, alive = std::weak_ptr<bool>(alive_), opts,
+                                           done = std::move(done)]() mutable {
+    if (alive.lock()) ask_server_count(opts, std::move(done));
+  });
+}
+
+void redis_adapter::ask_server_count(const socketio::broadcast_options& opts,
+                                     std::function<void(remote_sockets)> done) {
   // How many instances listen: every subscriber of the request channel but this one.
-  pub_->command({"PUBSUB", "NUMSUB", request_channel_},
-                [this, alive = std::weak_ptr<bool>(alive_), opts,
-                 done = std::move(done)](redis_reply r) mutable {
-                  if (!alive.lock()) return;
-                  if (!r.ok() || r.elements.size() != 2 ||
-                      r.elements[1].type != redis_reply::kind::integer)
-                    return done(remote_sockets{});  // Redis away: nobody asked
-                  const auto subscribers = r.elements[1].integer;
-                  send_fetch(opts, subscribers > 1 ? std::size_t(subscribers - 1) : 0,
-                             std::move(done));
-                });
+  pub_->command(
+      {"PUBSUB", "NUMSUB", request_channel_}, [this, alive = std::weak_ptr<bool>(alive_), opts,
+                                               done = std::move(done)](redis_reply r) mutable {
+        if (!alive.lock()) return;
+        if (!r.ok() || r.elements.size() != 2 || r.elements[1].type != redis_reply::kind::integer)
+          return done(remote_sockets{});  // Redis away: nobody asked
+        const auto subscribers = r.elements[1].integer;
+        send_fetch(opts, subscribers > 1 ? std::size_t(subscribers - 1) : 0, std::move(done));
+      });
 }
 
 void redis_adapter::send_fetch(const socketio::broadcast_options& opts, std::size_t expected,
@@ -290,13 +297,13 @@ void redis_adapter::arm_request_timer() {
   auto next = pending_.next_deadline();
   if (!next) return;
   request_timer_.expires_at(*next);
-  request_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](
-                                const boost::system::error_code& ec) {
-    if (ec || !alive.lock()) return;  // re-armed or destroyed
-    if (auto n = pending_.expire(pending_requests::clock::now()))
-      spdlog::debug("redis adapter: {} request(s) timed out", n);
-    arm_request_timer();
-  });
+  request_timer_.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (ec || !alive.lock()) return;  // re-armed or destroyed
+        if (auto n = pending_.expire(pending_requests::clock::now()))
+          spdlog::debug("redis adapter: {} request(s) timed out", n);
+        arm_request_timer();
+      });
 }
 
 void redis_adapter::on_response(std::string_view payload) {

@@ -78,8 +78,9 @@ class redis_adapter final : public socketio::in_memory_adapter {
     bool complete = false;
   };
   /// Node's fetchSockets() minus the local part: a REMOTE_FETCH for `opts` to every other
-  /// instance, answers gathered until each came or requests_timeout. `done` runs once, on this
-  /// adapter's executor, never inside the call; Redis away: empty and incomplete.
+  /// instance, answers gathered until each came or requests_timeout. May be called from any
+  /// thread (it moves to this adapter's executor); `done` runs once, on that executor, never
+  /// inside the call; Redis away: empty and incomplete.
   void fetch_remote_sockets(const socketio::broadcast_options& opts,
                             std::function<void(remote_sockets)> done);
   /// Requests sent and still waiting for answers.
@@ -94,6 +95,8 @@ class redis_adapter final : public socketio::in_memory_adapter {
   void on_frame(std::string_view channel, std::string_view payload);
   void on_request(std::string_view payload);
   void on_response(std::string_view payload);
+  void ask_server_count(const socketio::broadcast_options& opts,
+                        std::function<void(remote_sockets)> done);
   void send_fetch(const socketio::broadcast_options& opts, std::size_t expected,
                   std::function<void(remote_sockets)> done);
   void arm_request_timer();

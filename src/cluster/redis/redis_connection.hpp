@@ -52,7 +52,6 @@ struct redis_connection_settings {
 class redis_connection final : public pubsub_transport,
                                public std::enable_shared_from_this<redis_connection> {
  public:
-
   static std::shared_ptr<redis_connection> create(boost::asio::any_io_executor ex,
                                                   redis_endpoint ep, std::string name,
                                                   redis_connection_settings settings = {});

@@ -47,8 +47,9 @@ redis_rate_limit::redis_rate_limit(std::shared_ptr<pubsub_transport> conn,
 
 void redis_rate_limit::consume(std::string user_id, std::function<void(verdict)> done) {
   if (settings_.limit <= 0) {
-    return boost::asio::post(conn_->get_executor(),
-                             [done = std::move(done)] { done({verdict::kind::allowed, 0}); });
+    return boost::asio::post(conn_->get_executor(), [done = std::move(done)] {
+      done({verdict::kind::allowed, 0});
+    });
   }
   std::vector<std::string> argv{"EVAL",
                                 std::string(consume_script),
@@ -56,14 +57,15 @@ void redis_rate_limit::consume(std::string user_id, std::function<void(verdict)>
                                 settings_.key_prefix + user_id,
                                 std::to_string(settings_.limit),
                                 std::to_string(settings_.window.count())};
-  boost::asio::post(conn_->get_executor(), [conn = conn_, argv = std::move(argv),
-                                            done = std::move(done)]() mutable {
-    conn->command(std::move(argv), [done = std::move(done)](redis_reply r) {
-      if (r.type != redis_reply::kind::integer) return done({verdict::kind::unavailable, 0});
-      if (r.integer == 0) return done({verdict::kind::allowed, 0});
-      done({verdict::kind::refused, r.integer});
-    });
-  });
+  boost::asio::post(conn_->get_executor(),
+                    [conn = conn_, argv = std::move(argv), done = std::move(done)]() mutable {
+                      conn->command(std::move(argv), [done = std::move(done)](redis_reply r) {
+                        if (r.type != redis_reply::kind::integer)
+                          return done({verdict::kind::unavailable, 0});
+                        if (r.integer == 0) return done({verdict::kind::allowed, 0});
+                        done({verdict::kind::refused, r.integer});
+                      });
+                    });
 }
 
 void redis_rate_limit::refund(std::string user_id) {

@@ -38,8 +38,8 @@ class fake_transport final : public pubsub_transport {
   bool deliver(const std::string& channel, std::string_view payload) {
     for (auto& [key, fn] : handlers_) {
       const std::string name = key.substr(1);
-      const bool match = key[0] == 'c' ? name == channel
-                                       : channel.starts_with(name.substr(0, name.size() - 1));
+      const bool match =
+          key[0] == 'c' ? name == channel : channel.starts_with(name.substr(0, name.size() - 1));
       if (match) {
         fn(channel, payload);
         return true;

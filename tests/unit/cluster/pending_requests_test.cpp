@@ -10,7 +10,9 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = pending_requests::clock;
 
-boost::json::object answer(int n) { return {{"n", n}}; }
+boost::json::object answer(int n) {
+  return {{"n", n}};
+}
 
 TEST(pending_requests, finishes_at_the_last_expected_answer) {
   pending_requests p("uid");
@@ -68,7 +70,7 @@ TEST(pending_requests, at_most_max_pending_wait_at_once) {
   pending_requests p("u", 2);
   const auto later = clock_type::now() + 1s;
   auto a = p.add(1, later, [](auto) {});
-  EXPECT_TRUE(p.add(1, later, [](auto) {}));  // at the limit
+  EXPECT_TRUE(p.add(1, later, [](auto) {}));   // at the limit
   EXPECT_FALSE(p.add(1, later, [](auto) {}));  // one past it
   EXPECT_EQ(p.size(), 2u);
   p.answer(*a, answer(1));

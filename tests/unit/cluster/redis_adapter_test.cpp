@@ -108,7 +108,7 @@ TEST_F(redis_adapter_test, a_room_channel_for_a_room_not_held_here_is_dropped_be
   const std::string garbage = "\xc1\xc1 not MessagePack";
   sub->deliver("socket.io#/#nobody-here#", garbage);
   EXPECT_EQ(frames("other_room"), 1);
-  EXPECT_EQ(frames("malformed"), 0);  // never decoded
+  EXPECT_EQ(frames("malformed"), 0);           // never decoded
   sub->deliver("socket.io#/#room#", garbage);  // a room held here: decoded, found malformed
   EXPECT_EQ(frames("malformed"), 1);
   sub->deliver("socket.io#/#", garbage);  // the namespace channel: always decoded

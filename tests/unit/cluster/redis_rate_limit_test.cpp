@@ -46,7 +46,7 @@ TEST_F(redis_rate_limit_test, two_instances_share_one_count) {
   EXPECT_EQ(consume(b, user).outcome, kind::allowed);
   EXPECT_EQ(consume(a, user).outcome, kind::allowed);
   EXPECT_EQ(consume(b, user).outcome, kind::allowed);  // the 4th: at the limit
-  auto past = consume(a, user);                         // the 5th: one past it
+  auto past = consume(a, user);                        // the 5th: one past it
   EXPECT_EQ(past.outcome, kind::refused);
   EXPECT_GT(past.retry_after_ms, 0);
   EXPECT_LE(past.retry_after_ms, 2500);  // one send every 10 s / 4

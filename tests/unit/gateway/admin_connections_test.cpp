@@ -87,7 +87,6 @@ TEST_F(admin_connections_test, user_filter_and_disconnects) {
   EXPECT_EQ(list().size(), 2u);
 }
 
-
 TEST_F(admin_connections_test, another_instances_socket_data_reads_back_as_its_record) {
   auto a = connect("alice");
   auto sockets = h.io.of("/").sockets();
@@ -98,9 +97,8 @@ TEST_F(admin_connections_test, another_instances_socket_data_reads_back_as_its_r
   EXPECT_EQ(data.at("userId"), "alice");
   EXPECT_EQ(data.at("transport"), "websocket");
   // As a REMOTE_FETCH answer carries it: the socket's own id among its rooms.
-  json::object fetched{{"id", s.id()},
-                       {"rooms", json::array{s.id(), "user:alice"}},
-                       {"data", data}};
+  json::object fetched{
+      {"id", s.id()}, {"rooms", json::array{s.id(), "user:alice"}}, {"data", data}};
   auto r = admin_connections::record_of(fetched);
   ASSERT_TRUE(r);
   auto local = list("alice");
