@@ -243,10 +243,6 @@ void redis_adapter::answer_broadcast_with_ack(const adapter_request& r) {
   }
 }
 
-}  // namespace chatgate::cluster::redis
-
-namespace chatgate::cluster::redis {
-
 void redis_adapter::fetch_remote_sockets(const socketio::broadcast_options& opts,
                                          std::function<void(remote_sockets)> done) {
   // Onto this adapter's executor first: the caller may be another io thread.
