@@ -1,5 +1,6 @@
 #include "chat/async_chat.hpp"
 
+#include "chat/body_reader.hpp"
 #include "chat/held_answers.hpp"
 
 #include <exception>
@@ -15,6 +16,17 @@ namespace {
 
 core::error store_error(const char* what) {
   return core::make_error(core::error_code::internal_error, what);
+}
+
+/// Whether chat_service::send_message will get as far as its rate limiter: the same checks, in
+/// the same order, so that a bad send answers VALIDATION_ERROR and is never counted.
+bool passes_validation(std::string_view conversation_id, const json::value& body) {
+  body_reader in(body);
+  (void)in.content();
+  (void)in.attachments();
+  (void)in.id("replyTo", false);
+  (void)in.metadata();
+  return in.ok() && check_id(conversation_id, "conversationId");
 }
 
 }  // namespace
@@ -139,7 +151,7 @@ void async_chat::check_participant(std::string user, std::string id, callback<vo
 
 void async_chat::send_message(std::string user, std::string id, json::value body,
                               callback<store::message> done) {
-  if (!shared_limit_)
+  if (!shared_limit_ || !passes_validation(id, body))  // a bad send: its error, never counted
     return submit_send(std::move(user), std::move(id), std::move(body), std::move(done));
   using kind = shared_rate_limit::verdict::kind;
   auto counted = [this, user, id = std::move(id), body = std::move(body),

@@ -173,6 +173,8 @@ test('RATE_LIMIT over both instances with Redis up; per instance, never refused 
       assert.equal(r.error.code, 'RATE_LIMITED');
       assert.ok(r.error.retryAfterMs > 0 && r.error.retryAfterMs <= 12000, JSON.stringify(r));
     }
+    const invalid = await send(ma, '   ');  // checked before the count, as on one instance
+    assert.equal(invalid.error.code, 'VALIDATION_ERROR', JSON.stringify(invalid));
     const rest = await api(b.http, tokenFor(mia)).post(`/conversations/${conv.id}/messages`, { content: 'mia rest' });
     assert.equal(rest.status, 429, JSON.stringify(rest.body));  // REST counts in the same place
     const listed = (await api(a.http, tokenFor(owner)).get(`/conversations/${conv.id}/messages?limit=100`)).body.items;

@@ -169,6 +169,22 @@ TEST_F(shared_limit_fixture, a_send_counted_but_not_stored_is_given_back) {
   EXPECT_EQ(shared.refunded, (std::vector<std::string>{"mallory"}));
 }
 
+TEST_F(shared_limit_fixture, an_invalid_send_is_not_counted_and_answers_validation_error) {
+  auto c = group("alice", {"bob"});
+  io.run_all();
+  shared.next = {fake_shared_limit::verdict::kind::refused, 1234};  // even when over the limit
+  std::optional<core::result<store::message>> blank, bad_id;
+  async.send_message("bob", c.id, j(R"({"content":"   "})"),
+                     [&](core::result<store::message> m) { blank = std::move(m); });
+  async.send_message("bob", "not-an-id", j(R"({"content":"x"})"),
+                     [&](core::result<store::message> m) { bad_id = std::move(m); });
+  io.run_all();
+  ASSERT_TRUE(blank && bad_id);
+  EXPECT_CODE(*blank, validation_error);
+  EXPECT_CODE(*bad_id, validation_error);
+  EXPECT_TRUE(shared.consumed.empty());
+}
+
 TEST_F(shared_limit_fixture, without_an_answer_the_per_instance_limit_decides_alone) {
   auto c = group("alice", {"bob"});
   io.run_all();
