@@ -5,7 +5,6 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 
-#include "gateway/socket_user.hpp"
 #include "store/store_factory.hpp"
 
 namespace chatgate::app {
@@ -86,7 +85,9 @@ app::app(core::config cfg)
   wire_gateway();
 }
 
-app::~app() = default;
+app::~app() {
+  chat_.set_shared_limit(nullptr);  // the cluster that owns it goes first
+}
 
 void app::wire_gateway() {
   engineio::settings es;
@@ -124,6 +125,15 @@ void app::wire_gateway() {
   set_events(&gateway_->events());
   set_presence(&gateway_->presence());
   router_.set_connection_directory(&gateway_->directory());
+  if (auto* redis = dynamic_cast<cluster::redis::redis_adapter*>(&io_->of("/").adapter())) {
+    gateway_->directory().set_remote([redis](const socketio::broadcast_options& opts, auto done) {
+      redis->fetch_remote_sockets(
+          opts, [done = std::move(done)](cluster::redis::redis_adapter::remote_sockets r) {
+            if (!r.complete) spdlog::warn("admin connections: not every instance answered");
+            done(std::move(r.sockets));
+          });
+    });
+  }
   on_stop([this](std::function<void()> done) {
     io_->close();
     engine_->close_all();
@@ -188,14 +198,16 @@ cluster::connection_map& app::wire_cluster() {
   if (!ep) throw startup_error("config: REDIS_URL: " + ep.error(), 2);
   cluster::redis::redis_cluster_settings rs;
   rs.max_connections_per_user = cfg_.max_connections_per_user;
-  rs.socket_data = [](const socketio::socket& s) -> boost::json::value {
-    const auto* user = std::any_cast<gateway::socket_user>(&s.data());
-    if (!user) return nullptr;
-    return boost::json::object{{"userId", user->user_id}};
+  rs.rate_limit.limit = cfg_.rate_limit;
+  rs.rate_limit.window = cfg_.rate_window;
+  // What REMOTE_FETCH answers say of a socket (Node's socket.data, and the admin listing).
+  rs.socket_data = [this](const socketio::socket& s) -> boost::json::value {
+    return gateway_ ? gateway_->directory().socket_data(s) : boost::json::value(nullptr);
   };
   cluster_ = std::make_unique<cluster::redis::redis_cluster>(ioc_.get_executor(), *ep, clock_,
                                                              metrics_, std::move(rs));
   io_->set_adapter(cluster_->adapter_factory());
+  chat_.set_shared_limit(&cluster_->rate_limit());
   router_.add_readiness_check("redis", [this] { return cluster_->ready(); });
   local_sockets_ = &cluster_->local();
   spdlog::info("chatgate: Redis at {}:{} (connection map and adapter shared by instances)",

@@ -1,5 +1,6 @@
 #include "chat/async_chat.hpp"
 
+#include "chat/body_reader.hpp"
 #include "chat/held_answers.hpp"
 
 #include <exception>
@@ -15,6 +16,17 @@ namespace {
 
 core::error store_error(const char* what) {
   return core::make_error(core::error_code::internal_error, what);
+}
+
+/// Whether chat_service::send_message will get as far as its rate limiter: the same checks, in
+/// the same order, so that a bad send answers VALIDATION_ERROR and is never counted.
+bool passes_validation(std::string_view conversation_id, const json::value& body) {
+  body_reader in(body);
+  (void)in.content();
+  (void)in.attachments();
+  (void)in.id("replyTo", false);
+  (void)in.metadata();
+  return in.ok() && check_id(conversation_id, "conversationId");
 }
 
 }  // namespace
@@ -165,6 +177,33 @@ void async_chat::check_participant(std::string user, std::string id, callback<vo
 
 void async_chat::send_message(std::string user, std::string id, json::value body,
                               callback<store::message> done) {
+  if (!shared_limit_ || !passes_validation(id, body))  // a bad send: its error, never counted
+    return submit_send(std::move(user), std::move(id), std::move(body), std::move(done));
+  using kind = shared_rate_limit::verdict::kind;
+  auto counted = [this, user, id = std::move(id), body = std::move(body),
+                  done = std::move(done)](shared_rate_limit::verdict v) mutable {
+    if (v.outcome == kind::refused) {
+      auto e = core::make_error(core::error_code::rate_limited, "Too many messages, slow down");
+      e.retry_after_ms = v.retry_after_ms;
+      return done(std::move(e));
+    }
+    if (v.outcome == kind::allowed)  // not stored after all: give the send back
+      done = [this, user, done = std::move(done)](core::result<store::message> r) {
+        if (!r && shared_limit_) shared_limit_->refund(user);
+        done(std::move(r));
+      };
+    submit_send(std::move(user), std::move(id), std::move(body), std::move(done));
+  };
+  // The verdict comes on the limiter's thread: back to this one before going on, so that sends
+  // are submitted (and answered) in the order the shared count answered them.
+  shared_limit_->consume(
+      user, [back = back_, counted = std::move(counted)](shared_rate_limit::verdict v) mutable {
+        back([counted = std::move(counted), v]() mutable { counted(v); });
+      });
+}
+
+void async_chat::submit_send(std::string user, std::string id, json::value body,
+                             callback<store::message> done) {
   const auto key = id;
   run_deferred<store::message>(
       access::send, key,

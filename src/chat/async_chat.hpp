@@ -9,6 +9,7 @@
 #include "chat/chat_service.hpp"
 #include "chat/posting_events.hpp"
 #include "chat/runner.hpp"
+#include "chat/shared_rate_limit.hpp"
 
 namespace chatgate::chat {
 
@@ -25,6 +26,12 @@ class async_chat {
   using callback = std::function<void(core::result<T>)>;
 
   async_chat(runner& r, poster back) : runner_(r), back_(std::move(back)) {}
+
+  /// With REDIS_URL: sends are counted against RATE_LIMIT over every instance first (a refusal
+  /// answers RATE_LIMITED without reaching the store; a send counted and then not stored is given
+  /// back). The per-instance limiter in chat_service still applies after it, and alone when the
+  /// shared count cannot answer. Null (the default): per instance only. Set before any call.
+  void set_shared_limit(shared_rate_limit* limit) { shared_limit_ = limit; }
 
   void create_conversation(std::string user, boost::json::value body,
                            callback<created_conversation> done);
@@ -90,8 +97,12 @@ class async_chat {
   template <class T, class F>
   void run_deferred(runner::access a, const std::string& key, F f, callback<T> done);
 
+  void submit_send(std::string user, std::string conversation_id, boost::json::value body,
+                   callback<store::message> done);
+
   runner& runner_;
   poster back_;
+  shared_rate_limit* shared_limit_ = nullptr;
 };
 
 }  // namespace chatgate::chat

@@ -40,7 +40,7 @@ class chat_gateway {
   /// Who is online, for POST /api/v1/presence.
   chat::presence& presence() { return presence_; }
   /// The live sockets, for GET /api/v1/admin/connections.
-  chat::connection_directory& directory() { return admin_; }
+  admin_connections& directory() { return admin_; }
   /// The typing indicator (tests drive its timer by hand).
   typing_service& typing() { return typing_; }
   /// Users whose last socket was on a dead instance (Redis map sweep): `user:offline` for each.

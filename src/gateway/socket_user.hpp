@@ -22,5 +22,8 @@ struct socket_user {
 inline socket_user* user_of(socketio::socket& s) {
   return std::any_cast<socket_user>(&s.data());
 }
+inline const socket_user* user_of(const socketio::socket& s) {
+  return std::any_cast<socket_user>(&s.data());
+}
 
 }  // namespace chatgate::gateway

@@ -93,7 +93,19 @@ test('Redis restarted empty mid-traffic: nothing acknowledged lost, /ready 503 t
       return r.message;
     };
     await send('before');
+    // Traffic all along the outage: acked sends from a second sender, every 20 ms.
+    let stopTraffic = false, trafficFailed = 0, phase = 'up';
+    const trafficAcked = { up: 0, down: 0, back: 0 };
+    const traffic = (async () => {
+      for (let i = 0; !stopTraffic; i++) {
+        const at = phase;
+        const r = await ask(slA, 'message:send', { conversationId: conv.id, content: `traffic ${i}` }).catch(() => null);
+        if (r?.success) { acked.push(r.message.id); trafficAcked[at]++; } else trafficFailed++;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    })();
     redisStop();
+    phase = 'down';
     const down = await eventually(async () => {
       const r = await fetch(`${a.http}/ready`);
       return r.status === 503 ? r.json() : null;
@@ -105,7 +117,9 @@ test('Redis restarted empty mid-traffic: nothing acknowledged lost, /ready 503 t
     await send('during');
     await local;
     for (const s of held) assert.equal(s.connected, true);
+    await eventually(() => trafficAcked.down >= 5, 5000, 'acked sends while Redis is down');
     execFileSync('bash', [script, 'start', dir, port], { stdio: 'ignore' });  // empty: no persistence
+    phase = 'back';
     await eventually(async () => (await fetch(`${a.http}/ready`)).status === 200 &&
       (await fetch(`${b.http}/ready`)).status === 200, 10000, '/ready 200 again');
     // refilled: both users online again, each socket registered
@@ -114,12 +128,76 @@ test('Redis restarted empty mid-traffic: nothing acknowledged lost, /ready 503 t
     // cross-instance delivery resumes
     const after = await send('after');
     await eventually(() => onB.includes(after.id), 4000, 'message on b after the restart');
-    const listed = await api(b.http, tokenFor(leo)).get(`/conversations/${conv.id}/messages?limit=100`);
-    const stored = new Set(listed.body.items.map((m) => m.id));
+    await eventually(() => trafficAcked.back >= 5, 5000, 'acked sends after the restart');
+    stopTraffic = true;
+    await traffic;
+    assert.equal(trafficFailed, 0, 'no send failed because Redis was away');
+    const synced = await ask(slB, 'messages:sync', { conversationId: conv.id, limit: 1000 });
+    assert.equal(synced.success, true);
+    const ids = synced.messages.map((m) => m.id);
+    assert.equal(new Set(ids).size, ids.length, 'no message twice');
+    const stored = new Set(ids);
     for (const id of acked) assert.ok(stored.has(id), `acked message ${id} not stored`);
+    console.log(`# ${acked.length} acked across the Redis restart (${JSON.stringify(trafficAcked)} from the sender running all along), all stored once`);
     for (const s of held) assert.equal(s.connected, true);
   } finally {
     closeAll(held);
     for (const s of [a, b]) { await s.stop(); s.cleanup(); }
+  }
+});
+
+test('RATE_LIMIT over both instances with Redis up; per instance, never refused for Redis, with Redis down', { skip, timeout: 60000 }, async () => {
+  const limited = { ...env(), RATE_LIMIT: '5/60s' };
+  const [a, b] = await Promise.all([start({ env: limited }), start({ env: limited })]);
+  const mia = user('mia'), nia = user('nia'), owner = user('own');
+  const held = [];
+  let stopped = false;
+  try {
+    const conv = (await api(a.http, tokenFor(owner)).post('/conversations', { type: 'group', participantIds: [mia, nia] })).body;
+    const sockets = {};
+    for (const [id, server] of [[mia, a], [mia, b], [nia, a], [nia, b]]) {
+      const { socket } = await connect(server, id);
+      held.push(socket);
+      (sockets[id] ??= []).push(socket);
+    }
+    const send = (s, content) => ask(s, 'message:send', { conversationId: conv.id, content });
+    // Redis up: one count for mia over both instances, sends alternating a, b, a, b, a.
+    const [ma, mb] = sockets[mia];
+    for (let i = 0; i < 5; i++) {
+      const r = await send(i % 2 ? mb : ma, `mia ${i}`);
+      assert.equal(r.success, true, `send ${i + 1} of 5 (at the limit): ${JSON.stringify(r)}`);
+    }
+    for (const s of [mb, ma]) {  // one past it, on either instance
+      const r = await send(s, 'mia past');
+      assert.equal(r.success, false);
+      assert.equal(r.error.code, 'RATE_LIMITED');
+      assert.ok(r.error.retryAfterMs > 0 && r.error.retryAfterMs <= 12000, JSON.stringify(r));
+    }
+    const invalid = await send(ma, '   ');  // checked before the count, as on one instance
+    assert.equal(invalid.error.code, 'VALIDATION_ERROR', JSON.stringify(invalid));
+    const rest = await api(b.http, tokenFor(mia)).post(`/conversations/${conv.id}/messages`, { content: 'mia rest' });
+    assert.equal(rest.status, 429, JSON.stringify(rest.body));  // REST counts in the same place
+    const listed = (await api(a.http, tokenFor(owner)).get(`/conversations/${conv.id}/messages?limit=100`)).body.items;
+    assert.equal(listed.filter((m) => m.senderId === mia).length, 5, 'nothing past the limit stored');
+
+    // Redis down: each instance counts alone; nothing is refused because Redis is away.
+    redisStop();
+    stopped = true;
+    await eventually(async () => (await fetch(`${a.http}/ready`)).status === 503 &&
+      (await fetch(`${b.http}/ready`)).status === 503, 5000, '/ready 503');
+    const [na, nb] = sockets[nia];
+    for (const [name, s] of [['a', na], ['b', nb]]) {
+      for (let i = 0; i < 5; i++) {
+        const r = await send(s, `nia ${name} ${i}`);
+        assert.equal(r.success, true, `instance ${name}, send ${i + 1} of 5: ${JSON.stringify(r)}`);
+      }
+      const past = await send(s, `nia ${name} past`);
+      assert.equal(past.success, false);
+      assert.equal(past.error.code, 'RATE_LIMITED');
+    }
+  } finally {
+    closeAll(held);
+    for (const s of [a, b]) { await s.stop(); s.cleanup(); }
+    if (stopped) execFileSync('bash', [script, 'start', dir, port], { stdio: 'ignore' });
   }
 });

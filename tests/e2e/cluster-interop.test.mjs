@@ -126,3 +126,23 @@ test('broadcasts cross both ways between Node and chatgate, with acks', { skip }
     assert.deepEqual(answers, [42]);
   } finally { closeAll(se, nodeClient); }
 });
+
+test("chatgate's REMOTE_FETCH (admin connections) is answered by the Node server too", { skip }, async () => {
+  const gil = user('gil');
+  const { socket: sg } = await connect(gil);
+  // A socket of the Node server in gil's user room: Node answers with it, chatgate leaves it out
+  // (no chatgate socket data), and the listing does not wait for a timeout.
+  const nodeClient = socketTo(nodeUrl, { auth: { room: `user:${gil}` } });
+  try {
+    await waitFor(nodeClient, 'connect');
+    assert.equal((await io.in(`user:${gil}`).local.fetchSockets()).length, 1);
+    const ops = tokenFor(user('ops'), { claims: { roles: ['admin'] } });
+    const began = Date.now();
+    const r = await api(cg.http, ops).get(`/admin/connections?userId=${encodeURIComponent(gil)}`);
+    const took = Date.now() - began;
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.items.map((i) => i.id), [sg.id]);
+    assert.ok(took < 2500, `answered in ${took} ms: Node's answer matched, no 5 s timeout`);
+    assert.doesNotMatch(cg.output(), /not every instance answered/);
+  } finally { closeAll(sg, nodeClient); }
+});

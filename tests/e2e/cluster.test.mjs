@@ -162,3 +162,42 @@ test('messages:sync on one instance returns what was sent through the other', { 
     assert.deepEqual(r.messages.map((m) => [m.seq, m.content]), [[2, '2'], [3, '3']]);
   } finally { closeAll(sg, sh); }
 });
+
+test('admin connections list the sockets of both instances (contract §8)', { skip }, async () => {
+  const eve = user('eve'), fay = user('fay');
+  const conv = await group(a, eve, [fay]);
+  const { socket: e1 } = await connect(a, eve, { transports: ['websocket'] });
+  const { socket: e2 } = await connect(b, eve, { transports: ['polling'] });
+  const { socket: f1 } = await connect(b, fay);
+  try {
+    const ops = tokenFor(user('ops'), { claims: { roles: ['admin'] } });
+    const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    for (const [server, other] of [[a, b], [b, a]]) {
+      const r = await api(server.http, ops).get(`/admin/connections?userId=${encodeURIComponent(eve)}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const items = r.body.items;
+      assert.deepEqual(items.map((i) => i.id).sort(), [e1.id, e2.id].sort(), JSON.stringify(items));
+      const ws = items.find((i) => i.id === e1.id), poll = items.find((i) => i.id === e2.id);
+      for (const i of items) {
+        assert.deepEqual(Object.keys(i).sort(), ['connectedAt', 'id', 'instance', 'rooms', 'transport', 'userId']);
+        assert.equal(i.userId, eve);
+        assert.match(i.connectedAt, ISO);
+        assert.deepEqual(i.rooms.sort(), [`conversation:${conv.id}`, `user:${eve}`].sort());
+      }
+      assert.equal(ws.transport, 'websocket');
+      assert.equal(poll.transport, 'polling');
+      assert.notEqual(ws.instance, poll.instance, 'two instances named apart');
+      assert.ok(typeof ws.instance === 'string' && ws.instance.length > 0);
+      // Without a filter: every socket of both, fay's on b among them, each once.
+      const all = (await api(other.http, ops).get('/admin/connections')).body.items;
+      const ids = all.map((i) => i.id);
+      assert.equal(new Set(ids).size, ids.length, 'each socket once');
+      for (const s of [e1, e2, f1]) assert.ok(ids.includes(s.id), `${s.id} listed by every instance`);
+      assert.equal(all.find((i) => i.id === f1.id).instance, poll.instance);
+    }
+    const none = await api(a.http, ops).get(`/admin/connections?userId=${encodeURIComponent(user('nobody'))}`);
+    assert.deepEqual(none.body.items, []);
+    const notAdmin = await api(b.http, tokenFor(eve)).get('/admin/connections');
+    assert.equal(notAdmin.status, 403);
+  } finally { closeAll(e1, e2, f1); }
+});

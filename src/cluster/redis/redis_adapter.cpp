@@ -1,6 +1,7 @@
 #include "cluster/redis/redis_adapter.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 #include "socketio/namespace_.hpp"
 #include "socketio/socket.hpp"
@@ -19,6 +20,10 @@ constexpr std::string_view requests_metric = "chatgate_redis_adapter_requests_to
 constexpr std::string_view requests_help =
     "Requests received on socket.io-request#, by result (answered, applied, own, ignored, "
     "malformed)";
+constexpr std::string_view responses_metric = "chatgate_redis_adapter_responses_total";
+constexpr std::string_view responses_help =
+    "Answers read on socket.io-response# while this instance waited for some, by result (matched, "
+    "other, malformed)";
 
 json::object handshake_json(const socketio::handshake& hs) {
   json::object headers, query;
@@ -37,8 +42,8 @@ json::object handshake_json(const socketio::handshake& hs) {
 
 }  // namespace
 
-redis_adapter::redis_adapter(socketio::namespace_& nsp, std::shared_ptr<redis_connection> pub,
-                             std::shared_ptr<redis_connection> sub, core::metrics* metrics,
+redis_adapter::redis_adapter(socketio::namespace_& nsp, std::shared_ptr<pubsub_transport> pub,
+                             std::shared_ptr<pubsub_transport> sub, core::metrics* metrics,
                              redis_adapter_settings settings)
     : in_memory_adapter(nsp),
       pub_(std::move(pub)),
@@ -47,7 +52,9 @@ redis_adapter::redis_adapter(socketio::namespace_& nsp, std::shared_ptr<redis_co
       settings_(std::move(settings)),
       channel_(broadcast_channel_prefix(settings_.key, nsp.name())),
       request_channel_(settings_.key + "-request#" + nsp.name() + "#"),
-      response_channel_(settings_.key + "-response#" + nsp.name() + "#") {
+      response_channel_(settings_.key + "-response#" + nsp.name() + "#"),
+      pending_(settings_.uid),
+      request_timer_(sub_->get_executor()) {
   auto alive = std::weak_ptr<bool>(alive_);
   sub_->psubscribe(channel_ + "*", [this, alive](std::string_view ch, std::string_view m) {
     if (alive.lock()) on_frame(ch, m);
@@ -55,11 +62,13 @@ redis_adapter::redis_adapter(socketio::namespace_& nsp, std::shared_ptr<redis_co
   sub_->subscribe(request_channel_, [this, alive](std::string_view, std::string_view m) {
     if (alive.lock()) on_request(m);
   });
-  // Answers to requests this instance would send; none is sent yet, so they are not read.
-  sub_->subscribe(response_channel_, [](std::string_view, std::string_view) {});
+  sub_->subscribe(response_channel_, [this, alive](std::string_view, std::string_view m) {
+    if (alive.lock()) on_response(m);
+  });
 }
 
 redis_adapter::~redis_adapter() {
+  request_timer_.cancel();
   sub_->unsubscribe(channel_ + "*", true);
   sub_->unsubscribe(request_channel_, false);
   sub_->unsubscribe(response_channel_, false);
@@ -232,6 +241,78 @@ void redis_adapter::answer_broadcast_with_ack(const adapter_request& r) {
                                encode_broadcast_ack(id, first, reply.attachments()));
                      });
   }
+}
+
+void redis_adapter::fetch_remote_sockets(const socketio::broadcast_options& opts,
+                                         std::function<void(remote_sockets)> done) {
+  // Onto this adapter's executor first: the caller may be another io thread.
+  boost::asio::post(sub_->get_executor(), [this, alive = std::weak_ptr<bool>(alive_), opts,
+                                           done = std::move(done)]() mutable {
+    if (alive.lock()) ask_server_count(opts, std::move(done));
+  });
+}
+
+void redis_adapter::ask_server_count(const socketio::broadcast_options& opts,
+                                     std::function<void(remote_sockets)> done) {
+  // How many instances listen: every subscriber of the request channel but this one.
+  pub_->command(
+      {"PUBSUB", "NUMSUB", request_channel_}, [this, alive = std::weak_ptr<bool>(alive_), opts,
+                                               done = std::move(done)](redis_reply r) mutable {
+        if (!alive.lock()) return;
+        if (!r.ok() || r.elements.size() != 2 || r.elements[1].type != redis_reply::kind::integer)
+          return done(remote_sockets{});  // Redis away: nobody asked
+        const auto subscribers = r.elements[1].integer;
+        send_fetch(opts, subscribers > 1 ? std::size_t(subscribers - 1) : 0, std::move(done));
+      });
+}
+
+void redis_adapter::send_fetch(const socketio::broadcast_options& opts, std::size_t expected,
+                               std::function<void(remote_sockets)> done) {
+  if (expected == 0) return done(remote_sockets{{}, true});
+  auto gather = [done = std::move(done)](pending_requests::outcome o) {
+    remote_sockets out{{}, o.complete};
+    for (auto& answer : o.answers) {
+      auto* sockets = answer.if_contains("sockets");
+      if (!sockets || !sockets->is_array()) continue;
+      for (auto& s : sockets->get_array())
+        if (s.is_object()) out.sockets.push_back(std::move(s.get_object()));
+    }
+    done(std::move(out));
+  };
+  auto id = pending_.add(expected, pending_requests::clock::now() + settings_.requests_timeout,
+                         std::move(gather));
+  if (!id) {  // too many requests waiting: refuse this one rather than queue it
+    spdlog::warn("redis adapter: too many requests waiting; REMOTE_FETCH not sent");
+    return done(remote_sockets{});
+  }
+  arm_request_timer();
+  publish(request_channel_, encode_fetch_request(settings_.uid, *id, opts));
+}
+
+void redis_adapter::arm_request_timer() {
+  auto next = pending_.next_deadline();
+  if (!next) return;
+  request_timer_.expires_at(*next);
+  request_timer_.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (ec || !alive.lock()) return;  // re-armed or destroyed
+        if (auto n = pending_.expire(pending_requests::clock::now()))
+          spdlog::debug("redis adapter: {} request(s) timed out", n);
+        arm_request_timer();
+      });
+}
+
+void redis_adapter::on_response(std::string_view payload) {
+  if (pending_.size() == 0) return;  // answers to other instances' requests: not decoded
+  auto r = decode_response(payload);
+  if (!r) {
+    spdlog::debug("redis adapter: malformed response ({} bytes): {}", payload.size(), r.error());
+    return count(responses_metric, responses_help, "malformed");
+  }
+  if (pending_.answer(r->request_id, std::move(r->body)))
+    count(responses_metric, responses_help, "matched");
+  else
+    count(responses_metric, responses_help, "other");
 }
 
 }  // namespace chatgate::cluster::redis

@@ -4,10 +4,13 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "cluster/redis/adapter_request.hpp"
-#include "cluster/redis/redis_connection.hpp"
+#include "cluster/redis/pending_requests.hpp"
+#include "cluster/redis/pubsub_transport.hpp"
 #include "core/metrics.hpp"
 #include "socketio/in_memory_adapter.hpp"
 
@@ -26,6 +29,9 @@ struct redis_adapter_settings {
   /// the namespace's server-side handlers and not answered (the sender then times out).
   std::function<void(const socketio::packet&, std::function<void(boost::json::value)>)>
       server_side_ack;
+  /// How long a request to the other instances (fetch_remote_sockets) waits for their answers
+  /// (Node's requestsTimeout).
+  std::chrono::milliseconds requests_timeout{5000};
 };
 
 /// A namespace's adapter across instances, wire-compatible with @socket.io/redis-adapter 8.x
@@ -37,7 +43,8 @@ struct redis_adapter_settings {
 /// decoded, a frame with this adapter's uid or another namespace is ignored, a malformed one is
 /// logged and counted. It SUBSCRIBEs `socket.io-request#<nsp>#` (exactly one subscription per
 /// instance, so Node's serverCount() counts it once) and `socket.io-response#<nsp>#`, and answers
-/// requests 0-7 on the latter.
+/// requests 0-7 on the latter. It sends REMOTE_FETCH itself (fetch_remote_sockets), expecting one
+/// answer per other subscriber of the request channel (PUBSUB NUMSUB, as Node's serverCount).
 ///
 /// Room changes of several sockets (sockets_join / sockets_leave / disconnect_sockets) are applied
 /// to local sockets at once, then published as REMOTE_JOIN / REMOTE_LEAVE / REMOTE_DISCONNECT;
@@ -45,11 +52,12 @@ struct redis_adapter_settings {
 /// This instance skips its own: it already applied them, before any later broadcast, and keeps
 /// doing so while Redis is down (Node instead applies its own on the way back from Redis).
 ///
-/// Threads: the io thread of the namespace; both connections must run on it.
+/// Threads: the io thread of the namespace; both connections must run on it, and so does every
+/// callback this adapter calls.
 class redis_adapter final : public socketio::in_memory_adapter {
  public:
-  redis_adapter(socketio::namespace_& nsp, std::shared_ptr<redis_connection> pub,
-                std::shared_ptr<redis_connection> sub, core::metrics* metrics,
+  redis_adapter(socketio::namespace_& nsp, std::shared_ptr<pubsub_transport> pub,
+                std::shared_ptr<pubsub_transport> sub, core::metrics* metrics,
                 redis_adapter_settings settings);
   ~redis_adapter() override;
 
@@ -63,6 +71,21 @@ class redis_adapter final : public socketio::in_memory_adapter {
 
   const std::string& uid() const { return settings_.uid; }
 
+  /// What fetch_remote_sockets found: each socket as the other instances' REMOTE_FETCH answers
+  /// give it ({id, handshake, rooms, data}), and whether every instance answered in time.
+  struct remote_sockets {
+    std::vector<boost::json::object> sockets;
+    bool complete = false;
+  };
+  /// Node's fetchSockets() minus the local part: a REMOTE_FETCH for `opts` to every other
+  /// instance, answers gathered until each came or requests_timeout. May be called from any
+  /// thread (it moves to this adapter's executor); `done` runs once, on that executor, never
+  /// inside the call; Redis away: empty and incomplete.
+  void fetch_remote_sockets(const socketio::broadcast_options& opts,
+                            std::function<void(remote_sockets)> done);
+  /// Requests sent and still waiting for answers.
+  std::size_t pending_request_count() const { return pending_.size(); }
+
   /// The channels this adapter uses.
   const std::string& broadcast_prefix() const { return channel_; }
   const std::string& request_channel() const { return request_channel_; }
@@ -71,16 +94,24 @@ class redis_adapter final : public socketio::in_memory_adapter {
  private:
   void on_frame(std::string_view channel, std::string_view payload);
   void on_request(std::string_view payload);
+  void on_response(std::string_view payload);
+  void ask_server_count(const socketio::broadcast_options& opts,
+                        std::function<void(remote_sockets)> done);
+  void send_fetch(const socketio::broadcast_options& opts, std::size_t expected,
+                  std::function<void(remote_sockets)> done);
+  void arm_request_timer();
   void answer_fetch(const adapter_request& r);
   void answer_broadcast_with_ack(const adapter_request& r);
   bool apply_socket_request(const adapter_request& r);
   void publish(const std::string& channel, std::string payload);
   void count(std::string_view name, std::string_view help, std::string_view result);
 
-  std::shared_ptr<redis_connection> pub_, sub_;
+  std::shared_ptr<pubsub_transport> pub_, sub_;
   core::metrics* metrics_;
   redis_adapter_settings settings_;
   std::string channel_, request_channel_, response_channel_;
+  pending_requests pending_;
+  boost::asio::steady_timer request_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

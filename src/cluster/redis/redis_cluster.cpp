@@ -36,6 +36,7 @@ redis_cluster::redis_cluster(boost::asio::any_io_executor ex, const redis_endpoi
   ms.instance = random_id(12);
   ms.max_connections_per_user = settings_.max_connections_per_user;
   map_ = std::make_unique<redis_connection_map>(pub_, clock, ms);
+  rate_limit_ = std::make_unique<redis_rate_limit>(pub_, settings_.rate_limit);
 }
 
 redis_cluster::~redis_cluster() {

@@ -9,6 +9,7 @@
 #include "cluster/redis/redis_adapter.hpp"
 #include "cluster/redis/redis_connection.hpp"
 #include "cluster/redis/redis_connection_map.hpp"
+#include "cluster/redis/redis_rate_limit.hpp"
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 
@@ -20,6 +21,8 @@ struct redis_cluster_settings {
   int max_connections_per_user = 10;
   /// Channel prefix shared with Node peers (@socket.io/redis-adapter's `key`).
   std::string key = "socket.io";
+  /// RATE_LIMIT, counted over every instance (redis_rate_limit).
+  redis_rate_limit_settings rate_limit;
   /// What REMOTE_FETCH answers put in each socket's `data`.
   std::function<boost::json::value(const socketio::socket&)> socket_data;
 };
@@ -47,6 +50,8 @@ class redis_cluster {
   /// Users a sweep or refill found offline (announce user:offline).
   void on_offline(redis_connection_map::offline_handler fn) { map_->on_offline(std::move(fn)); }
   const std::string& instance() const { return map_->instance(); }
+  /// RATE_LIMIT over every instance (give it to chat::async_chat::set_shared_limit).
+  chat::shared_rate_limit& rate_limit() { return *rate_limit_; }
 
  private:
   core::metrics& metrics_;
@@ -54,6 +59,7 @@ class redis_cluster {
   std::string uid_;
   std::shared_ptr<redis_connection> pub_, sub_;
   std::unique_ptr<redis_connection_map> map_;
+  std::unique_ptr<redis_rate_limit> rate_limit_;
 };
 
 }  // namespace chatgate::cluster::redis

@@ -13,6 +13,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "cluster/redis/pubsub_transport.hpp"
 #include "cluster/redis/redis_reply.hpp"
 #include "cluster/redis/redis_url.hpp"
 
@@ -48,18 +49,15 @@ struct redis_connection_settings {
 /// Threads: every member, and every callback, runs on `ex` (one io thread owns the connection);
 /// other threads must post to it. Commands issued while disconnected (or past max_pending) fail
 /// with kind::no_connection, posted, never run inside the call.
-class redis_connection : public std::enable_shared_from_this<redis_connection> {
+class redis_connection final : public pubsub_transport,
+                               public std::enable_shared_from_this<redis_connection> {
  public:
-  using reply_handler = std::function<void(redis_reply)>;
-  /// (channel, payload) of a published message; the views die when the handler returns.
-  using message_handler = std::function<void(std::string_view, std::string_view)>;
-
   static std::shared_ptr<redis_connection> create(boost::asio::any_io_executor ex,
                                                   redis_endpoint ep, std::string name,
                                                   redis_connection_settings settings = {});
   redis_connection(boost::asio::any_io_executor ex, redis_endpoint ep, std::string name,
                    redis_connection_settings settings);
-  ~redis_connection();
+  ~redis_connection() override;
   redis_connection(const redis_connection&) = delete;
   redis_connection& operator=(const redis_connection&) = delete;
 
@@ -71,14 +69,14 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   bool connected() const { return connected_; }
 
   /// Sends one command (binary-safe arguments); `done` gets its reply exactly once.
-  void command(std::vector<std::string> argv, reply_handler done);
+  void command(std::vector<std::string> argv, reply_handler done) override;
   /// SUBSCRIBE `channel` now (if connected) and after every reconnect.
-  void subscribe(std::string channel, message_handler on_message);
+  void subscribe(std::string channel, message_handler on_message) override;
   /// PSUBSCRIBE `pattern` now and after every reconnect; the handler gets the real channel.
-  void psubscribe(std::string pattern, message_handler on_message);
+  void psubscribe(std::string pattern, message_handler on_message) override;
 
   /// Stops delivering messages of `name` (a pattern when `pattern`) and UNSUBSCRIBEs.
-  void unsubscribe(const std::string& name, bool pattern);
+  void unsubscribe(const std::string& name, bool pattern) override;
 
   /// Called on `ex` each time the connection comes up / goes down.
   void on_up(std::function<void()> fn) { on_up_ = std::move(fn); }
@@ -87,7 +85,7 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   /// Connections established so far (1 after the first, +1 per reconnect).
   std::uint64_t connects() const { return connects_; }
   const std::string& name() const { return name_; }
-  boost::asio::any_io_executor get_executor() const { return ex_; }
+  boost::asio::any_io_executor get_executor() const override { return ex_; }
 
  private:
   struct subscription {

@@ -111,6 +111,95 @@ TEST_F(async_fixture, a_refused_send_costs_no_rate_limit) {
   EXPECT_EQ(stored, 5u);
 }
 
+/// A shared (cluster-wide) count whose verdicts the test gives; they come back on the test's
+/// "Redis thread" queue, not inside the call.
+struct fake_shared_limit final : chat::shared_rate_limit {
+  manual_queue redis;
+  verdict next{verdict::kind::allowed, 0};
+  std::vector<std::string> consumed, refunded;
+  void consume(std::string user, std::function<void(verdict)> done) override {
+    consumed.push_back(user);
+    redis.poster()([v = next, done = std::move(done)] { done(v); });
+  }
+  void refund(std::string user) override { refunded.push_back(std::move(user)); }
+};
+
+struct shared_limit_fixture : async_fixture {
+  fake_shared_limit shared;
+  shared_limit_fixture() { async.set_shared_limit(&shared); }
+  std::optional<core::result<store::message>> send(const std::string& user, const std::string& c) {
+    std::optional<core::result<store::message>> answer;
+    async.send_message(user, c, j(R"({"content":"x"})"),
+                       [&](core::result<store::message> m) { answer = std::move(m); });
+    EXPECT_FALSE(answer);  // never inside the call
+    while (shared.redis.run_all() + io.run_all() > 0) {
+    }
+    return answer;
+  }
+  std::size_t stored() const {
+    std::size_t n = 0;
+    for (const auto& line : events.log) n += line.starts_with("created:");
+    return n;
+  }
+};
+
+TEST_F(shared_limit_fixture, a_send_the_shared_count_refuses_never_reaches_the_store) {
+  auto c = group("alice", {"bob"});
+  io.run_all();
+  shared.next = {fake_shared_limit::verdict::kind::refused, 1234};
+  auto a = send("bob", c.id);
+  ASSERT_TRUE(a);
+  EXPECT_CODE(*a, rate_limited);
+  EXPECT_EQ(a->error().retry_after_ms, 1234);
+  EXPECT_EQ(stored(), 0u);
+  EXPECT_TRUE(shared.refunded.empty());
+  EXPECT_EQ(limiter.tracked_users(), 0u);  // nor the per-instance count
+}
+
+TEST_F(shared_limit_fixture, a_send_counted_but_not_stored_is_given_back) {
+  auto c = group("alice", {"bob"});
+  io.run_all();
+  auto ok = send("bob", c.id);
+  ASSERT_TRUE(ok && *ok);
+  EXPECT_TRUE(shared.refunded.empty());
+  auto outsider = send("mallory", c.id);  // the store refuses it: FORBIDDEN
+  ASSERT_TRUE(outsider);
+  EXPECT_CODE(*outsider, forbidden);
+  EXPECT_EQ(shared.consumed, (std::vector<std::string>{"bob", "mallory"}));
+  EXPECT_EQ(shared.refunded, (std::vector<std::string>{"mallory"}));
+}
+
+TEST_F(shared_limit_fixture, an_invalid_send_is_not_counted_and_answers_validation_error) {
+  auto c = group("alice", {"bob"});
+  io.run_all();
+  shared.next = {fake_shared_limit::verdict::kind::refused, 1234};  // even when over the limit
+  std::optional<core::result<store::message>> blank, bad_id;
+  async.send_message("bob", c.id, j(R"({"content":"   "})"),
+                     [&](core::result<store::message> m) { blank = std::move(m); });
+  async.send_message("bob", "not-an-id", j(R"({"content":"x"})"),
+                     [&](core::result<store::message> m) { bad_id = std::move(m); });
+  io.run_all();
+  ASSERT_TRUE(blank && bad_id);
+  EXPECT_CODE(*blank, validation_error);
+  EXPECT_CODE(*bad_id, validation_error);
+  EXPECT_TRUE(shared.consumed.empty());
+}
+
+TEST_F(shared_limit_fixture, without_an_answer_the_per_instance_limit_decides_alone) {
+  auto c = group("alice", {"bob"});
+  io.run_all();
+  shared.next = {fake_shared_limit::verdict::kind::unavailable, 0};
+  for (int i = 0; i < 5; ++i) {  // the local limit, 5 per window: at the limit ...
+    auto a = send("bob", c.id);
+    ASSERT_TRUE(a && *a) << i;
+  }
+  auto sixth = send("bob", c.id);  // ... and one past it
+  ASSERT_TRUE(sixth);
+  EXPECT_CODE(*sixth, rate_limited);
+  EXPECT_EQ(stored(), 5u);
+  EXPECT_TRUE(shared.refunded.empty());  // nothing was counted there
+}
+
 TEST_F(chat_fixture, an_expired_call_answers_internal_error_and_stores_nothing) {
   manual_queue io;
   failing_runner expiring;
