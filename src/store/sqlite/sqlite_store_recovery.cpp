@@ -18,7 +18,7 @@ const std::string& select_events() {
   return sql;
 }
 
-constexpr int extra_col = column::m_deleted_at + 1;
+constexpr int extra_col = column::m_reactions + 1;  // after the last message column
 
 }  // namespace
 
