@@ -74,7 +74,7 @@ test('conversations: create, direct idempotence, get, list, patch', async () => 
   assert.equal(d.body.lastMessage, null);
   assert.equal(d.body.lastMessageAt, null);
   assert.match(d.body.createdAt, ISO);
-  assert.deepEqual(Object.keys(d.body).sort(), ['createdAt', 'createdBy', 'id', 'lastMessage', 'lastMessageAt', 'metadata', 'name', 'participants', 'type', 'updatedAt']);
+  assert.deepEqual(Object.keys(d.body).sort(), ['createdAt', 'createdBy', 'id', 'lastMessage', 'lastMessageAt', 'lastReadSeq', 'metadata', 'name', 'participants', 'type', 'unreadCount', 'updatedAt']);
   const again = await as('c-bob').post('/conversations', { type: 'direct', participantIds: ['c-alice'] });
   assert.equal(again.status, 200);
   assert.equal(again.body.id, d.body.id);
