@@ -71,8 +71,16 @@ app::app(core::config cfg)
         "chatgate_store_expired_calls_total {}\n"
         "# HELP chatgate_store_refused_calls_total Store calls refused at once (queue full)\n"
         "# TYPE chatgate_store_refused_calls_total counter\n"
-        "chatgate_store_refused_calls_total {}\n",
-        pool.queued(), pool.expired_count(), pool.refused_count());
+        "chatgate_store_refused_calls_total {}\n"
+        "# HELP chatgate_store_group_commits_total Transactions that carried several calls "
+        "(STORE_GROUP_COMMIT)\n"
+        "# TYPE chatgate_store_group_commits_total counter\n"
+        "chatgate_store_group_commits_total {}\n"
+        "# HELP chatgate_store_group_committed_calls_total Calls carried by those transactions\n"
+        "# TYPE chatgate_store_group_committed_calls_total counter\n"
+        "chatgate_store_group_committed_calls_total {}\n",
+        pool.queued(), pool.expired_count(), pool.refused_count(), pool.batch_count(),
+        pool.batched_jobs());
   });
   wire_gateway();
 }
@@ -89,9 +97,15 @@ void app::wire_gateway() {
   es.handshake_limit.limit = cfg_.connect_rate_limit;
   es.handshake_limit.window = cfg_.connect_rate_window;
   es.max_unauthenticated = cfg_.max_unauthenticated_sessions;
+  es.upgrade_timeout = cfg_.upgrade_timeout;
+  es.close_timeout = cfg_.close_timeout;
+  es.max_queued_bytes = cfg_.max_queued_bytes;
   engine_ = std::make_unique<engineio::server>(ioc_, es);
   socketio::settings ss;
   ss.connect_timeout = cfg_.connect_timeout;
+  ss.ack_timeout = cfg_.ack_timeout;
+  ss.max_pending_acks = cfg_.max_pending_acks;
+  ss.max_attachments = cfg_.max_attachments;
   io_ = std::make_unique<socketio::server>(ioc_.get_executor(), ss);
   engine_->on_connection(
       [this](std::shared_ptr<engineio::socket> s) { io_->accept(std::move(s)); });

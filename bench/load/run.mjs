@@ -3,7 +3,7 @@
 // socket.io-client from worker processes, prints a table and writes JSON to results/.
 // Usage: node run.mjs [--scenarios connections,fanout,fanout-max,rest-to-socket] [--help]
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { startServer, DEFAULT_BIN } from './lib/server.mjs';
 import { pool as workerPool } from './lib/pool.mjs';
@@ -73,19 +73,30 @@ const binOf = (k) => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : o.bin);
 const labelOf = (k) => (k.includes('=') ? k.slice(0, k.indexOf('=')) : k);
 for (const k of kinds) if (k !== 'node' && !existsSync(binOf(k))) { console.error(`no chatgate binary at ${binOf(k)} for ${k}`); process.exit(2); }
 // chatgate-pg: the same binary on PostgreSQL over loopback (DATABASE_URL), for the store figures.
+const isPg = (k) => labelOf(k) === 'chatgate-pg' || labelOf(k).endsWith('-pg');  // e.g. before-pg=/tmp/old
 let pgUrl = o['pg-url'], pgDir;
 const pgScript = new URL('../../scripts/pg.sh', import.meta.url).pathname;
-if (!pgUrl && kinds.includes('chatgate-pg')) {
+if (!pgUrl && kinds.some(isPg)) {
   pgDir = `${o['db-dir']}/chatgate-bench-pg-${process.pid}`;
   pgUrl = execFileSync('bash', [pgScript, 'start', pgDir], { encoding: 'utf8' }).trim();
 }
-const envOf = (k) => (labelOf(k) === 'chatgate-pg' ? { DATABASE_URL: pgUrl } : {});
+// The PostgreSQL server's postmaster (its children are the backends), from its data directory;
+// 0 when it cannot be read (e.g. a remote --pg-url): then PostgreSQL's CPU is not reported.
+const postmasterPid = () => {
+  try {
+    const dir = pgDir ? `${pgDir}/data` : execFileSync('psql', [pgUrl, '-Atc', 'SHOW data_directory'], { encoding: 'utf8' }).trim();
+    return Number(readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0]) || 0;
+  } catch { return 0; }
+};
+const envOf = (k) => (isPg(k) ? { DATABASE_URL: pgUrl } : {});
 // Interleaved: run r of every scenario on every server before run r + 1, so that a busy period of
 // the shared machine hits both servers alike.
 for (let rep = 1; rep <= num('repeat'); rep++) {
   for (const name of names) {
     for (const kind of kinds) {
       const server = await startServer({ kind: kind === 'node' ? 'node' : 'chatgate', bin: binOf(kind), dbDir: o['db-dir'], env: envOf(kind) });
+      // PostgreSQL's own CPU (its postmaster's children) is reported beside chatgate's.
+      if (isPg(kind)) server.storePid = postmasterPid();
       const pool = new workerPool(num('workers'));
       try {
         const r = { ...(await scenarios[name]({ server, pool, run: rep, label: labelOf(kind) })), server: labelOf(kind), run: rep };

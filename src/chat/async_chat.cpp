@@ -43,6 +43,32 @@ void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
     back_([cb] { (*cb)(store_error("Store overloaded")); });
 }
 
+template <class T, class F>
+void async_chat::run_deferred(access a, const std::string& key, F f, callback<T> done) {
+  auto cb = std::make_shared<callback<T>>(std::move(done));
+  auto back = back_;
+  auto task = [f = std::move(f), cb, back](chat_service& chat) {
+    // Runs on the worker, at once or at the batch's flush (still inside the batch: held).
+    auto answer_with = [cb, back](core::result<T> r) {
+      auto answer = std::make_shared<core::result<T>>(std::move(r));
+      std::function<void()> ok = [cb, answer] { (*cb)(std::move(*answer)); };
+      if (auto* held = held_answers::current())
+        held->hold(back, std::move(ok), [cb] { (*cb)(store_error("Store commit failed")); });
+      else
+        back(std::move(ok));
+    };
+    try {
+      f(chat, answer_with);
+    } catch (const std::exception& e) {  // never let one call take a store worker down
+      answer_with(core::make_error(core::error_code::internal_error,
+                                   std::string("unexpected exception: ") + e.what()));
+    }
+  };
+  auto expired = [cb, back] { back([cb] { (*cb)(store_error("Store did not answer in time")); }); };
+  if (!runner_.submit(a, key, std::move(task), std::move(expired)))
+    back_([cb] { (*cb)(store_error("Store overloaded")); });
+}
+
 void async_chat::create_conversation(std::string user, json::value body,
                                      callback<created_conversation> done) {
   const auto key = user;
@@ -140,10 +166,11 @@ void async_chat::check_participant(std::string user, std::string id, callback<vo
 void async_chat::send_message(std::string user, std::string id, json::value body,
                               callback<store::message> done) {
   const auto key = id;
-  run<store::message>(
-      access::write, key,
-      [user = std::move(user), id = std::move(id), body = std::move(body)](chat_service& c) {
-        return c.send_message(user, id, body);
+  run_deferred<store::message>(
+      access::send, key,
+      [user = std::move(user), id = std::move(id), body = std::move(body)](
+          chat_service& c, chat_service::send_done answer) {
+        c.send_message(user, id, body, std::move(answer));
       },
       std::move(done));
 }

@@ -68,6 +68,10 @@ class async_chat {
   /// Submits `f(chat_service&) -> core::result<T>` and posts its answer to `done`.
   template <class T, class F>
   void run(runner::access a, const std::string& key, F f, callback<T> done);
+  /// Submits `f(chat_service&, answer)`, which answers later through `answer` (a send that a
+  /// group commit defers to its flush), and posts that answer to `done`.
+  template <class T, class F>
+  void run_deferred(runner::access a, const std::string& key, F f, callback<T> done);
 
   runner& runner_;
   poster back_;

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,6 +108,18 @@ class chat_service {
   /// metadata?} (a conversationId field in the body is ignored here). Rate limited.
   core::result<store::message> send_message(std::string_view user, std::string_view conversation_id,
                                             const boost::json::value& body);
+  /// The same send, answered through `done`: at once, or, while sends are deferred (a group
+  /// commit), at the next flush_sends(), where the batch's sends go to the store together
+  /// (PostgreSQL: one pipeline, one round trip). Validation and the rate limit run at once.
+  using send_done = std::function<void(core::result<store::message>)>;
+  void send_message(std::string_view user, std::string_view conversation_id,
+                    const boost::json::value& body, send_done done);
+  /// Group commit (pooled_runner): while on, send_message(…, done) queues its insert. The
+  /// runner flushes before any other call runs and before the batch commits, so every call
+  /// still sees the store as if the calls had run one by one, in order.
+  void defer_sends(bool on) { defer_sends_ = on; }
+  /// Inserts the queued sends and answers them, in order.
+  void flush_sends();
   /// GET /messages/{id}: NOT_FOUND unless the caller is a participant of its conversation.
   core::result<store::message> get_message(std::string_view user, std::string_view message_id);
   /// GET /conversations/{id}/messages.
@@ -156,12 +169,27 @@ class chat_service {
   core::result<store::message> load_message_for(std::string_view user, std::string_view message_id,
                                                 core::error_code when_absent);
 
+  /// A send validated and rate-limited, not yet stored.
+  struct pending_send {
+    store::message message;
+    send_done done;
+  };
+  /// Validation, rate limit and the message to insert.
+  core::result<store::message> prepare_send(std::string_view user,
+                                            std::string_view conversation_id,
+                                            const boost::json::value& body);
+  /// The store's answer to a prepared send: refund, errors, the event.
+  core::result<store::message> finish_send(const store::message& sent,
+                                           core::result<store::checked_insert> stored);
+
   store::store& store_;
   const core::clock& clock_;
   rate_limiter& limiter_;
   chat_settings settings_;
   null_events null_events_;
   events* events_;
+  bool defer_sends_ = false;
+  std::vector<pending_send> pending_sends_;
 };
 
 }  // namespace chatgate::chat

@@ -3,6 +3,9 @@
 #include "chat/chat_service.hpp"
 #include "core/object_id.hpp"
 
+#include <exception>
+#include <utility>
+
 namespace chatgate::chat {
 
 namespace json = boost::json;
@@ -20,7 +23,7 @@ constexpr std::int64_t sync_default = 100, sync_max = 1000;
 
 }  // namespace
 
-core::result<store::message> chat_service::send_message(std::string_view user,
+core::result<store::message> chat_service::prepare_send(std::string_view user,
                                                         std::string_view conversation_id,
                                                         const json::value& body) {
   body_reader in(body);
@@ -44,8 +47,12 @@ core::result<store::message> chat_service::send_message(std::string_view user,
   m.reply_to = std::move(reply_to);
   m.metadata = metadata.value_or(json::object());
   m.created_at = m.updated_at = now;
-  auto stored = store_.insert_message_checked(m);
-  if (!stored || stored->outcome != store::send_check::stored) limiter_.refund(user);
+  return m;
+}
+
+core::result<store::message> chat_service::finish_send(const store::message& sent,
+                                                       core::result<store::checked_insert> stored) {
+  if (!stored || stored->outcome != store::send_check::stored) limiter_.refund(sent.sender_id);
   if (!stored) return stored.error();
   if (stored->outcome == store::send_check::not_participant)
     return make_error(error_code::forbidden, "Not a participant of this conversation");
@@ -53,6 +60,42 @@ core::result<store::message> chat_service::send_message(std::string_view user,
     return core::validation_error("replyTo", "must be a message of this conversation");
   events_->message_created(stored->stored);
   return std::move(stored->stored);
+}
+
+core::result<store::message> chat_service::send_message(std::string_view user,
+                                                        std::string_view conversation_id,
+                                                        const json::value& body) {
+  auto m = prepare_send(user, conversation_id, body);
+  if (!m) return m.error();
+  return finish_send(*m, store_.insert_message_checked(*m));
+}
+
+void chat_service::send_message(std::string_view user, std::string_view conversation_id,
+                                const json::value& body, send_done done) {
+  auto m = prepare_send(user, conversation_id, body);
+  if (!m) return done(m.error());
+  if (!defer_sends_) return done(finish_send(*m, store_.insert_message_checked(*m)));
+  pending_sends_.push_back({std::move(*m), std::move(done)});
+}
+
+void chat_service::flush_sends() {
+  if (pending_sends_.empty()) return;
+  auto sends = std::exchange(pending_sends_, {});
+  std::vector<store::message> messages;
+  messages.reserve(sends.size());
+  for (auto& s : sends) messages.push_back(std::move(s.message));
+  std::vector<core::result<store::checked_insert>> stored;
+  try {
+    stored = store_.insert_messages_checked(messages);
+  } catch (const std::exception&) {  // every queued send is answered, whatever happens
+    stored.clear();
+  }
+  for (std::size_t i = 0; i < sends.size(); ++i) {
+    auto answer = i < stored.size() ? std::move(stored[i])
+                                    : core::result<store::checked_insert>(make_error(
+                                          error_code::internal_error, "store: send unanswered"));
+    sends[i].done(finish_send(messages[i], std::move(answer)));
+  }
 }
 
 core::result<store::message> chat_service::load_message_for(std::string_view user,

@@ -33,10 +33,13 @@ pooled_runner::pooled_runner(std::vector<std::unique_ptr<store::store>> stores, 
 bool pooled_runner::begin_batch(std::size_t worker) {
   if (!stores_[worker]->begin_batch()) return false;
   held_answers::set_current(&held_[worker]);
+  services_[worker]->defer_sends(true);
   return true;
 }
 
 void pooled_runner::end_batch(std::size_t worker) {
+  services_[worker]->flush_sends();  // inside the transaction: their answers are held too
+  services_[worker]->defer_sends(false);
   const auto committed = stores_[worker]->end_batch();
   held_answers::set_current(nullptr);
   held_[worker].release(committed.has_value());
@@ -48,10 +51,18 @@ pooled_runner::~pooled_runner() {
 
 bool pooled_runner::submit(access a, std::string_view key, task t, expired e) {
   const auto kind =
-      a == access::write ? store::worker_pool::access::write : store::worker_pool::access::read;
+      a == access::read ? store::worker_pool::access::read : store::worker_pool::access::write;
+  const bool may_wait = a == access::send;
   return pool_.submit(
       kind, std::hash<std::string_view>{}(key),
-      [this, t = std::move(t)](std::size_t worker) { t(*services_[worker]); }, std::move(e));
+      [this, may_wait, t = std::move(t)](std::size_t worker) {
+        auto& service = *services_[worker];
+        // Sends queued by a group commit go first, so this call sees the store as if every
+        // call before it had run (order per key, and a send's seq before a later edit).
+        if (!may_wait) service.flush_sends();
+        t(service);
+      },
+      std::move(e));
 }
 
 void pooled_runner::stop() {

@@ -11,7 +11,9 @@ class chat_service;
 /// way whichever runs it.
 class runner {
  public:
-  enum class access { read, write };
+  /// send: a write that may wait, inside a group commit, for the batch's other sends
+  /// (chat_service::defer_sends); ordered with writes of the same key like any write.
+  enum class access { read, write, send };
   using task = std::function<void(chat_service&)>;
   using expired = std::function<void()>;
   virtual ~runner() = default;

@@ -53,6 +53,12 @@ struct config {
   std::chrono::milliseconds http_write_timeout{30'000};    // HTTP_WRITE_TIMEOUT_MS: one response
   int listen_backlog = 511;                                // LISTEN_BACKLOG: kernel accept queue
   std::chrono::milliseconds drain_timeout{10'000};         // DRAIN_TIMEOUT_MS: graceful stop limit
+  std::chrono::milliseconds upgrade_timeout{10'000};       // UPGRADE_TIMEOUT_MS: websocket probe
+  std::chrono::milliseconds close_timeout{30'000};         // CLOSE_TIMEOUT_MS: a closing session
+  std::size_t max_queued_bytes = 1024 * 1024;              // MAX_QUEUED_BYTES: unsent, per session
+  std::chrono::milliseconds ack_timeout{30'000};           // ACK_TIMEOUT_MS: server->client acks
+  std::size_t max_pending_acks = 1024;                     // MAX_PENDING_ACKS: per socket
+  std::size_t max_attachments = 10;                        // MAX_ATTACHMENTS: per packet
   log_settings log;                                        // LOG_LEVEL, LOG_FORMAT
   bool dev = false;    // --dev / CHATGATE_DEV: random JWT secret when none is configured
   bool web_ui = true;  // WEB_UI / --no-web: serve the web client at / on HTTP_PORT

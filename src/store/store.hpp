@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,16 @@ class store {
   /// by the caller): when that message exists already (a retry after a lost answer), it is
   /// returned as stored and nothing is written, so a retry never stores twice.
   virtual core::result<checked_insert> insert_message_checked(const message& m) = 0;
+  /// Several sends of one group commit: insert_message_checked for each, in order, one answer
+  /// each. PostgreSQL sends them in one pipeline inside the batch's transaction (one round trip
+  /// for all); SQLite, in process, runs them one by one.
+  virtual std::vector<core::result<checked_insert>> insert_messages_checked(
+      std::span<const message> ms) {
+    std::vector<core::result<checked_insert>> out;
+    out.reserve(ms.size());
+    for (const auto& m : ms) out.push_back(insert_message_checked(m));
+    return out;
+  }
   virtual core::result<std::optional<message>> get_message(std::string_view id) = 0;
   virtual core::result<std::optional<message>> edit_message(std::string_view id,
                                                             std::string_view content,

@@ -88,9 +88,10 @@ void worker_pool::run_all(std::size_t index, std::vector<entry>& jobs) {
   const bool batched = jobs.size() > 1 && batches_.begin(index);
   for (auto& e : jobs) e.run(index);
   if (!batched) return;
-  batches_.end(index);
+  // Counted before end(), which releases the answers: whoever saw an answer sees the count.
   batches_total_.fetch_add(1, std::memory_order_relaxed);
   batched_jobs_.fetch_add(jobs.size(), std::memory_order_relaxed);
+  batches_.end(index);
 }
 
 void worker_pool::expire_old(worker& w, std::chrono::steady_clock::time_point now) {

@@ -38,3 +38,21 @@ export function runQueueWaitMs(pid) {
   }
   return ns / 1e6;
 }
+
+/**
+ * utime + stime in ms of every process whose parent is `ppid` (a PostgreSQL postmaster's backends
+ * and helpers), so that a run on PostgreSQL counts the database's CPU too. 0 without `ppid`.
+ */
+export function childrenCpuMs(ppid) {
+  if (!ppid) return 0;
+  let ms = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[1]) === ppid) ms += ((Number(rest[11]) + Number(rest[12])) * 1000) / CLK_TCK;
+    } catch { /* process gone */ }
+  }
+  return ms;
+}

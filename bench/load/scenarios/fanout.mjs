@@ -3,7 +3,7 @@
 // unacknowledged messages per sender allow, for D seconds. With via 'rest' the senders POST
 // /conversations/{id}/messages instead and the 201 response is the ack (rest-to-socket). Every member, the sender included,
 // must receive every acked message exactly once (checked by seq); latency is send -> delivery.
-import { cpuMs, rssKiB, runQueueWaitMs } from '../lib/proc.mjs';
+import { childrenCpuMs, cpuMs, rssKiB, runQueueWaitMs } from '../lib/proc.mjs';
 import os from 'node:os';
 import { place, connectAll, nowMs, sleep, token } from '../lib/clients.mjs';
 import { concat, summary } from '../lib/stats.mjs';
@@ -57,6 +57,7 @@ async function fanoutJs({ server, pool, groups, members, rate, window, durationM
   await pool.all('startRecording');
   const rssBefore = rssKiB(server.pid);
   const cpu0 = cpuMs(server.pid);
+  const store0 = childrenCpuMs(server.storePid);
   const wait0 = runQueueWaitMs(server.pid);
   const t0 = nowMs();
   const perSender = rate > 0 ? rate / groups : 0;
@@ -68,6 +69,7 @@ async function fanoutJs({ server, pool, groups, members, rate, window, durationM
   const expected = acked * members;
   await drain(pool, expected, 15000);
   const cpu1 = cpuMs(server.pid);
+  const storeCpuMs = childrenCpuMs(server.storePid) - store0;
   const wait1 = runQueueWaitMs(server.pid);
   const rssAfter = rssKiB(server.pid);
   const reports = await pool.all('report', () => ({ expected: seqs }));
@@ -97,6 +99,7 @@ async function fanoutJs({ server, pool, groups, members, rate, window, durationM
     serverCpuMs, serverCpuUtil: serverCpuMs / (elapsedS * 1000),
     serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, delivered),
     serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, acked),
+    storeCpuMs, storeCpuUsPerMessage: server.storePid ? (storeCpuMs * 1000) / Math.max(1, acked) : null,
     rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
     clientCpuUtil: reports.map((r) => r.cpuUtil),
     serverRunQueueWaitMs: wait1 - wait0, loadAverage1m: os.loadavg()[0],
@@ -120,11 +123,13 @@ async function fanoutNative({ server, groups, members, rate, window, durationMs,
   await sleep(200);
   const rssBefore = rssKiB(server.pid);
   const cpu0 = cpuMs(server.pid);
+  const store0 = childrenCpuMs(server.storePid);
   const wait0 = runQueueWaitMs(server.pid);
   const t0 = nowMs();
   const prof = profile ? startProfile({ pid: server.pid, dir: profile, tag: `${name}-${label ?? server.kind}-${run}`, record: perfRecord && server.kind === 'chatgate' }) : null;
   const rs = await gen.go();
   const cpu1 = cpuMs(server.pid);
+  const storeCpuMs = childrenCpuMs(server.storePid) - store0;
   const profiled = prof ? await prof.stop() : null;
   const wait1 = runQueueWaitMs(server.pid);
   const rssAfter = rssKiB(server.pid);
@@ -149,6 +154,7 @@ async function fanoutNative({ server, groups, members, rate, window, durationMs,
     serverCpuMs, serverCpuUtil: serverCpuMs / (elapsedS * 1000),
     serverCpuUsPerDelivery: (serverCpuMs * 1000) / Math.max(1, delivered),
     serverCpuUsPerMessage: (serverCpuMs * 1000) / Math.max(1, acked),
+    storeCpuMs, storeCpuUsPerMessage: server.storePid ? (storeCpuMs * 1000) / Math.max(1, acked) : null,
     rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
     clientCpuUtil: rs.map((r) => r.cpuUtil),
     serverRunQueueWaitMs: wait1 - wait0, loadAverage1m: os.loadavg()[0], wallFromGoS: (nowMs() - t0) / 1000,

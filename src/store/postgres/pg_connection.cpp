@@ -89,22 +89,76 @@ void pg_connection::exec(std::string_view sql) {
   check(PQexec(conn_.get(), text.c_str()), sql);
 }
 
-pg_result pg_connection::query(std::string_view sql, std::initializer_list<pg_param> params) {
-  const std::string text(sql);
+const std::string& pg_connection::prepared(std::string_view sql, int params) {
+  std::string text(sql);
   auto found = prepared_.find(text);
   if (found == prepared_.end()) {
     std::string name = "chatgate_" + std::to_string(prepared_.size());
-    check(PQprepare(conn_.get(), name.c_str(), text.c_str(), static_cast<int>(params.size()),
-                    nullptr),
-          sql);
-    found = prepared_.emplace(text, std::move(name)).first;
+    check(PQprepare(conn_.get(), name.c_str(), text.c_str(), params, nullptr), sql);
+    found = prepared_.emplace(std::move(text), std::move(name)).first;
   }
+  return found->second;
+}
+
+pg_result pg_connection::query(std::string_view sql, std::initializer_list<pg_param> params) {
+  const auto& name = prepared(sql, static_cast<int>(params.size()));
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.value ? p.value->c_str() : nullptr);
-  return check(PQexecPrepared(conn_.get(), found->second.c_str(), static_cast<int>(values.size()),
+  return check(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()),
                               values.data(), nullptr, nullptr, 0),
                sql);
+}
+
+std::vector<pg_result> pg_connection::pipeline(std::string_view sql,
+                                               std::span<const std::vector<pg_param>> rows) {
+  std::vector<pg_result> out;
+  if (rows.empty()) return out;
+  const auto& name = prepared(sql, static_cast<int>(rows.front().size()));
+  if (PQenterPipelineMode(conn_.get()) != 1)
+    throw pg_error(one_line(PQerrorMessage(conn_.get())), !ok());
+  std::vector<const char*> values;
+  for (const auto& row : rows) {
+    values.clear();
+    for (const auto& p : row) values.push_back(p.value ? p.value->c_str() : nullptr);
+    if (PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0) != 1) {
+      abandon_pipeline();
+      throw pg_error(one_line(PQerrorMessage(conn_.get())), !ok());
+    }
+  }
+  if (PQpipelineSync(conn_.get()) != 1) {
+    abandon_pipeline();
+    throw pg_error(one_line(PQerrorMessage(conn_.get())), !ok());
+  }
+  out.reserve(rows.size());
+  try {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      out.push_back(check(PQgetResult(conn_.get()), sql));
+      while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);  // the NULL after each
+    }
+  } catch (const pg_error&) {
+    abandon_pipeline();
+    throw;
+  }
+  abandon_pipeline();  // reads the sync point and leaves pipeline mode
+  return out;
+}
+
+void pg_connection::abandon_pipeline() noexcept {
+  // After the sync point only NULLs follow; a broken connection ends the loop too.
+  for (int nulls = 0; ok() && nulls < 2;) {
+    PGresult* r = PQgetResult(conn_.get());
+    if (!r) {
+      ++nulls;
+      continue;
+    }
+    nulls = 0;
+    const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync) break;
+  }
+  PQexitPipelineMode(conn_.get());
 }
 
 bool pg_connection::reset() {

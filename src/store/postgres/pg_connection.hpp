@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -77,6 +78,13 @@ class pg_connection {
   void exec(std::string_view sql);
   /// Runs `sql` as a prepared statement with `params` ($1, $2 ...).
   pg_result query(std::string_view sql, std::initializer_list<pg_param> params = {});
+  /// Runs the prepared `sql` once per parameter row in one libpq pipeline: every statement is
+  /// sent before the first answer is read, so the whole run is one round trip. Meant for a
+  /// group commit (inside BEGIN ... COMMIT); a failing statement aborts the rest, and that
+  /// failure is thrown. Rows are bounded by the caller (STORE_GROUP_COMMIT), so the answers
+  /// fit the socket buffers while the statements are still being written.
+  std::vector<pg_result> pipeline(std::string_view sql,
+                                  std::span<const std::vector<pg_param>> rows);
   /// Reconnects with the same parameters (prepared statements are gone with the old session).
   bool reset();
   /// False once the server side is gone.
@@ -91,6 +99,10 @@ class pg_connection {
 
  private:
   pg_result check(PGresult* r, std::string_view sql);
+  /// The name of `sql` as a prepared statement, preparing it on first use.
+  const std::string& prepared(std::string_view sql, int params);
+  /// Reads what a failed pipeline left until its sync point, and leaves pipeline mode.
+  void abandon_pipeline() noexcept;
 
   struct deleter {
     void operator()(PGconn* c) const noexcept { PQfinish(c); }

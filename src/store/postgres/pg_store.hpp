@@ -56,6 +56,8 @@ class pg_store final : public store {
 
   core::result<message> insert_message(const message& m) override;
   core::result<checked_insert> insert_message_checked(const message& m) override;
+  std::vector<core::result<checked_insert>> insert_messages_checked(
+      std::span<const message> ms) override;
   core::result<std::optional<message>> get_message(std::string_view id) override;
   core::result<std::optional<message>> edit_message(std::string_view id, std::string_view content,
                                                     core::sys_time_ms now) override;

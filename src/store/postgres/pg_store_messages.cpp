@@ -112,6 +112,27 @@ core::result<message> pg_store::insert_message(const message& m) {
   });
 }
 
+namespace {
+
+std::vector<pg_param> checked_params(const message& m) {
+  std::optional<std::int64_t> deleted_at;
+  if (m.deleted_at) deleted_at = to_ms(*m.deleted_at);
+  return {m.id,         m.conversation_id,         m.sender_id,          m.content,
+          attachments_to_text(m.attachments),      m.reply_to,           to_text(m.metadata),
+          m.is_edited,  m.is_deleted,              to_ms(m.created_at),  to_ms(m.updated_at),
+          deleted_at};
+}
+
+checked_insert read_checked(const pg_result& r) {
+  if (r.rows() != 1) throw pg_error("store: send answered no row", false);
+  const auto check = r.int64(0, column::m_reactions + 1);
+  if (check == 1) return checked_insert{send_check::not_participant, {}};
+  if (check == 2) return checked_insert{send_check::bad_reply, {}};
+  return checked_insert{send_check::stored, read_message(r, 0)};
+}
+
+}  // namespace
+
 core::result<checked_insert> pg_store::insert_message_checked(const message& m) {
   message fresh = m;
   if (fresh.id.empty()) fresh.id = core::make_object_id();  // outside: a retry reuses it
@@ -120,18 +141,41 @@ core::result<checked_insert> pg_store::insert_message_checked(const message& m) 
   return guarded([&]() -> core::result<checked_insert> {
     std::optional<std::int64_t> deleted_at;
     if (fresh.deleted_at) deleted_at = to_ms(*fresh.deleted_at);
-    auto r = db_->query(insert_checked_sql(),
-                        {fresh.id, fresh.conversation_id, fresh.sender_id, fresh.content,
-                         attachments_to_text(fresh.attachments), fresh.reply_to,
-                         to_text(fresh.metadata), fresh.is_edited, fresh.is_deleted,
-                         to_ms(fresh.created_at), to_ms(fresh.updated_at), deleted_at});
-    if (r.rows() != 1)
-      return core::make_error(core::error_code::internal_error, "store: send answered no row");
-    const auto check = r.int64(0, column::m_reactions + 1);
-    if (check == 1) return checked_insert{send_check::not_participant, {}};
-    if (check == 2) return checked_insert{send_check::bad_reply, {}};
-    return checked_insert{send_check::stored, read_message(r, 0)};
+    return read_checked(db_->query(
+        insert_checked_sql(),
+        {fresh.id, fresh.conversation_id, fresh.sender_id, fresh.content,
+         attachments_to_text(fresh.attachments), fresh.reply_to, to_text(fresh.metadata),
+         fresh.is_edited, fresh.is_deleted, to_ms(fresh.created_at), to_ms(fresh.updated_at),
+         deleted_at}));
   });
+}
+
+std::vector<core::result<checked_insert>> pg_store::insert_messages_checked(
+    std::span<const message> ms) {
+  // One round trip for the batch's sends; only inside a group commit, where a failure fails
+  // the whole transaction anyway (outside one, each statement would be its own transaction).
+  if (ms.size() < 2 || !db_->in_batch()) return store::insert_messages_checked(ms);
+  std::vector<std::vector<pg_param>> rows;
+  rows.reserve(ms.size());
+  for (const auto& m : ms) {
+    rows.push_back(checked_params(m));
+    if (m.id.empty()) rows.back()[0] = pg_param(core::make_object_id());
+  }
+  auto answers = guarded([&]() -> core::result<std::vector<checked_insert>> {
+    std::vector<checked_insert> out;
+    out.reserve(ms.size());
+    for (const auto& r : db_->pipeline(insert_checked_sql(), rows)) out.push_back(read_checked(r));
+    return out;
+  });
+  std::vector<core::result<checked_insert>> out;
+  out.reserve(ms.size());
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    if (answers)
+      out.emplace_back(std::move((*answers)[i]));
+    else
+      out.emplace_back(answers.error());
+  }
+  return out;
 }
 
 core::result<std::optional<message>> pg_store::get_message(std::string_view id) {

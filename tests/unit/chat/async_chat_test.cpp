@@ -203,6 +203,59 @@ TEST(pooled_runner, with_group_commit_too) {
   answers_and_events_in_seq_order(64);
 }
 
+TEST(pooled_runner, a_call_after_deferred_sends_sees_them_stored) {
+  // Group commit queues sends until the batch flushes them together; any other call of the
+  // batch flushes first, so it sees the store as if the sends before it had run one by one.
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("chatgate-defer-" + core::make_object_id());
+  std::filesystem::create_directories(dir);
+  test_support::manual_clock clock;
+  chat::rate_limiter limiter{clock, {0, std::chrono::seconds(1)}};
+  test_support::recording_events seen;
+  locked_queue io;
+  chat::posting_events posted{seen, io.poster()};
+  {
+    auto stores = store::open_store_set("sqlite://" + (dir / "chat.db").string(), 1).value();
+    chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {}, posted,
+                               store::worker_settings{});
+    chat::async_chat async{runner, io.poster()};
+    std::string conv;
+    async.create_conversation(
+        "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
+        [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
+    io.run_until([&] { return !conv.empty(); });
+    ASSERT_FALSE(conv.empty());
+    std::promise<void> go;
+    std::shared_future<void> going = go.get_future().share();
+    runner.submit(
+        chat::runner::access::write, conv, [going](chat::chat_service&) { going.wait(); }, nullptr);
+    std::vector<std::string> order;
+    for (int i = 0; i < 3; ++i)
+      async.send_message("alice", conv, boost::json::parse(R"({"content":"x"})"),
+                         [&](core::result<store::message> m) {
+                           order.push_back("ack " + std::to_string(m.value().seq));
+                         });
+    std::size_t seen_by_write = 99;
+    runner.submit(
+        chat::runner::access::write, conv,
+        [&](chat::chat_service& c) {
+          seen_by_write = c.sync("alice", conv, chat::sync_request{}).value().messages.size();
+        },
+        nullptr);
+    async.send_message("bob", conv, boost::json::parse(R"({"content":"y"})"),
+                       [&](core::result<store::message> m) {
+                         order.push_back("ack " + std::to_string(m.value().seq));
+                       });
+    go.set_value();
+    io.run_until([&] { return order.size() == 4; });
+    EXPECT_EQ(seen_by_write, 3u);
+    EXPECT_EQ(order, (std::vector<std::string>{"ack 1", "ack 2", "ack 3", "ack 4"}));
+    EXPECT_GT(runner.pool().batched_jobs(), 0u);
+    runner.stop();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 void answers_and_events_in_seq_order(std::size_t max_batch) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("chatgate-async-" + core::make_object_id());

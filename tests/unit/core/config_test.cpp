@@ -83,6 +83,12 @@ TEST(config, every_setting_from_the_environment) {
            {"HTTP_WRITE_TIMEOUT_MS", "800"},
            {"LISTEN_BACKLOG", "64"},
            {"DRAIN_TIMEOUT_MS", "2500"},
+           {"UPGRADE_TIMEOUT_MS", "900"},
+           {"CLOSE_TIMEOUT_MS", "950"},
+           {"MAX_QUEUED_BYTES", "1024"},
+           {"ACK_TIMEOUT_MS", "1100"},
+           {"MAX_PENDING_ACKS", "1"},
+           {"MAX_ATTACHMENTS", "0"},
            {"LOG_LEVEL", "debug"},
            {"LOG_FORMAT", "json"},
            {"CHATGATE_DEV", "true"}};
@@ -115,6 +121,12 @@ TEST(config, every_setting_from_the_environment) {
   EXPECT_EQ(c.http_write_timeout, 800ms);
   EXPECT_EQ(c.listen_backlog, 64);
   EXPECT_EQ(c.drain_timeout, 2500ms);
+  EXPECT_EQ(c.upgrade_timeout, 900ms);
+  EXPECT_EQ(c.close_timeout, 950ms);
+  EXPECT_EQ(c.max_queued_bytes, 1024u);  // the lowest accepted
+  EXPECT_EQ(c.ack_timeout, 1100ms);
+  EXPECT_EQ(c.max_pending_acks, 1u);
+  EXPECT_EQ(c.max_attachments, 0u);
   EXPECT_EQ(c.log.level, spdlog::level::debug);
   EXPECT_EQ(c.log.format, log_format::json);
   EXPECT_TRUE(c.dev);
@@ -229,6 +241,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "config: RATE_LIMIT: expected N/<duration> like 30/10s, got \"30/10x\""},
         bad_value{"RATE_LIMIT", "30/0s",
                   "config: RATE_LIMIT: expected N/<duration> like 30/10s, got \"30/0s\""},
+        bad_value{"MAX_QUEUED_BYTES", "1023",
+                  "config: MAX_QUEUED_BYTES: expected an integer from 1024 to 1073741824, got "
+                  "\"1023\""},
+        bad_value{"MAX_ATTACHMENTS", "10001",
+                  "config: MAX_ATTACHMENTS: expected an integer from 0 to 10000, got \"10001\""},
+        bad_value{"MAX_PENDING_ACKS", "0",
+                  "config: MAX_PENDING_ACKS: expected an integer from 1 to 1000000, got \"0\""},
         bad_value{"HTTP_PORT", "http",
                   "config: HTTP_PORT: expected an integer from 1 to 65535, got \"http\""},
         bad_value{"HTTP_PORT", "65536",

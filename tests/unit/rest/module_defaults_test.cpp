@@ -27,10 +27,16 @@ TEST(module_defaults, engineio) {
   EXPECT_EQ(s.handshake_limit.limit, defaults.connect_rate_limit);
   EXPECT_EQ(s.handshake_limit.window, defaults.connect_rate_window);
   EXPECT_EQ(s.max_unauthenticated, defaults.max_unauthenticated_sessions);
+  EXPECT_EQ(s.upgrade_timeout, defaults.upgrade_timeout);
+  EXPECT_EQ(s.close_timeout, defaults.close_timeout);
+  EXPECT_EQ(s.max_queued_bytes, defaults.max_queued_bytes);
 }
 
 TEST(module_defaults, socketio_gateway_chat) {
   EXPECT_EQ(socketio::settings{}.connect_timeout, defaults.connect_timeout);
+  EXPECT_EQ(socketio::settings{}.ack_timeout, defaults.ack_timeout);
+  EXPECT_EQ(socketio::settings{}.max_pending_acks, defaults.max_pending_acks);
+  EXPECT_EQ(socketio::settings{}.max_attachments, defaults.max_attachments);
   EXPECT_EQ(gateway::gateway_settings{}.max_connections_per_user,
             defaults.max_connections_per_user);
   EXPECT_EQ(chat::chat_settings{}.max_group_size, defaults.max_group_size);

@@ -125,6 +125,37 @@ TEST_P(messages, checked_insert_retried_with_the_same_id_stores_once) {
   EXPECT_EQ(store_->insert_message(text(conv_, "alice", "next", at(6))).value().seq, 2);
 }
 
+TEST_P(messages, checked_inserts_of_a_batch_answer_each_in_order) {
+  // A group commit's sends (PostgreSQL: one pipeline in the batch's transaction).
+  auto parent = text(conv_, "alice", "p", at(5));
+  parent.id = core::make_object_id();
+  auto outsider = text(conv_, "mallory", "x", at(6));
+  outsider.id = core::make_object_id();
+  auto bad_reply = text(conv_, "bob", "x", at(6));
+  bad_reply.id = core::make_object_id();
+  bad_reply.reply_to = core::make_object_id();
+  auto reply = text(conv_, "bob", "r", at(7));
+  reply.id = core::make_object_id();
+  reply.reply_to = parent.id;  // a message of this same batch
+  const std::vector<message> sends{parent, outsider, bad_reply, reply, parent /* a retry */};
+  const bool batched = store_->begin_batch();
+  auto answers = store_->insert_messages_checked(sends);
+  if (batched) ASSERT_TRUE(store_->end_batch());
+  ASSERT_EQ(answers.size(), 5u);
+  EXPECT_EQ(answers[0].value().outcome, send_check::stored);
+  EXPECT_EQ(answers[0].value().stored.seq, 1);
+  EXPECT_EQ(answers[1].value().outcome, send_check::not_participant);
+  EXPECT_EQ(answers[2].value().outcome, send_check::bad_reply);
+  EXPECT_EQ(answers[3].value().outcome, send_check::stored);
+  EXPECT_EQ(answers[3].value().stored.seq, 2);
+  EXPECT_EQ(answers[3].value().stored.reply_to, parent.id);
+  EXPECT_EQ(answers[4].value().stored.id, parent.id);
+  EXPECT_EQ(answers[4].value().stored.seq, 1);
+  EXPECT_EQ(seqs({.after_seq = 0, .limit = 10}), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_FALSE(store_->get_message(outsider.id).value());
+  EXPECT_EQ(store_->get_conversation(conv_).value()->last_message->id, reply.id);
+}
+
 TEST_P(messages, checked_inserts_from_two_connections_are_gapless) {
   auto second = open();
   auto run = [&](store& s, const char* who) {

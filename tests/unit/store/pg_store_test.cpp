@@ -229,6 +229,30 @@ TEST_F(pg_store_test, a_batch_whose_connection_broke_fails_whole_and_stores_noth
   EXPECT_EQ(r->stored.seq, 1);
 }
 
+TEST_F(pg_store_test, a_pipelined_batch_with_a_failing_send_fails_whole_and_stays_usable) {
+  auto s = open();
+  auto conv = s->create_conversation(group("a", {}, at(1))).value().id;
+  std::vector<message> sends;
+  for (const char* content : {"fine", "bad \xff utf-8", "fine too"}) {
+    sends.push_back(text(conv, "a", content, at(2)));
+    sends.back().id = core::make_object_id();
+  }
+  ASSERT_TRUE(s->begin_batch());
+  auto answers = s->insert_messages_checked(sends);  // the server refuses the second statement
+  ASSERT_EQ(answers.size(), 3u);
+  for (const auto& a : answers) EXPECT_FALSE(a);
+  EXPECT_FALSE(s->end_batch());
+  EXPECT_EQ(scalar("SELECT count(*) FROM messages"), 0);
+  // The pipeline was left cleanly: the same connection takes the next batch.
+  sends.erase(sends.begin() + 1);
+  ASSERT_TRUE(s->begin_batch());
+  answers = s->insert_messages_checked(sends);
+  ASSERT_TRUE(s->end_batch());
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].value().stored.seq, 1);
+  EXPECT_EQ(answers[1].value().stored.seq, 2);
+}
+
 TEST_F(pg_store_test, database_errors_are_internal_and_not_leaked) {
   auto s = open();
   auto conv = s->create_conversation(group("a", {}, at(1))).value().id;
