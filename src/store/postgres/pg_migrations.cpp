@@ -99,8 +99,17 @@ CREATE TABLE recovery_sessions (
 );
 )sql";
 
-constexpr std::array<std::string_view, 5> all_migrations{
-    v1_initial_schema, v2_activity_index, v3_read_state, v4_reactions, v5_recovery};
+// Every message insert proves its conversation exists in the same statement (it bumps that
+// row's seq counter first, and inserts only when the bump found the row), and conversations are
+// never deleted, so the foreign key only repeated that check through a trigger on each insert:
+// 7-13 us of PostgreSQL CPU per message in the `pairs` benchmark (docs/storage.md).
+constexpr std::string_view v6_messages_without_fk = R"sql(
+ALTER TABLE messages DROP CONSTRAINT IF EXISTS messages_conversation_id_fkey;
+)sql";
+
+constexpr std::array<std::string_view, 6> all_migrations{
+    v1_initial_schema, v2_activity_index, v3_read_state,
+    v4_reactions,      v5_recovery,       v6_messages_without_fk};
 
 // pg_advisory_xact_lock key: "chatgate" in ASCII, shared by every chatgate build.
 constexpr std::int64_t migration_lock_key = 0x6368617467617465;
