@@ -28,7 +28,6 @@
 #include "path_dispatcher.hpp"
 #include "rest/router.hpp"
 #include "socketio/server.hpp"
-#include "store/store.hpp"
 
 namespace chatgate::app {
 

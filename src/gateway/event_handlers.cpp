@@ -1,4 +1,5 @@
 #include "gateway/event_handlers.hpp"
+#include "gateway/socket_user.hpp"
 
 #include <exception>
 

@@ -12,7 +12,6 @@
 #include "core/result.hpp"
 #include "gateway/error_filter.hpp"
 #include "gateway/room_service.hpp"
-#include "gateway/socket_user.hpp"
 #include "gateway/typing_service.hpp"
 #include "socketio/socket.hpp"
 

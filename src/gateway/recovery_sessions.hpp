@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "auth/verifier.hpp"
+#include "gateway/socket_user.hpp"
 #include "chat/async_chat.hpp"
 #include "gateway/gateway_settings.hpp"
 #include "socketio/session_store.hpp"

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "chat/async_chat.hpp"
-#include "core/result.hpp"
 #include "socketio/socket.hpp"
 
 namespace chatgate::gateway {

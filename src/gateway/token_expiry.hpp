@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "auth/verifier.hpp"
+#include "gateway/socket_user.hpp"
 #include "core/clock.hpp"
 #include "gateway/error_filter.hpp"
 #include "socketio/socket.hpp"

@@ -1,6 +1,5 @@
 #include "socketio/decoder.hpp"
 
-#include "socketio/args.hpp"
 
 namespace chatgate::socketio {
 namespace {

@@ -1,4 +1,5 @@
 #include "cluster/redis/adapter_frame.hpp"
+#include "cluster/redis/msgpack_json.hpp"
 
 #include "core/json_writer.hpp"
 

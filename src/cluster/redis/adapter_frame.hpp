@@ -19,7 +19,6 @@
 
 #include <boost/system/result.hpp>
 
-#include "cluster/redis/msgpack_json.hpp"
 #include "socketio/adapter.hpp"
 #include "socketio/packet.hpp"
 

@@ -1,4 +1,5 @@
 #include "cluster/redis/adapter_request.hpp"
+#include "cluster/redis/msgpack_json.hpp"
 
 #include <boost/json/parse.hpp>
 

@@ -1,4 +1,5 @@
 #include "store/postgres/pg_records.hpp"
+#include "store/record_text.hpp"
 
 #include "store/record_reader.hpp"
 

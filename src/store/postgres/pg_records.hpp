@@ -5,7 +5,6 @@
 
 #include "store/model.hpp"
 #include "store/postgres/pg_connection.hpp"
-#include "store/record_text.hpp"
 
 namespace chatgate::store::postgres {
 

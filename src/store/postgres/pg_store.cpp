@@ -5,6 +5,7 @@
 #include "core/object_id.hpp"
 #include "store/postgres/pg_migrations.hpp"
 #include "store/postgres/pg_records.hpp"
+#include "store/record_text.hpp"
 
 namespace chatgate::store::postgres {
 namespace {

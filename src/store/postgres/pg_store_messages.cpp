@@ -3,6 +3,7 @@
 
 #include "core/object_id.hpp"
 #include "store/postgres/pg_records.hpp"
+#include "store/record_text.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace chatgate::store::postgres {

@@ -1,5 +1,6 @@
 // pg_store's reactions (contract §8): read the row FOR UPDATE, apply, write, in one transaction.
 #include "store/postgres/pg_records.hpp"
+#include "store/record_text.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace chatgate::store::postgres {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "store/postgres/pg_records.hpp"
+#include "store/record_text.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace chatgate::store::postgres {

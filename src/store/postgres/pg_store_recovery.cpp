@@ -1,5 +1,6 @@
 // pg_store's connection state recovery: the event log and the sessions (schema v5).
 #include "store/postgres/pg_records.hpp"
+#include "store/record_text.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace chatgate::store::postgres {

@@ -2,6 +2,7 @@
 // @socket.io/redis-adapter 8.3.0): each hex vector below was printed by notepack.encode() on the
 // value in the comment above it.
 #include "cluster/redis/adapter_frame.hpp"
+#include "cluster/redis/msgpack_json.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
