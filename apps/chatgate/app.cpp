@@ -5,6 +5,9 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 
+#include <atomic>
+
+#include "cluster/shard_adapter.hpp"
 #include "store/store_factory.hpp"
 
 namespace chatgate::app {
@@ -36,6 +39,31 @@ auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks
   return std::move(*v);
 }
 
+/// REDIS_URL with IO_THREADS > 1: one thread (the Redis adapter and connection map serve one).
+core::config with_threads(core::config cfg) {
+  if (!cfg.redis_url.empty() && cfg.io_threads > 1) {
+    spdlog::warn(
+        "chatgate: IO_THREADS={} with REDIS_URL: running 1 io thread (the Redis adapter "
+        "serves one io thread)",
+        cfg.io_threads);
+    cfg.io_threads = 1;
+  }
+  return cfg;
+}
+
+std::vector<std::unique_ptr<shard>> make_shards(const core::config& cfg) {
+  std::vector<std::unique_ptr<shard>> out;
+  for (std::size_t k = 0; k < cfg.io_threads; ++k) out.push_back(std::make_unique<shard>(k, cfg));
+  return out;
+}
+
+std::vector<boost::asio::any_io_executor> executors_of(
+    const std::vector<std::unique_ptr<shard>>& shards) {
+  std::vector<boost::asio::any_io_executor> out;
+  for (const auto& s : shards) out.push_back(s->ioc().get_executor());
+  return out;
+}
+
 }  // namespace
 
 void forwarding_events::message_created(const store::message& m) {
@@ -44,21 +72,24 @@ void forwarding_events::message_created(const store::message& m) {
 }
 
 app::app(core::config cfg)
-    : cfg_(std::move(cfg)),
+    : cfg_(with_threads(std::move(cfg))),
       jwks_(cfg_.jwt_jwks_url.empty() ? nullptr : std::make_shared<auth::jwks_keys>()),
       verifier_(make_verifier(cfg_, jwks_)),
       limiter_(clock_, chat::rate_limit_settings{cfg_.rate_limit, cfg_.rate_window}),
-      to_io_([this](std::function<void()> f) { boost::asio::post(ioc_, std::move(f)); }),
-      worker_events_(events_, to_io_),
+      shards_(make_shards(cfg_)),
+      bus_(executors_of(shards_)),
+      shard_events_(shards_.size()),
+      worker_events_(shard_events_,
+                     [this](std::function<void()> f) { bus_.publish(std::move(f)); }),
       runner_(start_store(cfg_, clock_, limiter_, worker_events_)),
-      chat_(*runner_, to_io_),
-      router_(chat_, presence_, verifier_, metrics_,
-              rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins, cfg_.web_ui,
-                                    cfg_.ws_port}),
-      dispatcher_(router_),
-      signals_(ioc_, SIGINT, SIGTERM),
-      drain_deadline_(ioc_) {
-  router_.add_readiness_check("store", [this] { return runner_->healthy(); });
+      signals_(ioc(), SIGINT, SIGTERM),
+      drain_deadline_(ioc()) {
+  for (auto& s : shards_) s->attach_store(*runner_);
+  shard_events_.set_target(0, &events_);
+  router_ = std::make_unique<rest::router>(
+      shards_.front()->chat(), presence_, verifier_, metrics_,
+      rest::router_settings{cfg_.max_body_bytes, cfg_.allowed_origins, cfg_.web_ui, cfg_.ws_port});
+  router_->add_readiness_check("store", [this] { return runner_->healthy(); });
   if (jwks_) wire_jwks();
   metrics_.add_collector([this](std::string& out) {
     const auto& pool = runner_->pool();
@@ -86,47 +117,45 @@ app::app(core::config cfg)
 }
 
 app::~app() {
-  chat_.set_shared_limit(nullptr);  // the cluster that owns it goes first
+  shards_.front()->chat().set_shared_limit(nullptr);  // the cluster that owns it goes first
+  for (auto& s : shards_) s->stop_gateway();          // before the map and cluster it uses
 }
 
 void app::wire_gateway() {
-  engineio::settings es;
-  es.ping_interval = cfg_.ping_interval;
-  es.ping_timeout = cfg_.ping_timeout;
-  es.max_payload = cfg_.max_payload_bytes;
-  es.handshake_timeout = cfg_.ws_handshake_timeout;
-  es.allowed_origins = cfg_.allowed_origins;
-  es.handshake_limit.limit = cfg_.connect_rate_limit;
-  es.handshake_limit.window = cfg_.connect_rate_window;
-  es.max_unauthenticated = cfg_.max_unauthenticated_sessions;
-  es.upgrade_timeout = cfg_.upgrade_timeout;
-  es.close_timeout = cfg_.close_timeout;
-  es.max_queued_bytes = cfg_.max_queued_bytes;
-  engine_ = std::make_unique<engineio::server>(ioc_, es);
-  socketio::settings ss;
-  ss.connect_timeout = cfg_.connect_timeout;
-  ss.ack_timeout = cfg_.ack_timeout;
-  ss.max_pending_acks = cfg_.max_pending_acks;
-  ss.max_attachments = cfg_.max_attachments;
-  io_ = std::make_unique<socketio::server>(ioc_.get_executor(), ss);
-  engine_->on_connection(
-      [this](std::shared_ptr<engineio::socket> s) { io_->accept(std::move(s)); });
   auto& connections = wire_cluster();
-  gateway_ = std::make_unique<gateway::chat_gateway>(
-      io_->of("/"), chat_, verifier_, connections, clock_,
-      gateway::gateway_settings{cfg_.max_connections_per_user, {}, {cfg_.recovery_window}});
+  const bool threaded = shards_.size() > 1;
+  if (threaded) {
+    // One handshake budget per client address and one unauthenticated cap for the process.
+    auto shared = std::make_shared<engineio::admission>(
+        shards_.front()->engine().config().handshake_limit,
+        shards_.front()->engine().config().max_unauthenticated);
+    for (auto& s : shards_) s->engine().set_admission(shared);
+  }
+  gateway::gateway_settings gs{cfg_.max_connections_per_user, {}, {cfg_.recovery_window}};
+  gs.local_events = threaded;
+  std::vector<shard_router*> peers;
+  for (auto& s : shards_) {
+    s->start_gateway(*router_, verifier_, connections, clock_, gs);
+    peers.push_back(&s->router());
+  }
+  for (auto& s : shards_) s->router().set_peers(peers);
+  for (std::size_t k = 1; k < shards_.size(); ++k)
+    shard_events_.set_target(k, &shards_[k]->gateway()->events());
+  auto& gateway = *shards_.front()->gateway();
+  shards_.front()->router().set_metrics_gather(
+      [this](std::function<void()> done) { gather_stats(std::move(done)); });
   if (cluster_) {
     cluster_->on_offline([this](const std::vector<std::string>& users) {
-      if (gateway_) gateway_->users_offline(users);
+      if (auto* g = shards_.front()->gateway()) g->users_offline(users);
     });
     cluster_->start();
   }
-  dispatcher_.set_socket_handler(engine_.get());
-  set_events(&gateway_->events());
-  set_presence(&gateway_->presence());
-  router_.set_connection_directory(&gateway_->directory());
-  if (auto* redis = dynamic_cast<cluster::redis::redis_adapter*>(&io_->of("/").adapter())) {
-    gateway_->directory().set_remote([redis](const socketio::broadcast_options& opts, auto done) {
+  events_.set_target(&gateway.events());
+  presence_.set_target(&gateway.presence());
+  router_->set_connection_directory(&gateway.directory());
+  if (auto* redis =
+          dynamic_cast<cluster::redis::redis_adapter*>(&shards_.front()->io().of("/").adapter())) {
+    gateway.directory().set_remote([redis](const socketio::broadcast_options& opts, auto done) {
       redis->fetch_remote_sockets(
           opts, [done = std::move(done)](cluster::redis::redis_adapter::remote_sockets r) {
             if (!r.complete) spdlog::warn("admin connections: not every instance answered");
@@ -135,23 +164,80 @@ void app::wire_gateway() {
     });
   }
   on_stop([this](std::function<void()> done) {
-    io_->close();
-    engine_->close_all();
-    done();
+    // Every shard closes its own sockets on its own thread; `done` runs on shard 0.
+    auto left = std::make_shared<std::atomic<std::size_t>>(shards_.size());
+    auto finish = std::make_shared<std::function<void()>>(std::move(done));
+    for (auto& s : shards_) {
+      boost::asio::post(s->ioc(), [this, s = s.get(), left, finish] {
+        s->close_sockets();
+        if (left->fetch_sub(1) == 1) boost::asio::post(ioc(), [finish] { (*finish)(); });
+      });
+    }
   });
+  wire_metrics();
+}
+
+void app::gather_stats(std::function<void()> done) {
+  gather_waiting_.push_back(std::move(done));
+  if (gather_waiting_.size() > 1) return;  // a gather is on its way: its end answers this too
+  auto answer = [this] {
+    auto waiting = std::move(gather_waiting_);
+    gather_waiting_.clear();
+    for (auto& w : waiting) w();
+  };
+  snapshots_.assign(shards_.size(), shard::stats{});
+  snapshots_[0] = shards_.front()->snapshot();
+  if (shards_.size() == 1) return answer();
+  auto left = std::make_shared<std::atomic<std::size_t>>(shards_.size() - 1);
+  for (std::size_t k = 1; k < shards_.size(); ++k) {
+    // Slot k is written on shard k; shard 0 reads it after the last post below.
+    boost::asio::post(shards_[k]->ioc(), [this, k, left, answer] {
+      snapshots_[k] = shards_[k]->snapshot();
+      if (left->fetch_sub(1) == 1) boost::asio::post(ioc(), answer);
+    });
+  }
+}
+
+void app::wire_metrics() {
   metrics_.add_collector([this](std::string& out) {
     auto gauge = [&out](const char* name, const char* help, std::size_t v) {
       out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, v);
     };
-    gauge("chatgate_engineio_sessions", "Open Engine.IO sessions", engine_->client_count());
-    gauge("chatgate_socket_connections", "Authenticated sockets of this instance",
-          local_sockets_->socket_count());
-    gauge("chatgate_online_users", "Users with at least one socket on this instance",
-          local_sockets_->online_count());
-    const auto& stats = engine_->stats();
     auto counter = [&out](const char* name, const char* help, std::uint64_t v) {
       out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, v);
     };
+    // Every shard's counters, as gather_stats copied them before this request.
+    std::size_t sessions = 0;
+    std::uint64_t header_timeouts = 0;
+    std::uint64_t handoffs = 0;
+    engineio::server_stats stats;
+    for (const auto& snap : snapshots_) {
+      handoffs += snap.handoffs;
+      sessions += snap.engine_sessions;
+      header_timeouts += snap.header_timeouts;
+      const auto& e = snap.engine;
+      stats.sessions_opened += e.sessions_opened;
+      stats.slow_client_disconnects += e.slow_client_disconnects;
+      stats.requests_refused += e.requests_refused;
+      stats.origin_refused += e.origin_refused;
+      stats.handshakes_rate_limited += e.handshakes_rate_limited;
+      stats.unauthenticated_refused += e.unauthenticated_refused;
+      for (const auto& [reason, n] : e.closed_by_reason) {
+        auto it = stats.closed_by_reason.find(reason);
+        if (it == stats.closed_by_reason.end())
+          it = stats.closed_by_reason.emplace(reason, 0).first;
+        it->second += n;
+      }
+    }
+    gauge("chatgate_io_threads", "io threads (IO_THREADS)", shards_.size());
+    counter("chatgate_io_handoffs_total",
+            "Requests and websocket upgrades passed to the io thread that serves them (the "
+            "session's owner, or thread 0 for REST)",
+            handoffs);
+    gauge("chatgate_engineio_sessions", "Open Engine.IO sessions", sessions);
+    gauge("chatgate_socket_connections", "Authenticated sockets of this instance", socket_count_());
+    gauge("chatgate_online_users", "Users with at least one socket on this instance",
+          online_count_());
     counter("chatgate_engineio_sessions_opened_total", "Engine.IO sessions opened",
             stats.sessions_opened);
     counter("chatgate_engineio_slow_client_disconnects_total",
@@ -168,13 +254,13 @@ void app::wire_gateway() {
     counter("chatgate_engineio_unauthenticated_refused_total",
             "Handshakes refused (503) past MAX_UNAUTHENTICATED_SESSIONS",
             stats.unauthenticated_refused);
+    // One admission for the process (shared by the shards when there are several).
+    const auto& admission = shards_.front()->engine().admission_control();
     gauge("chatgate_engineio_unauthenticated_sessions",
           "Open Engine.IO sessions whose user is not authenticated yet",
-          engine_->unauthenticated_count());
+          admission.unauthenticated());
     gauge("chatgate_engineio_rate_limited_addresses",
-          "Client addresses the handshake limiter remembers", engine_->limiter().tracked());
-    std::uint64_t header_timeouts = 0;
-    for (const auto& l : listeners_) header_timeouts += l->header_timeouts();
+          "Client addresses the handshake limiter remembers", admission.tracked());
     counter("chatgate_http_header_timeouts_total",
             "Connections closed because their HTTP headers took longer than HEADER_TIMEOUT_MS",
             header_timeouts);
@@ -189,10 +275,21 @@ void app::wire_gateway() {
 }
 
 cluster::connection_map& app::wire_cluster() {
-  if (cfg_.redis_url.empty()) {
+  if (cfg_.redis_url.empty() && shards_.size() == 1) {
     connections_ = std::make_unique<cluster::local_connection_map>();
-    local_sockets_ = connections_.get();
+    socket_count_ = [m = connections_.get()] { return m->socket_count(); };
+    online_count_ = [m = connections_.get()] { return m->online_count(); };
     return *connections_;
+  }
+  if (cfg_.redis_url.empty()) {
+    shared_map_ = std::make_unique<cluster::locked_connection_map>();
+    socket_count_ = [m = shared_map_.get()] { return m->socket_count(); };
+    online_count_ = [m = shared_map_.get()] { return m->online_count(); };
+    auto dir = std::make_shared<cluster::shard_adapter::directory>(shards_.size());
+    for (auto& s : shards_)
+      s->io().set_adapter(cluster::shard_adapter::factory(bus_, dir, s->index()));
+    spdlog::info("chatgate: {} io threads", shards_.size());
+    return *shared_map_;
   }
   auto ep = cluster::redis::parse_redis_url(cfg_.redis_url);
   if (!ep) throw startup_error("config: REDIS_URL: " + ep.error(), 2);
@@ -202,14 +299,16 @@ cluster::connection_map& app::wire_cluster() {
   rs.rate_limit.window = cfg_.rate_window;
   // What REMOTE_FETCH answers say of a socket (Node's socket.data, and the admin listing).
   rs.socket_data = [this](const socketio::socket& s) -> boost::json::value {
-    return gateway_ ? gateway_->directory().socket_data(s) : boost::json::value(nullptr);
+    auto* g = shards_.front()->gateway();
+    return g ? g->directory().socket_data(s) : boost::json::value(nullptr);
   };
-  cluster_ = std::make_unique<cluster::redis::redis_cluster>(ioc_.get_executor(), *ep, clock_,
+  cluster_ = std::make_unique<cluster::redis::redis_cluster>(ioc().get_executor(), *ep, clock_,
                                                              metrics_, std::move(rs));
-  io_->set_adapter(cluster_->adapter_factory());
-  chat_.set_shared_limit(&cluster_->rate_limit());
-  router_.add_readiness_check("redis", [this] { return cluster_->ready(); });
-  local_sockets_ = &cluster_->local();
+  shards_.front()->io().set_adapter(cluster_->adapter_factory());
+  shards_.front()->chat().set_shared_limit(&cluster_->rate_limit());
+  router_->add_readiness_check("redis", [this] { return cluster_->ready(); });
+  socket_count_ = [m = &cluster_->local()] { return m->socket_count(); };
+  online_count_ = [m = &cluster_->local()] { return m->online_count(); };
   spdlog::info("chatgate: Redis at {}:{} (connection map and adapter shared by instances)",
                ep->host, ep->port);
   return cluster_->connections();
@@ -219,11 +318,11 @@ void app::wire_jwks() {
   auth::jwks_fetch_settings js;
   js.url = cfg_.jwt_jwks_url;
   js.min_refresh = cfg_.jwks_min_refresh;
-  auto fetcher = auth::jwks_fetcher::create(ioc_.get_executor(), js, jwks_);
+  auto fetcher = auth::jwks_fetcher::create(ioc().get_executor(), js, jwks_);
   if (!fetcher) throw startup_error("config: " + fetcher.error().message, 2);
   jwks_fetcher_ = std::move(*fetcher);
   // Serves without keys: tokens are refused (UNAUTHORIZED) and /ready names jwks until loaded.
-  router_.add_readiness_check("jwks", [this] { return jwks_->loaded(); });
+  router_->add_readiness_check("jwks", [this] { return jwks_->loaded(); });
   jwks_fetcher_->start();
   on_stop([this](std::function<void()> done) {
     jwks_fetcher_->stop();
@@ -259,14 +358,16 @@ void app::listen() {
     ls.idle_timeout = cfg_.http_idle_timeout;
     ls.write_timeout = cfg_.http_write_timeout;
     ls.backlog = cfg_.listen_backlog;
-    auto l = std::make_unique<http::listener>(ioc_, boost::asio::ip::tcp::endpoint(address, port),
-                                              dispatcher_, ls);
+    const boost::asio::ip::tcp::endpoint endpoint(address, port);
+    // One listener per shard; shard 0's binds and spreads what it accepts over all of them.
+    std::vector<http::listener*> group;
+    for (auto& s : shards_) group.push_back(&s->add_listener(endpoint, ls));
+    if (group.size() > 1) group.front()->spread_to(group);
     try {
-      l->start();
+      group.front()->start();
     } catch (const std::exception& e) {
       throw startup_error(std::string("chatgate: ") + e.what(), 1);
     }
-    listeners_.push_back(std::move(l));
   }
   spdlog::info("chatgate: REST on http://{}:{}, Socket.IO on http://{}:{}/socket.io/, store {}",
                cfg_.host, cfg_.http_port, cfg_.host, cfg_.ws_port,
@@ -279,7 +380,7 @@ void app::wait_for_signal() {
     if (stopping_) {
       // A second SIGTERM/SIGINT (an impatient operator, Ctrl-C twice): no more waiting.
       spdlog::warn("chatgate: signal {} during the drain, exiting now", sig);
-      return ioc_.stop();
+      return stop_loops();
     }
     spdlog::info("chatgate: signal {}, stopping (a second signal exits at once)", sig);
     stop();
@@ -290,15 +391,23 @@ void app::wait_for_signal() {
 int app::run() {
   listen();
   wait_for_signal();
-  ioc_.run();
-  listeners_.clear();
+  for (std::size_t k = 1; k < shards_.size(); ++k)
+    threads_.emplace_back([s = shards_[k].get()] { s->run(); });
+  shards_.front()->run();
+  stop_loops();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
   runner_->stop();  // runs what was queued, then closes the database connections
-  // Answers the workers posted after the loop stopped: run them now, while every object they
+  // Answers the workers posted after the loops stopped: run them now, while every object they
   // refer to is alive (the sockets are closed, so they only drop their sends).
-  ioc_.restart();
-  ioc_.poll();
+  for (auto& s : shards_) s->finish();
+  for (auto& s : shards_) s->listeners().clear();
   spdlog::info("chatgate: stopped");
   return 0;
+}
+
+void app::stop_loops() {
+  for (auto& s : shards_) s->stop();
 }
 
 void app::stop() {
@@ -309,9 +418,9 @@ void app::stop() {
     if (ec) return;
     spdlog::warn("chatgate: connections still open after {} ms (DRAIN_TIMEOUT_MS), closing anyway",
                  cfg_.drain_timeout.count());
-    ioc_.stop();
+    stop_loops();
   });
-  // Hooks first (the gateway closes its sockets), then the listeners drain.
+  // Hooks first (the gateways close their sockets), then the listeners drain.
   auto pending = std::make_shared<std::size_t>(stop_hooks_.size() + 1);
   auto one_done = [this, pending] {
     if (--*pending == 0) finish_stop();
@@ -321,15 +430,17 @@ void app::stop() {
 }
 
 void app::finish_stop() {
-  auto left = std::make_shared<std::size_t>(listeners_.size());
-  if (*left == 0) return ioc_.stop();
-  for (auto& l : listeners_) {
-    l->stop();
-    l->on_drained([this, left] {
-      if (--*left == 0) {
-        drain_deadline_.cancel();
-        ioc_.stop();
-      }
+  // Each shard stops its listeners and drains its connections on its own thread.
+  auto left = std::make_shared<std::atomic<std::size_t>>(shards_.size());
+  for (auto& s : shards_) {
+    boost::asio::post(s->ioc(), [this, s = s.get(), left] {
+      s->drain([this, left] {
+        if (left->fetch_sub(1) != 1) return;
+        boost::asio::post(ioc(), [this] {
+          drain_deadline_.cancel();
+          stop_loops();
+        });
+      });
     });
   }
 }

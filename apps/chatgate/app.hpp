@@ -2,6 +2,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -18,16 +19,18 @@
 #include "chat/presence.hpp"
 #include "chat/rate_limiter.hpp"
 #include "cluster/local_connection_map.hpp"
+#include "cluster/locked_connection_map.hpp"
 #include "cluster/redis/redis_cluster.hpp"
+#include "cluster/shard_bus.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/metrics.hpp"
 #include "engineio/server.hpp"
 #include "gateway/chat_gateway.hpp"
+#include "gateway/shard_events.hpp"
 #include "http/listener.hpp"
-#include "path_dispatcher.hpp"
 #include "rest/router.hpp"
-#include "socketio/server.hpp"
+#include "shard.hpp"
 
 namespace chatgate::app {
 
@@ -87,10 +90,12 @@ class forwarding_presence final : public chat::presence {
   chat::presence* target_ = &none_;
 };
 
-/// The whole server: one io_context on one thread (sockets, REST, timers), the store workers
-/// (chat::pooled_runner: every store call runs there), auth, chat rules, REST router and listeners
-/// on HTTP_PORT and WS_PORT (one listener when they are equal). run() returns after SIGTERM/SIGINT
-/// once in-flight requests are answered and the store is closed.
+/// The whole server: IO_THREADS io threads (shards: each an io_context with its own Engine.IO
+/// and Socket.IO servers and chat gateway; shard 0 also runs REST, the signals and the listeners'
+/// accept loop), the store workers (chat::pooled_runner: every store call runs there), auth, chat
+/// rules, REST router and listeners on HTTP_PORT and WS_PORT (one listener when they are equal).
+/// run() returns after SIGTERM/SIGINT once in-flight requests are answered and the store is
+/// closed. See docs/architecture.md "Several io threads".
 class app {
  public:
   /// Opens the store and checks auth settings; throws startup_error.
@@ -100,48 +105,49 @@ class app {
   /// Binds the listeners (throws startup_error), serves until a signal, then drains. Returns the
   /// process exit code (0 after a graceful stop).
   int run();
-  /// Begins the graceful stop (what SIGTERM does).
+  /// Begins the graceful stop (what SIGTERM does). On shard 0's thread.
   void stop();
 
  private:
-  void set_events(chat::events* sink) { events_.set_target(sink); }
-  void set_presence(chat::presence* p) { presence_.set_target(p); }
   /// Called first on a graceful stop (e.g. close sockets); `done` must be called when finished.
   void on_stop(std::function<void(std::function<void()> done)> hook);
   void listen();
   void wait_for_signal();
   void wire_gateway();
+  void wire_metrics();
   /// REDIS_URL: the Redis connection map, the adapter and the readiness check; the map to use.
   cluster::connection_map& wire_cluster();
   void wire_jwks();
   void finish_stop();
+  void stop_loops();
+  /// On shard 0: copies every shard's counters into snapshots_, then calls `done` (on shard 0).
+  void gather_stats(std::function<void()> done);
+  boost::asio::io_context& ioc() { return shards_.front()->ioc(); }
 
   core::config cfg_;
-  boost::asio::io_context ioc_{1};
   core::clock clock_;
   core::metrics metrics_;
   std::shared_ptr<auth::jwks_keys> jwks_;  // JWT_JWKS_URL's keys; null when unset
   auth::verifier verifier_;
   chat::rate_limiter limiter_;
-  forwarding_events events_{metrics_};
-  forwarding_presence presence_;
-  chat::poster to_io_;                  // posts a closure to ioc_ (store answers, events)
-  chat::posting_events worker_events_;  // what the store workers report, posted to events_
+  std::vector<std::unique_ptr<shard>> shards_;  // shard 0 first; each owns its io_context
+  cluster::shard_bus bus_;                      // store events to every shard, relays
+  forwarding_events events_{metrics_};          // shard 0's sink: counts, then its gateway
+  gateway::shard_events shard_events_;          // a published event -> that shard's sink
+  chat::posting_events worker_events_;          // what the store workers report, published
   std::unique_ptr<chat::pooled_runner> runner_;
-  chat::async_chat chat_;
-  rest::router router_;
-  path_dispatcher dispatcher_;
-  std::vector<std::unique_ptr<http::listener>> listeners_;
+  forwarding_presence presence_;
+  std::unique_ptr<rest::router> router_;  // on shard 0
   std::vector<std::function<void(std::function<void()>)>> stop_hooks_;
-  // GATEWAY: the socket gateway's objects (engine.io server, socket.io server, chat gateway)
-  // are owned here, declared after chat_ and router_ so that they are destroyed first.
-  std::unique_ptr<engineio::server> engine_;
-  std::unique_ptr<socketio::server> io_;
-  std::unique_ptr<cluster::local_connection_map> connections_;    // REDIS_URL unset
-  std::unique_ptr<cluster::redis::redis_cluster> cluster_;        // REDIS_URL set
-  const cluster::local_connection_map* local_sockets_ = nullptr;  // this instance's, for /metrics
-  std::unique_ptr<gateway::chat_gateway> gateway_;
+  std::vector<shard::stats> snapshots_;                // gather_stats(): slot k written by shard k
+  std::vector<std::function<void()>> gather_waiting_;  // /metrics requests a gather answers
+  std::unique_ptr<cluster::local_connection_map> connections_;  // one thread, no REDIS_URL
+  std::unique_ptr<cluster::locked_connection_map> shared_map_;  // several threads
+  std::unique_ptr<cluster::redis::redis_cluster> cluster_;      // REDIS_URL set
+  std::function<std::size_t()> socket_count_;  // this instance's sockets, for /metrics
+  std::function<std::size_t()> online_count_;  // users with a socket here, for /metrics
   std::shared_ptr<auth::jwks_fetcher> jwks_fetcher_;
+  std::vector<std::thread> threads_;  // shards 1..n-1
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_deadline_;
   bool stopping_ = false;

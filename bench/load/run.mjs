@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 
 const options = {
   scenarios: { type: 'string', default: 'connections,fanout,fanout-max,rest-to-socket' },
-  servers: { type: 'string', default: 'chatgate,node' },
+  servers: { type: 'string', default: 'chatgate,node' },    // chatgate@2: IO_THREADS=2; LABEL=/path: another binary
   generator: { type: 'string', default: 'js' },         // fanout*: js (official client) or native (bench/loadgen)
   procs: { type: 'string', default: '2' },
   profile: { type: 'string' },                          // native fanout: perf stat (syscall counts) into this folder
@@ -72,8 +72,11 @@ for (const name of names) if (!scenarios[name]) { console.error(`unknown scenari
 const binOf = (k) => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : o.bin);
 const labelOf = (k) => (k.includes('=') ? k.slice(0, k.indexOf('=')) : k);
 for (const k of kinds) if (k !== 'node' && !existsSync(binOf(k))) { console.error(`no chatgate binary at ${binOf(k)} for ${k}`); process.exit(2); }
+// LABEL@N: that server with IO_THREADS=N (e.g. chatgate@2; chatgate alone runs its default, 1).
+const threadsOf = (k) => /@(\d+)$/.exec(labelOf(k))?.[1];
+const baseOf = (k) => labelOf(k).replace(/@\d+$/, '');
 // chatgate-pg: the same binary on PostgreSQL over loopback (DATABASE_URL), for the store figures.
-const isPg = (k) => labelOf(k) === 'chatgate-pg' || labelOf(k).endsWith('-pg');  // e.g. before-pg=/tmp/old
+const isPg = (k) => baseOf(k) === 'chatgate-pg' || baseOf(k).endsWith('-pg');  // e.g. before-pg=/tmp/old
 let pgUrl = o['pg-url'], pgDir;
 const pgScript = new URL('../../scripts/pg.sh', import.meta.url).pathname;
 if (!pgUrl && kinds.some(isPg)) {
@@ -88,7 +91,7 @@ const postmasterPid = () => {
     return Number(readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0]) || 0;
   } catch { return 0; }
 };
-const envOf = (k) => (isPg(k) ? { DATABASE_URL: pgUrl } : {});
+const envOf = (k) => ({ ...(isPg(k) ? { DATABASE_URL: pgUrl } : {}), ...(threadsOf(k) ? { IO_THREADS: threadsOf(k) } : {}) });
 // Interleaved: run r of every scenario on every server before run r + 1, so that a busy period of
 // the shared machine hits both servers alike.
 for (let rep = 1; rep <= num('repeat'); rep++) {

@@ -43,7 +43,8 @@ server::server(boost::asio::io_context& ioc, settings config)
       config_(std::move(config)),
       cors_(config_.allowed_origins),
       generate_id_(random_id),
-      limiter_(config_.handshake_limit) {
+      admission_(
+          std::make_shared<admission>(config_.handshake_limit, config_.max_unauthenticated)) {
   if (config_.path.empty() || config_.path.back() != '/') config_.path += '/';
 }
 
@@ -128,13 +129,13 @@ std::optional<http::response> server::admit(const http::request& req,
     cors_.decorate(req[bhttp::field::origin], res);
     return res;
   };
-  const auto wait = limiter_.acquire(info.remote.address(), std::chrono::steady_clock::now());
+  const auto wait = admission_->acquire(info.remote.address(), std::chrono::steady_clock::now());
   if (wait.count() > 0) {
     ++stats_.handshakes_rate_limited;
     return refusal(bhttp::status::too_many_requests, "RATE_LIMITED",
                    "Too many connection attempts from this address", wait);
   }
-  if (config_.max_unauthenticated > 0 && unauthenticated_ >= config_.max_unauthenticated) {
+  if (admission_->full()) {
     ++stats_.unauthenticated_refused;
     return refusal(bhttp::status::service_unavailable, "SERVICE_UNAVAILABLE",
                    "Too many connections waiting for authentication", std::chrono::seconds(1));
@@ -163,9 +164,9 @@ std::shared_ptr<session> server::open_session(query_map query, const http::reque
       [this](session& closed, std::string_view reason) { on_session_closed(closed, reason); });
   sessions_.emplace(std::move(id), s);
   ++stats_.sessions_opened;
-  ++unauthenticated_;
+  admission_->opened();
   // Cleared in on_session_closed, which runs before the server is gone (close_all).
-  s->on_authenticated = [this] { --unauthenticated_; };
+  s->on_authenticated = [this] { admission_->authenticated(); };
   return s;
 }
 
@@ -173,7 +174,7 @@ void server::on_session_closed(session& s, std::string_view reason) {
   ++stats_.sessions_closed;
   if (s.on_authenticated) {
     s.on_authenticated = nullptr;
-    if (!s.authenticated()) --unauthenticated_;
+    if (!s.authenticated()) admission_->authenticated();
   }
   auto it = stats_.closed_by_reason.find(reason);
   if (it == stats_.closed_by_reason.end()) it = stats_.closed_by_reason.emplace(reason, 0).first;

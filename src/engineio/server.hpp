@@ -9,7 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "engineio/handshake_limiter.hpp"
+#include "engineio/admission.hpp"
 #include "engineio/request_info.hpp"
 #include "engineio/server_stats.hpp"
 #include "engineio/settings.hpp"
@@ -40,8 +40,12 @@ class server final : public http::handler {
   /// Open sessions.
   std::size_t client_count() const { return sessions_.size(); }
   /// Open sessions not yet marked authenticated (socket::mark_authenticated).
-  std::size_t unauthenticated_count() const { return unauthenticated_; }
-  const handshake_limiter& limiter() const { return limiter_; }
+  /// With a shared admission (set_admission), every sharing server's.
+  std::size_t unauthenticated_count() const { return admission_->unauthenticated(); }
+  /// The handshake limiter and unauthenticated count (its own, or shared).
+  const admission& admission_control() const { return *admission_; }
+  /// Shares one admission between servers (one per io thread): call before any request.
+  void set_admission(std::shared_ptr<admission> shared) { admission_ = std::move(shared); }
   const server_stats& stats() const { return stats_; }
   const settings& config() const { return config_; }
   /// Graceful stop: every session gets what it can take now, then closes ("forced close").
@@ -81,8 +85,7 @@ class server final : public http::handler {
   std::function<void(std::shared_ptr<socket>)> on_connection_;
   std::function<std::string()> generate_id_;
   server_stats stats_;
-  handshake_limiter limiter_;
-  std::size_t unauthenticated_ = 0;                        // open sessions not marked authenticated
+  std::shared_ptr<admission> admission_;  // handshake limiter + unauthenticated count
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // pending accepts check it
 };
 

@@ -26,6 +26,9 @@ struct gateway_settings {
   typing_settings typing{};
   /// Connection state recovery (RECOVERY_WINDOW_MS); off while its window is 0.
   recovery_settings recovery{};
+  /// IO_THREADS > 1: store events reach every io thread's gateway, each emits to its own
+  /// sockets only (socket_events' local flag).
+  bool local_events = false;
 };
 
 }  // namespace chatgate::gateway

@@ -21,9 +21,11 @@ namespace chatgate::gateway {
 class socket_events final : public chat::events {
  public:
   /// `typing` (optional) hears of messages and removals: they end the user's typing there.
+  /// `local`: every io thread gets every store event (IO_THREADS > 1, through the shard bus), so
+  /// each emits and joins rooms on its own sockets only; relaying too would deliver twice.
   socket_events(socketio::namespace_& nsp, room_service& rooms, const core::clock& clock,
-                typing_service* typing = nullptr)
-      : nsp_(nsp), rooms_(rooms), clock_(clock), typing_(typing) {}
+                typing_service* typing = nullptr, bool local = false)
+      : nsp_(nsp), rooms_(rooms), clock_(clock), typing_(typing), local_(local) {}
 
   /// `message:new` (the full message) to the conversation room.
   void message_created(const store::message& m) override;
@@ -50,10 +52,15 @@ class socket_events final : public chat::events {
   static socketio::args recoverable(boost::json::value payload, const store::message& m);
 
  private:
+  /// nsp_.to(...), local() when local_.
+  socketio::broadcast_operator to(std::string room) const;
+  socketio::broadcast_operator to(const std::vector<std::string>& rooms) const;
+
   socketio::namespace_& nsp_;
   room_service& rooms_;
   const core::clock& clock_;
   typing_service* typing_;
+  bool local_;
 };
 
 }  // namespace chatgate::gateway

@@ -4,6 +4,7 @@
 #include <string>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 
 #include "http/http_session.hpp"
@@ -78,21 +79,46 @@ tcp::endpoint listener::local_endpoint() const {
   return acceptor_.local_endpoint(ec);
 }
 
+void listener::spread_to(std::vector<listener*> targets) {
+  targets_ = std::move(targets);
+}
+
+void listener::adopt(tcp::socket socket) {
+  boost::system::error_code ec;
+  if (registry_->stopping) {
+    socket.close(ec);
+    return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  const std::uint64_t id = ++registry_->next_id;
+  auto session =
+      std::make_shared<http_session>(std::move(socket), handler_, settings_, registry_, id);
+  registry_->sessions.emplace(id, session);
+  session->run();
+}
+
 void listener::do_accept() {
-  acceptor_.async_accept(
-      ioc_, [this, registry = registry_](boost::system::error_code ec, tcp::socket socket) {
-        // The acceptor is closed by stop() or the destructor: `this` may be gone, so check first.
-        if (ec == net::error::operation_aborted || registry->stopping) return;
-        if (ec) return retry_accept(ec);
-        accept_failing_ = false;
-        socket.set_option(tcp::no_delay(true), ec);
-        const std::uint64_t id = ++registry->next_id;
-        auto session =
-            std::make_shared<http_session>(std::move(socket), handler_, settings_, registry, id);
-        registry->sessions.emplace(id, session);
-        session->run();
-        do_accept();
-      });
+  listener* target = this;
+  if (!targets_.empty()) {
+    target = targets_[next_target_];
+    next_target_ = (next_target_ + 1) % targets_.size();
+  }
+  // Accepted straight onto the target's io_context: the socket's operations run there.
+  acceptor_.async_accept(target->ioc_, [this, target, registry = registry_](
+                                           boost::system::error_code ec, tcp::socket socket) {
+    // The acceptor is closed by stop() or the destructor: `this` may be gone, so check first.
+    if (ec == net::error::operation_aborted || registry->stopping) return;
+    if (ec) return retry_accept(ec);
+    accept_failing_ = false;
+    if (target == this) {
+      adopt(std::move(socket));
+    } else {
+      ++handed_off_;
+      net::post(target->ioc_,
+                [target, s = std::move(socket)]() mutable { target->adopt(std::move(s)); });
+    }
+    do_accept();
+  });
 }
 
 void listener::retry_accept(const boost::system::error_code& ec) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,8 +29,11 @@ struct session_registry {
   void remove(std::uint64_t id);
 };
 
-/// Accepts TCP connections on one endpoint and runs an http_session on each, all on the single
-/// io thread. The handler must outlive every session (stop, then drain, then destroy).
+/// Accepts TCP connections on one endpoint and runs an http_session on each, on its io_context's
+/// thread. With several io threads (IO_THREADS > 1) one listener per thread: the first binds and
+/// accepts, spread_to() hands each accepted connection to the next listener round-robin (the
+/// socket is accepted onto that listener's io_context and adopt() runs there); the others never
+/// bind. The handler must outlive every session (stop, then drain, then destroy).
 class listener {
  public:
   listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
@@ -41,6 +45,14 @@ class listener {
   /// Binds and starts accepting. Throws std::runtime_error naming the endpoint on failure
   /// (e.g. "address already in use").
   void start();
+  /// Accepted connections go round-robin to `targets` (this one may be among them); every target
+  /// must outlive this listener's accepting (stop it first). Call before start().
+  void spread_to(std::vector<listener*> targets);
+  /// On this listener's thread: runs an http_session on `socket` (accepted by another listener
+  /// onto this io_context). After stop() the socket is closed instead.
+  void adopt(boost::asio::ip::tcp::socket socket);
+  /// Connections this listener accepted and handed to another (spread_to).
+  std::uint64_t handed_off() const { return handed_off_; }
   /// Stops accepting; idle keep-alive connections close, a pending response is still written
   /// (then that connection closes). Upgraded websockets belong to the handler and are not
   /// touched.
@@ -66,6 +78,9 @@ class listener {
   std::shared_ptr<session_registry> registry_;
   boost::asio::steady_timer retry_timer_;  // accept_retry_delay after a failed accept
   bool accept_failing_ = false;            // logged once per run of failures
+  std::vector<listener*> targets_;         // spread_to(); empty: every connection stays here
+  std::size_t next_target_ = 0;            // round-robin position in targets_
+  std::uint64_t handed_off_ = 0;
 };
 
 }  // namespace chatgate::http

@@ -1,0 +1,109 @@
+#include "cluster/shard_adapter.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../socketio/fake_engine_socket.hpp"
+#include "socketio/socket.hpp"
+
+namespace chatgate::cluster {
+namespace {
+
+using socketio::testing::harness;
+
+/// Two io threads' Socket.IO servers (run by hand here) with shard adapters over one bus.
+struct two_shards {
+  two_shards() : bus({h[0].ioc.get_executor(), h[1].ioc.get_executor()}) {
+    auto dir = std::make_shared<shard_adapter::directory>(2);
+    for (std::size_t k = 0; k < 2; ++k) {
+      h[k].io.set_adapter(shard_adapter::factory(bus, dir, k));
+      h[k].io.of("/").on_connection([this, k](std::shared_ptr<socketio::socket> s) {
+        s->join("room");
+        sockets[k].push_back(std::move(s));
+      });
+    }
+  }
+  void run() {
+    for (auto& x : h) {
+      x.ioc.restart();
+      x.ioc.poll();
+    }
+  }
+  shard_adapter& adapter(std::size_t k) {
+    return static_cast<shard_adapter&>(h[k].io.of("/").adapter());
+  }
+
+  harness h[2];
+  shard_bus bus;
+  std::vector<std::shared_ptr<socketio::socket>> sockets[2];  // connected, per thread
+};
+
+TEST(shard_adapter, a_room_broadcast_reaches_the_room_on_every_thread_once) {
+  two_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  auto outsider = t.h[1].connect();
+  t.sockets[1].back()->leave("room");  // the outsider is not in the room
+  t.h[0].io.of("/").to("room").emit("typing", {1});
+  EXPECT_EQ(b->texts(), std::vector<std::string>{});  // not before thread 1 runs the relay
+  t.run();
+  EXPECT_EQ(a->take(), (std::vector<std::string>{R"(2["typing",1])"}));
+  EXPECT_EQ(b->take(), (std::vector<std::string>{R"(2["typing",1])"}));
+  EXPECT_EQ(outsider->take(), std::vector<std::string>{});
+  EXPECT_EQ(t.adapter(0).relays_sent(), 1u);
+  EXPECT_EQ(t.adapter(1).relays_run(), 1u);
+}
+
+TEST(shard_adapter, every_thread_queues_the_same_encoded_buffer) {
+  two_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  t.h[0].io.of("/").to("room").emit("m", {"x"});
+  t.run();
+  ASSERT_EQ(a->sent.size(), 1u);
+  ASSERT_EQ(b->sent.size(), 1u);
+  EXPECT_EQ(a->sent[0].data.get(), b->sent[0].data.get());  // encoded once for the process
+}
+
+TEST(shard_adapter, a_local_broadcast_stays_on_its_thread) {
+  // What the chat gateway's store events use: every thread gets them from the shard bus.
+  two_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  t.h[0].io.of("/").to("room").local().emit("message:new", {1});
+  t.run();
+  EXPECT_EQ(a->take().size(), 1u);
+  EXPECT_EQ(b->take(), std::vector<std::string>{});
+  EXPECT_EQ(t.adapter(0).relays_sent(), 0u);
+}
+
+TEST(shard_adapter, joins_and_leaves_reach_the_other_threads) {
+  two_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  t.h[0].io.of("/").in("room").sockets_join("other");
+  t.run();
+  EXPECT_TRUE(t.sockets[1].front()->rooms().count("other"));
+  t.h[1].io.of("/").in("room").sockets_leave("other");
+  t.run();
+  EXPECT_FALSE(t.sockets[0].front()->rooms().count("other"));
+}
+
+TEST(shard_adapter, a_relay_waits_for_the_store_event_its_sender_had_seen) {
+  // Thread 0 ran store event 1 (message:new) and then broadcast typing; thread 1 runs the relay
+  // only after event 1.
+  two_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  t.bus.publish([&] {
+    const auto k = shard_bus::current();
+    t.h[k].io.of("/").to("room").local().emit("message:new", {1});
+  });
+  t.h[0].ioc.restart();
+  t.h[0].ioc.poll();  // thread 0 only: thread 1 has not run event 1 yet
+  t.h[0].io.of("/").to("room").emit("typing", {2});
+  t.run();
+  EXPECT_EQ(b->take(), (std::vector<std::string>{R"(2["message:new",1])", R"(2["typing",2])"}));
+}
+
+}  // namespace
+}  // namespace chatgate::cluster
