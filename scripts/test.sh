@@ -13,7 +13,7 @@ bash scripts/build.sh "$preset" || exit 1
 
 failed=0
 # The e2e files run a second time with CHATGATE_TEST_IO_THREADS=2.
-THREADED_E2E="gateway.test.mjs typing.test.mjs gateway-noloss.test.mjs robustness-order.test.mjs read-state.test.mjs reactions.test.mjs rest.test.mjs"
+THREADED_E2E="gateway.test.mjs typing.test.mjs gateway-noloss.test.mjs robustness-order.test.mjs read-state.test.mjs reactions.test.mjs rest.test.mjs gateway-limits.test.mjs admin.test.mjs robustness-stop.test.mjs"
 san_dir=$(mktemp -d /tmp/chatgate-san.XXXXXX)
 export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="log_path=$san_dir/ubsan:halt_on_error=1:print_stacktrace=1"

@@ -163,6 +163,7 @@ void app::wire_gateway() {
           });
     });
   }
+  if (threaded) list_every_shard(gateway);
   on_stop([this](std::function<void()> done) {
     // Every shard closes its own sockets on its own thread; `done` runs on shard 0.
     auto left = std::make_shared<std::atomic<std::size_t>>(shards_.size());
@@ -175,6 +176,40 @@ void app::wire_gateway() {
     }
   });
   wire_metrics();
+}
+
+void app::list_every_shard(gateway::chat_gateway& first) {
+  // GET /api/v1/admin/connections runs on shard 0: the other shards describe their sockets as a
+  // Redis REMOTE_FETCH answer would ({id, rooms, data}), each on its own thread.
+  first.directory().set_remote([this](const socketio::broadcast_options& opts, auto done) {
+    using fetched = std::vector<boost::json::object>;
+    const auto others = shards_.size() - 1;
+    auto slots = std::make_shared<std::vector<fetched>>(others);
+    auto left = std::make_shared<std::atomic<std::size_t>>(others);
+    auto finish = std::make_shared<decltype(done)>(std::move(done));
+    for (std::size_t k = 1; k < shards_.size(); ++k) {
+      boost::asio::post(shards_[k]->ioc(), [this, k, opts, slots, left, finish] {
+        auto local = opts;
+        local.flags.local = true;
+        auto& nsp = shards_[k]->io().of("/");
+        for (const auto& s : nsp.adapter().fetch_sockets(local)) {
+          boost::json::array rooms;
+          for (const auto& r : s->rooms()) rooms.emplace_back(r);
+          (*slots)[k - 1].push_back(
+              boost::json::object{{"id", s->id()},
+                                  {"rooms", std::move(rooms)},
+                                  {"data", shards_[k]->gateway()->directory().socket_data(*s)}});
+        }
+        if (left->fetch_sub(1) != 1) return;
+        boost::asio::post(ioc(), [slots, finish] {
+          fetched all;
+          for (auto& slot : *slots)
+            for (auto& o : slot) all.push_back(std::move(o));
+          (*finish)(std::move(all));
+        });
+      });
+    }
+  });
 }
 
 void app::gather_stats(std::function<void()> done) {
@@ -397,7 +432,8 @@ int app::run() {
   stop_loops();
   for (auto& t : threads_) t.join();
   threads_.clear();
-  runner_->stop();  // runs what was queued, then closes the database connections
+  serving_.reset();  // the threads are joined: drain reports from now on are ignored
+  runner_->stop();   // runs what was queued, then closes the database connections
   // Answers the workers posted after the loops stopped: run them now, while every object they
   // refer to is alive (the sockets are closed, so they only drop their sends).
   for (auto& s : shards_) s->finish();
@@ -434,8 +470,10 @@ void app::finish_stop() {
   auto left = std::make_shared<std::atomic<std::size_t>>(shards_.size());
   for (auto& s : shards_) {
     boost::asio::post(s->ioc(), [this, s = s.get(), left] {
-      s->drain([this, left] {
-        if (left->fetch_sub(1) != 1) return;
+      // A connection still open when the loops stop ends while the shards are destroyed, and
+      // the listener then reports the drain: by then there is nothing left to stop.
+      s->drain([this, left, alive = std::weak_ptr<int>(serving_)] {
+        if (alive.expired() || left->fetch_sub(1) != 1) return;
         boost::asio::post(ioc(), [this] {
           drain_deadline_.cancel();
           stop_loops();

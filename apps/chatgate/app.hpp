@@ -115,6 +115,8 @@ class app {
   void wait_for_signal();
   void wire_gateway();
   void wire_metrics();
+  /// IO_THREADS > 1: the admin connection listing (shard 0) asks every other shard too.
+  void list_every_shard(gateway::chat_gateway& first);
   /// REDIS_URL: the Redis connection map, the adapter and the readiness check; the map to use.
   cluster::connection_map& wire_cluster();
   void wire_jwks();
@@ -151,6 +153,7 @@ class app {
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_deadline_;
   bool stopping_ = false;
+  std::shared_ptr<int> serving_ = std::make_shared<int>(0);  // reset once the loops stopped
 };
 
 }  // namespace chatgate::app
