@@ -12,6 +12,7 @@ import { connections } from './scenarios/connections.mjs';
 import { fanout } from './scenarios/fanout.mjs';
 import { loadgenCheck } from './scenarios/loadgen_check.mjs';
 import { idleNative } from './scenarios/idle_native.mjs';
+import { idleGroups } from './scenarios/idle_groups.mjs';
 import { printResult, printComparison } from './lib/table.mjs';
 import { execFileSync } from 'node:child_process';
 
@@ -30,6 +31,7 @@ const options = {
   concurrency: { type: 'string', default: '50' },        // connects in flight per worker
   connections: { type: 'string', default: '2000' },      // `connections`: sockets
   groups: { type: 'string', default: '10' },             // `fanout`: conversations
+  'groups-per-user': { type: 'string', default: '20' },  // `idle-groups`: group conversations per user (of --members users)
   members: { type: 'string', default: '100' },           // `fanout`: sockets per conversation
   rate: { type: 'string', default: '100' },              // `fanout`: messages/s over all senders
   window: { type: 'string', default: '4' },              // `fanout-max`: unacked messages per sender
@@ -60,6 +62,8 @@ const scenarios = {
   // fanout50 open loop at --rate messages/s in total (e.g. half of fanout50's maximum): latency.
   'fanout50-open': (ctx) => fanout({ ...ctx, ...fan, groups: 20, members: 50, rate: num('rate'), name: 'fanout50-open' }),
   idle: (ctx) => idleNative({ ...ctx, n: num('connections'), procs: num('procs'), loadgen: o.loadgen, concurrency: num('concurrency') }),
+  // `idle` with every user in --groups-per-user group conversations of --members users each.
+  'idle-groups': (ctx) => idleGroups({ ...ctx, n: num('connections'), procs: num('procs'), loadgen: o.loadgen, concurrency: num('concurrency'), groupsPerUser: num('groups-per-user'), members: num('members') }),
   'loadgen-check': (ctx) => loadgenCheck({ ...ctx, procs: num('procs'), loadgen: o.loadgen }),
   pairs: (ctx) => fanout({ ...ctx, ...fan, groups: 400, members: 2, window: 10, rate: 0, name: 'pairs' }),
 };

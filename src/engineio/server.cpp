@@ -42,6 +42,7 @@ server::server(boost::asio::io_context& ioc, settings config)
     : ioc_(ioc),
       config_(std::move(config)),
       cors_(config_.allowed_origins),
+      timers_(ioc.get_executor(), &session::on_due),
       generate_id_(random_id),
       admission_(
           std::make_shared<admission>(config_.handshake_limit, config_.max_unauthenticated)) {
@@ -160,7 +161,7 @@ std::shared_ptr<session> server::open_session(query_map query, const http::reque
                                               const http::connection_info& info) {
   std::string id = generate_id_();
   auto s = std::make_shared<session>(
-      ioc_.get_executor(), id, make_handshake_info(req, std::move(query), info), config_,
+      timers_, id, make_handshake_info(req, std::move(query), info), config_,
       [this](session& closed, std::string_view reason) { on_session_closed(closed, reason); });
   sessions_.emplace(std::move(id), s);
   ++stats_.sessions_opened;

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "engineio/admission.hpp"
+#include "engineio/timer_queue.hpp"
 #include "engineio/request_info.hpp"
 #include "engineio/server_stats.hpp"
 #include "engineio/settings.hpp"
@@ -81,6 +82,8 @@ class server final : public http::handler {
   boost::asio::io_context& ioc_;
   settings config_;
   http::cors_policy cors_;  // from config_.allowed_origins
+  // Every session's deadlines on one asio timer (declared before sessions_, which refer to it).
+  timer_queue timers_;
   std::map<std::string, std::shared_ptr<session>, std::less<>> sessions_;
   std::function<void(std::shared_ptr<socket>)> on_connection_;
   std::function<std::string()> generate_id_;

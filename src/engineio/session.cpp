@@ -10,27 +10,58 @@ namespace {
 
 constexpr auto upgrade_check_period = std::chrono::milliseconds(100);  // Node's check interval
 
-template <class F>
-void on_expiry(boost::asio::steady_timer& timer, std::weak_ptr<session> weak, F f) {
-  timer.async_wait([weak = std::move(weak), f](const boost::system::error_code& ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) f(*self);
-  });
-}
-
 }  // namespace
 
-session::session(boost::asio::any_io_executor executor, std::string id, handshake_info handshake,
+session::session(timer_queue& timers, std::string id, handshake_info handshake,
                  const settings& config, closed_hook on_closed)
     : id_(std::move(id)),
-      handshake_(std::move(handshake)),
+      handshake_(std::make_shared<const handshake_info>(std::move(handshake))),
       config_(config),
       on_closed_(std::move(on_closed)),
-      ping_timer_(executor),
-      pong_timer_(executor),
-      upgrade_timer_(executor),
-      check_timer_(executor),
-      close_timer_(executor) {}
+      timers_(timers) {
+  deadlines_.fill(timer_queue::time_point::max());
+}
+
+void session::on_due(const std::shared_ptr<void>& owner, std::uint32_t slot,
+                     timer_queue::time_point at) {
+  auto& s = *static_cast<session*>(owner.get());
+  if (slot >= s.deadlines_.size() || s.deadlines_[slot] != at) return;  // cancelled or re-armed
+  s.deadlines_[slot] = timer_queue::time_point::max();
+  if (s.state_ == state::closed) return;
+  s.on_deadline(static_cast<deadline>(slot));
+}
+
+void session::arm(deadline d, std::chrono::milliseconds after) {
+  const auto at = timer_queue::clock::now() + after;
+  deadlines_[static_cast<std::size_t>(d)] = at;
+  timers_.schedule(weak_from_this(), static_cast<std::uint32_t>(d), at);
+}
+
+void session::on_deadline(deadline d) {
+  auto self = shared_from_this();
+  switch (d) {
+    case deadline::ping:
+      if (state_ != state::open) return;
+      // The pong deadline runs from the moment the ping is queued, whether or not a GET is
+      // waiting to carry it: a client that stopped polling times out all the same.
+      arm(deadline::pong, config_.ping_timeout);
+      enqueue(make_packet(packet_type::ping));
+      return flush();
+    case deadline::pong:
+      return finish("ping timeout");
+    case deadline::upgrade:
+      return abort_upgrade();
+    case deadline::check:
+      if (transport_ && transport_->name() == "polling" && transport_->writable()) {
+        transport_->send({make_packet(packet_type::noop)});
+      }
+      return arm(deadline::check, upgrade_check_period);
+    case deadline::close:
+      return finish("forced close");
+    case deadline::count:
+      return;
+  }
+}
 
 void session::start(std::shared_ptr<transport> first) {
   auto self = shared_from_this();
@@ -68,8 +99,7 @@ void session::close() {
   if (state_ != state::open) return;
   auto self = shared_from_this();
   state_ = state::closing;
-  close_timer_.expires_after(config_.close_timeout);
-  on_expiry(close_timer_, weak_from_this(), [](session& s) { s.finish("forced close"); });
+  arm(deadline::close, config_.close_timeout);
   flush();
 }
 
@@ -82,7 +112,8 @@ void session::terminate(std::string_view reason) {
 
 bool session::enforce_deadline() {
   if (state_ == state::closed) return true;
-  if (awaiting_pong_ && boost::asio::steady_timer::clock_type::now() >= pong_timer_.expiry()) {
+  if (armed(deadline::pong) &&
+      timer_queue::clock::now() >= deadlines_[static_cast<std::size_t>(deadline::pong)]) {
     auto self = shared_from_this();
     finish("ping timeout");
     return true;
@@ -165,8 +196,7 @@ void session::on_packet(packet&& p) {
     case packet_type::ping:  // protocol 4: only the server pings
       return finish("transport error");
     case packet_type::pong:
-      awaiting_pong_ = false;
-      pong_timer_.cancel();
+      disarm(deadline::pong);
       return schedule_ping();
     case packet_type::message:
       if (p.binary) {
@@ -183,44 +213,26 @@ void session::on_packet(packet&& p) {
 }
 
 void session::schedule_ping() {
-  ping_timer_.expires_after(config_.ping_interval);
-  on_expiry(ping_timer_, weak_from_this(), [](session& s) {
-    if (s.state_ != state::open) return;
-    // The pong deadline runs from the moment the ping is queued, whether or not a GET is
-    // waiting to carry it: a client that stopped polling times out all the same.
-    s.pong_timer_.expires_after(s.config_.ping_timeout);
-    s.awaiting_pong_ = true;
-    on_expiry(s.pong_timer_, s.weak_from_this(), [](session& t) { t.finish("ping timeout"); });
-    s.enqueue(make_packet(packet_type::ping));
-    s.flush();
-  });
+  arm(deadline::ping, config_.ping_interval);
 }
 
 void session::begin_upgrade(std::shared_ptr<transport> probe) {
   if (state_ != state::open || probe_ || upgraded_) return probe->close();
   probe_ = std::move(probe);
   probe_->set_events(this);
-  upgrade_timer_.expires_after(config_.upgrade_timeout);
-  on_expiry(upgrade_timer_, weak_from_this(), [](session& s) { s.abort_upgrade(); });
+  arm(deadline::upgrade, config_.upgrade_timeout);
 }
 
 void session::on_probe_packet(packet&& p) {
   if (p.type == packet_type::ping && p.data == "probe") {
     if (probe_->writable()) probe_->send({make_packet(packet_type::pong, "probe")});
     probed_ = true;
-    // Release a held GET so that the client can pause polling and send the upgrade packet.
-    auto release = [](session& s) {
-      if (s.transport_ && s.transport_->name() == "polling" && s.transport_->writable()) {
-        s.transport_->send({make_packet(packet_type::noop)});
-      }
-    };
-    release(*this);
-    check_timer_.expires_after(upgrade_check_period);
-    on_expiry(check_timer_, weak_from_this(), [release](session& s) {
-      release(s);
-      s.check_timer_.expires_after(upgrade_check_period);
-      on_expiry(s.check_timer_, s.weak_from_this(), release);
-    });
+    // Release a held GET so that the client can pause polling and send the upgrade packet
+    // (now, then at every check until the upgrade ends).
+    if (transport_ && transport_->name() == "polling" && transport_->writable()) {
+      transport_->send({make_packet(packet_type::noop)});
+    }
+    arm(deadline::check, upgrade_check_period);
     return;
   }
   if (p.type == packet_type::upgrade && state_ != state::closed) return complete_upgrade();
@@ -229,8 +241,8 @@ void session::on_probe_packet(packet&& p) {
 
 void session::complete_upgrade() {
   probed_ = false;
-  upgrade_timer_.cancel();
-  check_timer_.cancel();
+  disarm(deadline::upgrade);
+  disarm(deadline::check);
   transport_->set_events(nullptr);
   transport_->discard();
   transport_ = std::move(probe_);
@@ -241,8 +253,8 @@ void session::complete_upgrade() {
 
 void session::abort_upgrade() {
   probed_ = false;
-  upgrade_timer_.cancel();
-  check_timer_.cancel();
+  disarm(deadline::upgrade);
+  disarm(deadline::check);
   if (!probe_) return;
   auto probe = std::move(probe_);
   probe_.reset();
@@ -254,9 +266,7 @@ void session::finish(std::string_view reason) {
   if (state_ == state::closed) return;
   auto self = shared_from_this();
   state_ = state::closed;
-  for (auto* timer : {&ping_timer_, &pong_timer_, &upgrade_timer_, &check_timer_, &close_timer_}) {
-    timer->cancel();
-  }
+  deadlines_.fill(timer_queue::time_point::max());
   std::vector<outgoing_packet>().swap(queue_);
   queued_bytes_ = 0;
   abort_upgrade();
@@ -273,7 +283,7 @@ void session::finish(std::string_view reason) {
   if (on_close) on_close(why);
   if (on_closed_) on_closed_(*this, why);
   // The callbacks may capture this socket: drop them, but not from inside one of them.
-  boost::asio::post(ping_timer_.get_executor(), [self] {
+  boost::asio::post(timers_.executor(), [self] {
     self->on_text = nullptr;
     self->on_binary = nullptr;
     self->on_close = nullptr;

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <array>
 
 #include "engineio/settings.hpp"
 #include "engineio/socket.hpp"
+#include "engineio/timer_queue.hpp"
 #include "engineio/transport.hpp"
 
 namespace chatgate::engineio {
@@ -25,8 +25,14 @@ class session final : public socket,
   /// Called once when the session ends (the server forgets it then).
   using closed_hook = std::function<void(session&, std::string_view reason)>;
 
-  session(boost::asio::any_io_executor executor, std::string id, handshake_info handshake,
-          const settings& config, closed_hook on_closed);
+  /// `timers` (the server's one timer queue) carries every deadline of the session; its handler
+  /// must call on_deadline (see timer_handler()).
+  session(timer_queue& timers, std::string id, handshake_info handshake, const settings& config,
+          closed_hook on_closed);
+
+  /// The handler a timer_queue of sessions runs for each due entry.
+  static void on_due(const std::shared_ptr<void>& owner, std::uint32_t slot,
+                     timer_queue::time_point deadline);
 
   /// Sends the open packet over `first` and starts the heartbeat.
   void start(std::shared_ptr<transport> first);
@@ -47,7 +53,8 @@ class session final : public socket,
 
   // socket
   const std::string& id() const override { return id_; }
-  const handshake_info& handshake() const override { return handshake_; }
+  const handshake_info& handshake() const override { return *handshake_; }
+  std::shared_ptr<const handshake_info> shared_handshake() const override { return handshake_; }
   std::string_view transport_name() const override;
   void send_text(shared_bytes data) override;
   void send_binary(shared_bytes data) override;
@@ -69,26 +76,35 @@ class session final : public socket,
   void schedule_ping();
   void finish(std::string_view reason);
 
+  /// The session's deadlines, each an entry of the server's timer queue while armed.
+  enum class deadline : std::uint32_t { ping, pong, upgrade, check, close, count };
+  void arm(deadline d, std::chrono::milliseconds after);
+  void disarm(deadline d) {
+    deadlines_[static_cast<std::size_t>(d)] = timer_queue::time_point::max();
+  }
+  bool armed(deadline d) const {
+    return deadlines_[static_cast<std::size_t>(d)] != timer_queue::time_point::max();
+  }
+  void on_deadline(deadline d);
+
   std::string id_;
-  handshake_info handshake_;
+  std::shared_ptr<const handshake_info> handshake_;  // shared with the Socket.IO sockets
   const settings& config_;
   closed_hook on_closed_;
   state state_ = state::open;
   std::shared_ptr<transport> transport_;
   std::shared_ptr<transport> probe_;
   bool upgraded_ = false;
-  bool probed_ = false;
-  bool awaiting_pong_ =
-      false;  // pong_timer_ is armed  // the probe was answered: release every GET with a noop
+  bool probed_ = false;  // the probe was answered: release every GET with a noop
   // Not a std::deque: libstdc++ allocates ~600 bytes for an empty one, per session; a vector
   // allocates only while packets wait.
   std::vector<outgoing_packet> queue_;
   std::size_t queued_bytes_ = 0;
-  boost::asio::steady_timer ping_timer_;     // next ping
-  boost::asio::steady_timer pong_timer_;     // pong deadline after a ping
-  boost::asio::steady_timer upgrade_timer_;  // upgrade deadline
-  boost::asio::steady_timer check_timer_;    // repeats the noop that releases a held GET
-  boost::asio::steady_timer close_timer_;    // closing: wait for a GET to carry the close
+  timer_queue& timers_;
+  // ping: next ping; pong: pong deadline after a ping; upgrade: upgrade deadline; check: repeats
+  // the noop that releases a held GET; close: closing, waits for a GET to carry the close.
+  // time_point::max() when not armed. Not one asio timer each: five of those cost ~0.6 KiB.
+  std::array<timer_queue::time_point, static_cast<std::size_t>(deadline::count)> deadlines_;
 };
 
 }  // namespace chatgate::engineio

@@ -27,6 +27,11 @@ class socket {
 
   virtual const std::string& id() const = 0;
   virtual const handshake_info& handshake() const = 0;
+  /// The same, shared with whoever keeps it (each Socket.IO socket of the session): a copy
+  /// unless the implementation holds it in a shared_ptr.
+  virtual std::shared_ptr<const handshake_info> shared_handshake() const {
+    return std::make_shared<const handshake_info>(handshake());
+  }
   /// "polling" or "websocket": the transport in use now.
   virtual std::string_view transport_name() const = 0;
 

@@ -13,16 +13,18 @@ chat_gateway::chat_gateway(socketio::namespace_& nsp, chat::async_chat& chat,
       typing_(nsp, connections, clock, settings.typing),
       events_(nsp, rooms_, clock, &typing_, settings.local_events),
       presence_(connections),
-      expiry_(verifier, errors_, clock),
+      expiry_(nsp.owner().executor(), verifier, errors_, clock),
       connections_(nsp, verifier, connections, rooms_, errors_, clock, expiry_, settings),
       handlers_(chat, rooms_, typing_, errors_, clock),
       admin_(nsp) {
-  nsp.on_connection([this](const std::shared_ptr<socketio::socket>& s) {
-    // Handlers first: they refuse to act until the socket is authenticated and registered.
-    handlers_.bind(*s);
-    typing_.bind(*s);
-    connections_.on_connection(s);
-  });
+  // Once for the namespace, not per socket. The handlers refuse to act until a socket is
+  // authenticated and registered; disconnects reach typing first, then the connection map.
+  handlers_.bind(nsp);
+  typing_.bind(nsp);
+  connections_.bind(nsp);
+  expiry_.bind(nsp);
+  nsp.on_connection(
+      [this](const std::shared_ptr<socketio::socket>& s) { connections_.on_connection(s); });
   if (settings.recovery.window > std::chrono::milliseconds::zero()) {
     recovery_ = std::make_unique<recovery_sessions>(
         nsp.owner().executor(), chat,

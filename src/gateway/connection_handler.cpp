@@ -25,9 +25,9 @@ std::optional<std::string> connection_handler::extract_token(const socketio::han
   if (auto it = hs.auth.find("token"); it != hs.auth.end()) {
     if (const auto* s = it->value().if_string(); s && !s->empty()) return std::string(*s);
   }
-  if (auto it = hs.query.find("token"); it != hs.query.end() && !it->second.empty())
+  if (auto it = hs.query().find("token"); it != hs.query().end() && !it->second.empty())
     return it->second;
-  if (auto it = hs.headers.find("authorization"); it != hs.headers.end())
+  if (auto it = hs.headers().find("authorization"); it != hs.headers().end())
     if (auto token = auth::bearer_token(it->second)) return std::string(*token);
   return std::nullopt;
 }
@@ -41,14 +41,17 @@ core::result<auth::identity> connection_handler::authenticate(const socketio::ha
   return id;
 }
 
-void connection_handler::on_connection(const std::shared_ptr<socketio::socket>& s) {
-  s->on_disconnect(
-      [this, alive = std::weak_ptr<bool>(alive_), raw = s.get()](std::string_view reason) {
-        if (alive.lock()) on_disconnect(*raw, reason);
+void connection_handler::bind(socketio::namespace_& nsp) {
+  nsp.on_socket_disconnect(
+      [this, alive = std::weak_ptr<bool>(alive_)](socketio::socket& s, std::string_view reason) {
+        if (alive.lock()) on_disconnect(s, reason);
       });
+}
+
+void connection_handler::on_connection(const std::shared_ptr<socketio::socket>& s) {
   auto id = authenticate(s->handshake());
   if (!id) {
-    spdlog::warn("gateway: socket {} from {} refused: {}", s->id(), s->handshake().address,
+    spdlog::warn("gateway: socket {} from {} refused: {}", s->id(), s->handshake().address(),
                  id.error().message);
     return refuse(*s, id.error());
   }

@@ -35,6 +35,8 @@ class connection_handler {
   /// The identity the handshake's token proves, or UNAUTHORIZED.
   core::result<auth::identity> authenticate(const socketio::handshake& hs) const;
 
+  /// Registers the disconnect handler once on the namespace (for every socket).
+  void bind(socketio::namespace_& nsp);
   /// A socket connected to the namespace.
   void on_connection(const std::shared_ptr<socketio::socket>& s);
   /// `user:offline` for a user whose last socket was on a dead instance (the Redis map's sweep).

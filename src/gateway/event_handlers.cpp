@@ -14,14 +14,12 @@ event_handlers::event_handlers(chat::async_chat& chat, room_service& rooms, typi
                                const error_filter& errors, const core::clock& clock)
     : chat_(chat), rooms_(rooms), typing_(typing), errors_(errors), clock_(clock) {}
 
-void event_handlers::bind(socketio::socket& s) {
-  // The handlers live in the socket, so the raw pointer never outlives it.
-  auto* sp = &s;
-  auto route = [this, sp](std::string_view event, handler h) {
-    sp->on(std::string(event),
-           [this, sp, event, h](const socketio::args& a, const socketio::ack_fn& ack) {
-             handle(*sp, event, h, a, ack);
-           });
+void event_handlers::bind(socketio::namespace_& nsp) {
+  // One table on the namespace for every socket (not one per socket: ~1 KiB each).
+  auto route = [this, &nsp](std::string_view event, handler h) {
+    nsp.on(std::string(event),
+           [this, event, h](socketio::socket& s, const socketio::args& a,
+                            const socketio::ack_fn& ack) { handle(s, event, h, a, ack); });
   };
   route("message:send", &event_handlers::send);
   route("message:edit", &event_handlers::edit);
@@ -34,7 +32,9 @@ void event_handlers::bind(socketio::socket& s) {
   route("conversation:read", &event_handlers::mark_read);
   route("message:react", &event_handlers::react);
   route("message:unreact", &event_handlers::unreact);
-  s.on("ping", [this, sp](const socketio::args&, const socketio::ack_fn& ack) { ping(*sp, ack); });
+  nsp.on("ping", [this](socketio::socket& s, const socketio::args&, const socketio::ack_fn& ack) {
+    ping(s, ack);
+  });
 }
 
 void event_handlers::handle(socketio::socket& s, std::string_view event, handler h,
@@ -89,8 +89,8 @@ void event_handlers::react(const socket_ptr&, const std::string& user, const jso
   chat_.react(user, payload, store::reaction_action::add, message_answer(std::move(done)));
 }
 
-void event_handlers::unreact(const socket_ptr&, const std::string& user,
-                             const json::value& payload, done_fn done) {
+void event_handlers::unreact(const socket_ptr&, const std::string& user, const json::value& payload,
+                             done_fn done) {
   chat_.react(user, payload, store::reaction_action::remove, message_answer(std::move(done)));
 }
 

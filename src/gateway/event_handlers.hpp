@@ -13,6 +13,7 @@
 #include "gateway/error_filter.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/typing_service.hpp"
+#include "socketio/namespace_.hpp"
 #include "socketio/socket.hpp"
 
 namespace chatgate::gateway {
@@ -28,9 +29,9 @@ class event_handlers {
   event_handlers(chat::async_chat& chat, room_service& rooms, typing_service& typing,
                  const error_filter& errors, const core::clock& clock);
 
-  /// Registers the handlers on `s` (before authentication finishes: they refuse to act for a
-  /// socket without a user).
-  void bind(socketio::socket& s);
+  /// Registers the handlers once on the namespace, for every socket (they refuse to act for a
+  /// socket without a user). The namespace must not outlive this object's use.
+  void bind(socketio::namespace_& nsp);
 
  private:
   using reply = core::result<boost::json::object>;

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,10 @@ struct socket_user {
   bool registered = false;  // counted in the connection map (undone on disconnect)
   std::optional<core::sys_time_ms> expires_at;  // the token's `exp`; moved by auth:refresh
   std::string recovery_owner;  // this socket's token in its recovery session (empty: none)
+  bool watched = false;  // token_expiry watches it (after `connected`): auth:refresh is served
+  // token_expiry's entry for expires_at on the steady clock (max: none armed).
+  std::chrono::steady_clock::time_point expiry_deadline =
+      std::chrono::steady_clock::time_point::max();
 };
 
 /// The socket's user, or nullptr before authentication succeeded.

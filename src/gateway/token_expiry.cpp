@@ -1,7 +1,6 @@
 #include "gateway/token_expiry.hpp"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/steady_timer.hpp>
 
 #include "gateway/payloads.hpp"
 #include "gateway/socket_user.hpp"
@@ -12,39 +11,51 @@ namespace chatgate::gateway {
 
 namespace json = boost::json;
 
-/// Lives as long as the socket's handlers (they hold it); the timer's wait holds only a weak
-/// reference to the socket, so a socket that is gone leaves nothing behind.
-struct token_expiry::watch_state {
-  explicit watch_state(boost::asio::any_io_executor ex) : timer(std::move(ex)) {}
-  boost::asio::steady_timer timer;
-};
+token_expiry::token_expiry(boost::asio::any_io_executor executor, const auth::verifier& verifier,
+                           const error_filter& errors, const core::clock& clock)
+    : verifier_(verifier),
+      errors_(errors),
+      clock_(clock),
+      timers_(std::move(executor),
+              [this](const std::shared_ptr<void>& owner, std::uint32_t,
+                     engineio::timer_queue::time_point at) { on_due(owner, at); }) {}
 
-token_expiry::token_expiry(const auth::verifier& verifier, const error_filter& errors,
-                           const core::clock& clock)
-    : verifier_(verifier), errors_(errors), clock_(clock) {}
-
-void token_expiry::watch(const std::shared_ptr<socketio::socket>& s) {
-  auto st = std::make_shared<watch_state>(s->nsp().owner().executor());
-  auto* raw = s.get();  // the handlers live in the socket, so it outlives them
-  s->on("auth:refresh", [this, raw, st](const socketio::args& a, const socketio::ack_fn& ack) {
-    refresh(*raw, *st, a, ack);
-  });
-  s->on_disconnect([st](std::string_view) { st->timer.cancel(); });
-  arm(*st, *s);
+void token_expiry::bind(socketio::namespace_& nsp) {
+  nsp.on("auth:refresh",
+         [this](socketio::socket& s, const socketio::args& a, const socketio::ack_fn& ack) {
+           const auto* user = user_of(s);
+           if (!user || !user->watched) return;  // as before `connected`: no handler yet
+           refresh(s, a, ack);
+         });
 }
 
-void token_expiry::arm(watch_state& st, socketio::socket& s) {
-  st.timer.cancel();
-  const auto* user = user_of(s);
-  if (!user || !user->expires_at) return;
+void token_expiry::watch(const std::shared_ptr<socketio::socket>& s) {
+  auto* user = user_of(*s);
+  if (!user) return;
+  user->watched = true;
+  arm(*s);
+}
+
+void token_expiry::arm(socketio::socket& s) {
+  auto* user = user_of(s);
+  if (!user) return;
+  // Re-arming leaves the earlier entry in the queue: it no longer matches and is dropped.
+  user->expiry_deadline = engineio::timer_queue::time_point::max();
+  if (!user->expires_at) return;
   const auto left = *user->expires_at - clock_.now();
-  st.timer.expires_after(std::max(left, decltype(left)::zero()));
-  // The wait holds no reference to the state: destroying the timer with the socket cancels it.
-  st.timer.async_wait([this, weak = s.weak_from_this()](boost::system::error_code ec) {
-    auto self = weak.lock();
-    if (ec || !self || !self->connected()) return;
-    expire(*self);
-  });
+  user->expiry_deadline = engineio::timer_queue::clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::max(left, decltype(left)::zero()));
+  timers_.schedule(s.weak_from_this(), 0, user->expiry_deadline);
+}
+
+void token_expiry::on_due(const std::shared_ptr<void>& owner,
+                          engineio::timer_queue::time_point at) {
+  auto self = std::static_pointer_cast<socketio::socket>(owner);
+  auto* user = user_of(*self);
+  if (!user || user->expiry_deadline != at || !self->connected()) return;
+  user->expiry_deadline = engineio::timer_queue::time_point::max();
+  expire(*self);
 }
 
 void token_expiry::expire(socketio::socket& s) {
@@ -58,7 +69,7 @@ void token_expiry::expire(socketio::socket& s) {
   s.disconnect();
 }
 
-void token_expiry::refresh(socketio::socket& s, watch_state& st, const socketio::args& a,
+void token_expiry::refresh(socketio::socket& s, const socketio::args& a,
                            const socketio::ack_fn& ack) {
   constexpr std::string_view event = "auth:refresh";
   auto* user = user_of(s);
@@ -78,7 +89,7 @@ void token_expiry::refresh(socketio::socket& s, watch_state& st, const socketio:
         s, event, core::make_error(core::error_code::unauthorized, "Token is for another user"),
         ack);
   user->expires_at = id->expires_at;
-  arm(st, s);
+  arm(s);
   json::object reply{{"success", true}};
   reply["expiresAt"] = id->expires_at ? json::value(core::to_iso8601(*id->expires_at)) : nullptr;
   if (ack) ack(payloads::one(std::move(reply)));

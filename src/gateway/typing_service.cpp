@@ -32,12 +32,13 @@ void typing_service::stop(std::string_view user, std::string_view conversation) 
   if (state_.stop(user, conversation, clock_.now())) emit(user, conversation, false);
 }
 
-void typing_service::bind(socketio::socket& s) {
-  s.on_disconnect([this, alive = std::weak_ptr<bool>(alive_), raw = &s](std::string_view) {
-    if (!alive.lock()) return;
-    const auto* user = user_of(*raw);
-    if (user && state_.has_user(user->user_id)) on_disconnect(raw->id(), user->user_id);
-  });
+void typing_service::bind(socketio::namespace_& nsp) {
+  nsp.on_socket_disconnect(
+      [this, alive = std::weak_ptr<bool>(alive_)](socketio::socket& s, std::string_view) {
+        if (!alive.lock()) return;
+        const auto* user = user_of(s);
+        if (user && state_.has_user(user->user_id)) on_disconnect(s.id(), user->user_id);
+      });
 }
 
 void typing_service::on_disconnect(const std::string& socket_id, const std::string& user) {

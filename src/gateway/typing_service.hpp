@@ -32,8 +32,9 @@ class typing_service {
   /// typing:stop, a message of `user` in `conversation`, or `user` left it: isTyping:false if
   /// the user was typing there.
   void stop(std::string_view user, std::string_view conversation);
-  /// Watches `s`: when its user's last socket disconnects, the user's typings end.
-  void bind(socketio::socket& s);
+  /// Watches the namespace's sockets: when a user's last socket disconnects, the user's typings
+  /// end.
+  void bind(socketio::namespace_& nsp);
   /// Ends what timed out by the clock's now and re-arms the timer (the timer calls it; tests
   /// call it after moving their clock).
   void sweep();

@@ -87,8 +87,7 @@ void client::connect(const std::string& name, boost::json::object auth) {
     p.data = boost::json::object{{"message", "Invalid namespace"}};
     return write(p);
   }
-  const auto& info = conn_->handshake();
-  handshake hs{std::move(auth), info.query, info.headers, info.remote_address, info.url, now_ms()};
+  handshake hs(std::move(auth), conn_->shared_handshake(), now_ms());
   auto* store = server_.sessions();
   const auto* pid = store ? hs.auth.if_contains("pid") : nullptr;
   if (!pid || !pid->is_string() || pid->get_string().empty()) {

@@ -9,7 +9,7 @@ void in_memory_adapter::add_all(const std::string& id, const std::vector<std::st
   auto& mine = sids_[id];
   for (const auto& room : rooms) {
     mine.insert(room);
-    rooms_[room].insert(id);
+    rooms_[room].try_emplace(id);
   }
 }
 
@@ -35,36 +35,46 @@ void in_memory_adapter::del_all(const std::string& id) {
   sids_.erase(it);
 }
 
+socket* in_memory_adapter::resolve(const std::string& id, const member& m) const {
+  // Not connected yet (a middleware joined it to a room): not a recipient, as in Node, whose
+  // adapter takes only the namespace's connected sockets.
+  if (!m.connected) m.connected = nsp_.find(id).get();
+  return m.connected;
+}
+
 std::vector<std::shared_ptr<socket>> in_memory_adapter::select(
     const broadcast_options& opts) const {
   std::set<std::string_view> excluded;
   for (const auto& room : opts.except) {
     if (auto r = rooms_.find(room); r != rooms_.end())
-      excluded.insert(r->second.begin(), r->second.end());
+      for (const auto& [id, m] : r->second) excluded.insert(id);
   }
   std::vector<std::shared_ptr<socket>> out;
-  auto take = [&](const std::string& id) {
-    if (excluded.count(id)) return;
-    if (auto s = nsp_.find(id)) out.push_back(std::move(s));
-  };
   if (opts.rooms.empty()) {
     out.reserve(sids_.size());
-    for (const auto& [id, rooms] : sids_) take(id);
+    for (const auto& [id, rooms] : sids_) {
+      if (excluded.count(id)) continue;
+      if (auto s = nsp_.find(id)) out.push_back(std::move(s));
+    }
     return out;
   }
+  auto take = [&](const std::string& id, const member& m) {
+    if (!excluded.empty() && excluded.count(id)) return;
+    if (auto* s = resolve(id, m)) out.push_back(s->shared_from_this());
+  };
   if (opts.rooms.size() == 1) {
     auto r = rooms_.find(*opts.rooms.begin());
     if (r == rooms_.end()) return out;
     out.reserve(r->second.size());
-    for (const auto& id : r->second) take(id);
+    for (const auto& [id, m] : r->second) take(id, m);
     return out;
   }
   std::set<std::string_view> seen;  // a socket in several target rooms gets the packet once
   for (const auto& room : opts.rooms) {
     auto r = rooms_.find(room);
     if (r == rooms_.end()) continue;
-    for (const auto& id : r->second) {
-      if (seen.insert(id).second) take(id);
+    for (const auto& [id, m] : r->second) {
+      if (seen.insert(id).second) take(id, m);
     }
   }
   return out;

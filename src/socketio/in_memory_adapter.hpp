@@ -41,9 +41,18 @@ class in_memory_adapter : public adapter {
  private:
   std::vector<std::shared_ptr<socket>> select(const broadcast_options& opts) const;
 
+  /// A room member: its socket, looked up in the namespace at the first broadcast that finds it
+  /// connected and kept until it leaves the room (a socket leaves every room before the
+  /// namespace lets go of it), so that a broadcast makes no hash lookup per recipient.
+  struct member {
+    mutable socket* connected = nullptr;
+  };
+  socket* resolve(const std::string& id, const member& m) const;
+
   namespace_& nsp_;
-  std::map<std::string, std::set<std::string>, std::less<>> rooms_;  // room -> socket ids
-  std::map<std::string, std::set<std::string>, std::less<>> sids_;   // socket id -> rooms
+  std::map<std::string, std::map<std::string, member, std::less<>>, std::less<>>
+      rooms_;                                                       // room -> socket ids
+  std::map<std::string, std::set<std::string>, std::less<>> sids_;  // socket id -> rooms
 };
 
 }  // namespace chatgate::socketio

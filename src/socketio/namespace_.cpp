@@ -24,6 +24,19 @@ void namespace_::on_connection(connection_handler handler) {
   connection_handlers_.push_back(std::move(handler));
 }
 
+void namespace_::on(std::string event, socket_event_handler handler) {
+  event_handlers_[std::move(event)] = std::move(handler);
+}
+
+const namespace_::socket_event_handler* namespace_::find_handler(std::string_view event) const {
+  auto it = event_handlers_.find(event);
+  return it == event_handlers_.end() ? nullptr : &it->second;
+}
+
+void namespace_::on_socket_disconnect(socket_disconnect_handler handler) {
+  socket_disconnect_handlers_.push_back(std::move(handler));
+}
+
 broadcast_operator namespace_::to(std::string room) {
   return local_all().to(std::move(room));
 }

@@ -13,6 +13,7 @@
 #include "socketio/adapter.hpp"
 #include "socketio/args.hpp"
 #include "socketio/broadcast_operator.hpp"
+#include "socketio/socket.hpp"
 
 namespace chatgate::socketio {
 
@@ -35,6 +36,10 @@ class namespace_ {
   using middleware = std::function<void(socket& s, next_fn next)>;
   using connection_handler = std::function<void(std::shared_ptr<socket> s)>;
   using server_side_handler = std::function<void(std::string_view event, const args& a)>;
+  /// Handles a client event of any socket of the namespace (the socket is the first argument).
+  using socket_event_handler = std::function<void(socket& s, const args& a, ack_fn ack)>;
+  /// Runs when any socket of the namespace disconnects, before the socket's own handlers.
+  using socket_disconnect_handler = std::function<void(socket& s, std::string_view reason)>;
 
   namespace_(server& srv, std::string name);
   ~namespace_();
@@ -48,6 +53,18 @@ class namespace_ {
   void use(middleware mw);
   /// Called for each accepted socket, after the CONNECT answer has been queued.
   void on_connection(connection_handler handler);
+
+  /// Registers the handler of a client event for every socket of the namespace (replaces an
+  /// earlier one of the same name). One table per namespace rather than one per socket: a
+  /// handler a socket registered itself (socket::on) wins over this one.
+  void on(std::string event, socket_event_handler handler);
+  /// The namespace's handler of `event`, null when none.
+  const socket_event_handler* find_handler(std::string_view event) const;
+  /// Registers a disconnect handler for every socket of the namespace (see socket::on_disconnect).
+  void on_socket_disconnect(socket_disconnect_handler handler);
+  const std::vector<socket_disconnect_handler>& socket_disconnect_handlers() const {
+    return socket_disconnect_handlers_;
+  }
 
   /// Broadcast selections (Node's nsp.to / in / except / local).
   broadcast_operator to(std::string room);
@@ -98,6 +115,8 @@ class namespace_ {
   std::vector<middleware> middlewares_;
   std::vector<connection_handler> connection_handlers_;
   std::vector<server_side_handler> server_side_handlers_;
+  std::map<std::string, socket_event_handler, std::less<>> event_handlers_;
+  std::vector<socket_disconnect_handler> socket_disconnect_handlers_;
   std::map<std::string, std::shared_ptr<socket>, std::less<>> sockets_;
   // Hash index over sockets_ for find(), the per-recipient lookup of every broadcast (keys view
   // the sockets' own ids).

@@ -170,10 +170,15 @@ void socket::on_event(packet p) {
   auto any = any_handlers_;
   for (const auto& h : any) detail::guarded("on_any handler", [&] { h(event, a); });
   if (!connected_) return;
-  auto it = handlers_.find(event);
-  if (it == handlers_.end()) return;
-  auto handler = it->second;  // the handler may replace itself
-  detail::guarded(event, [&] { handler(a, std::move(ack)); });
+  if (auto it = handlers_.find(event); it != handlers_.end()) {
+    auto handler = it->second;  // the handler may replace itself
+    detail::guarded(event, [&] { handler(a, std::move(ack)); });
+    return;
+  }
+  // The namespace's table, shared by every socket (registrations happen at start-up only, so the
+  // handler outlives the call).
+  if (const auto* shared = nsp_.find_handler(event))
+    detail::guarded(event, [&] { (*shared)(*this, a, std::move(ack)); });
 }
 
 ack_fn socket::make_ack(std::uint64_t id) {
@@ -227,6 +232,8 @@ void socket::on_close(std::string_view reason) {
   any_handlers_.clear();
   disconnecting_handlers_.clear();
   disconnect_handlers_.clear();
+  for (const auto& h : nsp_.socket_disconnect_handlers())
+    detail::guarded("disconnect handler", [&] { h(*this, reason); });
   for (const auto& h : handlers) detail::guarded("disconnect handler", [&] { h(reason); });
 }
 

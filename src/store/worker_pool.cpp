@@ -1,5 +1,6 @@
 #include "store/worker_pool.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace chatgate::store {
@@ -48,7 +49,7 @@ bool worker_pool::submit(access a, std::size_t key, job j, expired e) {
       refused_total_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    w.queue.push_back({std::move(j), std::move(e), std::chrono::steady_clock::now()});
+    w.queue.push_back({std::move(j), std::move(e), std::chrono::steady_clock::now(), key});
   }
   w.wake.notify_one();
   return true;
@@ -86,6 +87,11 @@ void worker_pool::run_all(std::size_t index, std::vector<entry>& jobs) {
     return true;
   });
   const bool batched = jobs.size() > 1 && batches_.begin(index);
+  if (batched) {
+    // One lock order for every batch (see submit): the same key order on every instance.
+    std::stable_sort(jobs.begin(), jobs.end(),
+                     [](const entry& a, const entry& b) { return a.key < b.key; });
+  }
   for (auto& e : jobs) e.run(index);
   if (!batched) return;
   // Counted before end(), which releases the answers: whoever saw an answer sees the count.
@@ -130,7 +136,7 @@ void worker_pool::watch() {
                               w->last_ok_ns =
                                   health_(index) ? ticks(std::chrono::steady_clock::now()) : 0;
                             },
-                            nullptr, now, /*probe=*/true});
+                            nullptr, now, /*key=*/0, /*probe=*/true});
         w->wake.notify_one();
       }
     }

@@ -64,6 +64,9 @@ class worker_pool {
   enum class access { read, write };
   /// Queues `j` on the worker `key` selects among the writers or readers. False (and neither
   /// callback runs) when that worker's queue is full or the pool is stopping.
+  /// Jobs with one key run in submission order. A group-commit batch runs its jobs stably sorted
+  /// by key, so that batches on several instances (PostgreSQL) take row locks in one order and
+  /// cannot deadlock each other; jobs with different keys have no order between them.
   bool submit(access a, std::size_t key, job j, expired e);
 
   /// True while every worker's last probe succeeded within the last 3 health periods.
@@ -86,7 +89,8 @@ class worker_pool {
     job run;
     expired expire;
     std::chrono::steady_clock::time_point queued_at;
-    bool probe = false;  // a health probe: dropped when late, not counted as an expired call
+    std::size_t key = 0;  // as given to submit(): a batch runs its jobs sorted by it
+    bool probe = false;   // a health probe: dropped when late, not counted as an expired call
   };
   struct worker {
     mutable std::mutex mutex;

@@ -52,6 +52,17 @@ async function provider({ keys, cacheControl = 'max-age=3600', port } = {}) {
   return state;
 }
 
+// start(), closing the key provider when the server cannot start: an open provider would keep
+// the test process alive after the failure.
+async function startWith(idp, opts) {
+  try {
+    return await start(opts);
+  } catch (e) {
+    await idp.close();
+    throw e;
+  }
+}
+
 const jwksEnv = (url, extra = {}) => ({ JWT_SECRET: '', JWT_JWKS_URL: url, ...extra });
 
 async function until(cond, ms = 8000) {
@@ -63,7 +74,7 @@ async function until(cond, ms = 8000) {
 test('RS256 and ES256 tokens are checked with the JWKS key their kid names; /ready is 200', async () => {
   const rsa = rsaKey('rsa-1'), ec = ecKey('ec-1');
   const idp = await provider({ keys: [rsa, ec] });
-  const server = await start({ env: jwksEnv(idp.url) });
+  const server = await startWith(idp, { env: jwksEnv(idp.url) });
   try {
     assert.ok(await until(async () => (await fetch(`${server.http}/ready`)).status === 200));
     assert.equal((await api(server.http, jwt('alice', rsa)).get('/conversations')).status, 200);
@@ -83,7 +94,7 @@ test('RS256 and ES256 tokens are checked with the JWKS key their kid names; /rea
 test('attacks: forged kid, key from another JWKS, HS256 with the public key, kid/alg mismatch: all UNAUTHORIZED, nothing joined', async () => {
   const rsa = rsaKey('rsa-1'), ec = ecKey('ec-1');
   const idp = await provider({ keys: [rsa, ec] });
-  const server = await start({ env: jwksEnv(idp.url) });
+  const server = await startWith(idp, { env: jwksEnv(idp.url) });
   try {
     assert.ok(await until(async () => (await fetch(`${server.http}/ready`)).status === 200));
     const other = rsaKey('rsa-1');  // same kid, from another provider's JWKS
@@ -116,7 +127,7 @@ test('attacks: forged kid, key from another JWKS, HS256 with the public key, kid
 test('key rotation at the provider is picked up without a restart', async () => {
   const oldKey = rsaKey('2026-old'), newKey = ecKey('2026-new');
   const idp = await provider({ keys: [oldKey] });
-  const server = await start({ env: jwksEnv(idp.url, { JWT_JWKS_MIN_REFRESH_MS: '1000' }) });
+  const server = await startWith(idp, { env: jwksEnv(idp.url, { JWT_JWKS_MIN_REFRESH_MS: '1000' }) });
   try {
     assert.ok(await until(async () => (await api(server.http, jwt('alice', oldKey)).get('/conversations')).status === 200));
     idp.keys = [newKey];  // rotation: the old key is withdrawn
@@ -162,7 +173,7 @@ test('provider down at start: chatgate serves, /ready names jwks, tokens refused
 test('a storm of unknown kids fetches the JWKS at most once per 30 s', async () => {
   const key = rsaKey('k1');
   const idp = await provider({ keys: [key] });
-  const server = await start({ env: jwksEnv(idp.url) });
+  const server = await startWith(idp, { env: jwksEnv(idp.url) });
   try {
     assert.ok(await until(async () => (await fetch(`${server.http}/ready`)).status === 200));
     const before = idp.requests;
@@ -184,7 +195,7 @@ test('a storm of unknown kids fetches the JWKS at most once per 30 s', async () 
 test('unknown-kid refreshes are spaced by JWT_JWKS_MIN_REFRESH_MS; Cache-Control max-age drives refreshes', async () => {
   const key = rsaKey('k1');
   const idp = await provider({ keys: [key] });
-  const server = await start({ env: jwksEnv(idp.url, { JWT_JWKS_MIN_REFRESH_MS: '1000' }) });
+  const server = await startWith(idp, { env: jwksEnv(idp.url, { JWT_JWKS_MIN_REFRESH_MS: '1000' }) });
   try {
     assert.ok(await until(async () => (await fetch(`${server.http}/ready`)).status === 200));
     const t0 = Date.now();
@@ -237,8 +248,10 @@ test('https provider: a certificate the system does not trust is refused; a trus
   const port = await freePort();
   await new Promise((resolve) => srv.listen(port, '127.0.0.1', resolve));
   const url = `https://127.0.0.1:${port}/jwks.json`;
-  const untrusted = await start({ env: jwksEnv(url, { SSL_CERT_FILE: join(dir, 'none.pem') }) });
-  const trusted = await start({ env: jwksEnv(url, { SSL_CERT_FILE: join(dir, 'cert.pem') }) });
+  const closeSrv = { close: () => new Promise((r) => { srv.closeAllConnections?.(); srv.close(r); }) };
+  const untrusted = await startWith(closeSrv, { env: jwksEnv(url, { SSL_CERT_FILE: join(dir, 'none.pem') }) });
+  const trusted = await startWith({ close: async () => { await untrusted.stop(); untrusted.cleanup(); await closeSrv.close(); } },
+    { env: jwksEnv(url, { SSL_CERT_FILE: join(dir, 'cert.pem') }) });
   try {
     assert.ok(await until(async () => (await fetch(`${trusted.http}/ready`)).status === 200), 'trusted never ready');
     assert.equal((await api(trusted.http, jwt('alice', key)).get('/conversations')).status, 200);

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { freePort } from './lib/server.mjs';
 
 const BIN = process.env.CONFORMANCE_BIN ??
-  '/work/main/build/dev/tests/conformance/conformance_server';
+  new URL('../../build/dev/tests/conformance/conformance_server', import.meta.url).pathname;
 
 let proc;
 let url;

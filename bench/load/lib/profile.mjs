@@ -3,13 +3,14 @@
 // run) and, for chatgate, `perf record -g` samples where its CPU goes. Needs perf (linux-perf)
 // and the right to trace the server (root, or kernel.perf_event_paranoid <= 1).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SYSCALLS = ['writev', 'sendmsg', 'sendto', 'write', 'readv', 'recvmsg', 'recvfrom', 'read', 'epoll_wait', 'epoll_ctl', 'futex', 'pwrite64', 'fdatasync', 'fsync'];
 
 /** Starts the profilers on `pid`; stop() resolves with { syscalls: {name: count}, total, perfData }. */
 export function startProfile({ pid, dir, tag, record }) {
+  mkdirSync(dir, { recursive: true });  // perf cannot write into a folder that does not exist
   const statFile = join(dir, `${tag}.stat.csv`);
   const events = ['raw_syscalls:sys_enter', ...SYSCALLS.map((s) => `syscalls:sys_enter_${s}`)].join(',');
   const procs = [spawn('perf', ['stat', '-x', ',', '-o', statFile, '-e', events, '-p', String(pid)], { stdio: 'ignore' })];

@@ -3,8 +3,9 @@ const f = (v, d = 1) => (v === null || v === undefined ? '-' : typeof v === 'num
 const lat = (s) => `p50 ${f(s.p50, 2)}  p95 ${f(s.p95, 2)}  p99 ${f(s.p99, 2)}  max ${f(s.max, 2)}  (n=${s.count})`;
 
 function rows(r) {
-  if (r.scenario === 'idle') {
+  if (r.scenario === 'idle' || r.scenario === 'idle-groups') {
     return [
+      ...(r.scenario === 'idle-groups' ? [['group conversations', `${r.conversations} of ${r.members} members, ${r.groupsPerUser} per user (created in ${f(r.createMs / 1000, 1)} s)`]] : []),
       ['sockets connected / requested', `${r.connected} / ${r.requested} (native generator), failed ${r.failed}${r.errors.length ? ` (${r.errors[0]})` : ''}`],
       ['connect rate', `${f(r.connectsPerSec, 0)} connects/s`],
       ['server CPU per connect', `${f(r.serverCpuMsPerConnect * 1000, 0)} us`],
@@ -98,7 +99,7 @@ const CONNECT_FIGURES = [
 export function printComparison(scenario, results, kinds) {
   if (!results.length) return;
   if (scenario === 'loadgen-check') return;
-  const figures = results[0].scenario === 'connections' || results[0].scenario === 'idle' ? CONNECT_FIGURES.filter(([, get]) => { try { get(results[0]); return true; } catch { return false; } }) : FANOUT_FIGURES;
+  const figures = ['connections', 'idle', 'idle-groups'].includes(results[0].scenario) ? CONNECT_FIGURES.filter(([, get]) => { try { get(results[0]); return true; } catch { return false; } }) : FANOUT_FIGURES;
   const runs = (k) => results.filter((r) => r.server === k);
   console.log(`\n== ${scenario}: medians of ${Math.max(...kinds.map((k) => runs(k).length))} run(s) ==`);
   // Each server's median over its runs, then its ratio to node's (or to the last server's).

@@ -27,15 +27,15 @@ constexpr std::string_view responses_help =
 
 json::object handshake_json(const socketio::handshake& hs) {
   json::object headers, query;
-  for (const auto& [k, v] : hs.headers) headers[k] = v;
-  for (const auto& [k, v] : hs.query) query[k] = v;
+  for (const auto& [k, v] : hs.headers()) headers[k] = v;
+  for (const auto& [k, v] : hs.query()) query[k] = v;
   return {{"headers", std::move(headers)},
           {"time", ""},
-          {"address", hs.address},
+          {"address", hs.address()},
           {"xdomain", false},
           {"secure", false},
           {"issued", hs.issued},
-          {"url", hs.url},
+          {"url", hs.url()},
           {"query", std::move(query)},
           {"auth", hs.auth}};
 }

@@ -1,5 +1,7 @@
 #include "engineio/transports/websocket_transport.hpp"
 
+#include <utility>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -16,6 +18,10 @@ websocket_transport::websocket_transport(beast::tcp_stream&& stream, const setti
       close_timer_(ws_.get_executor()),
       close_timeout_(config.close_timeout) {
   ws_.read_message_max(config.max_payload);
+  // write_queued writes synchronously first: it must get EAGAIN, never block the io thread.
+  // (Asio's and Beast's asynchronous operations work on a non-blocking socket as before.)
+  beast::error_code ignored;
+  ws_.next_layer().non_blocking(true, ignored);
   // Engine.IO heartbeats detect dead peers; Beast only bounds the handshakes.
   websocket::stream_base::timeout timeouts{config.handshake_timeout, websocket::stream_base::none(),
                                            false};
@@ -72,20 +78,77 @@ void websocket_transport::on_read(beast::error_code ec) {
 
 void websocket_transport::send(std::vector<outgoing_packet> packets) {
   if (!open_ || close_requested_) return;
-  for (auto& p : packets) {
-    const auto head = p.binary ? websocket_frame::binary(p.view().size())
-                               : websocket_frame::text(static_cast<char>(p.type), p.view().size());
-    queued_bytes_ += head.head().size() + p.view().size();
-    queued_.push_back(queued_frame{head, std::move(p.data)});
+  for (const auto& p : packets) queued_bytes_ += p.size();
+  // Nothing corked yet (the usual case): the session's vector becomes the queue, no copy.
+  if (queued_.empty()) {
+    queued_ = std::move(packets);
+  } else {
+    queued_.insert(queued_.end(), std::make_move_iterator(packets.begin()),
+                   std::make_move_iterator(packets.end()));
   }
   if (!writing_ && !flush_posted_) post_flush();
 }
+
+/// The transports of one io_context on this thread whose flush waits for the next loop pass:
+/// one posted handler per pass runs all of them, rather than one post (a scheduler lock, a
+/// handler) per transport per pass. Thread-local: each io thread runs its own io_context and a
+/// transport's handlers run on the thread that owns it, so a list is never shared between
+/// threads; one list per io_context (a test may run several on one thread).
+struct websocket_transport::flush_list {
+  net::execution_context* context = nullptr;
+  std::vector<std::shared_ptr<websocket_transport>> waiting;
+  std::vector<std::shared_ptr<websocket_transport>> running;
+  bool posted = false;
+
+  /// The posted pass. Destroyed without running (its io_context stopped and was destroyed):
+  /// the list forgets its transports and may post again.
+  struct pass {
+    flush_list* list;
+    explicit pass(flush_list* l) : list(l) {}
+    pass(pass&& o) noexcept : list(std::exchange(o.list, nullptr)) {}
+    pass& operator=(pass&&) = delete;
+    ~pass() {
+      if (!list) return;
+      list->posted = false;
+      list->waiting.clear();
+    }
+    void operator()() { std::exchange(list, nullptr)->run(); }
+  };
+
+  static flush_list& of(const net::any_io_executor& ex) {
+    thread_local std::vector<std::unique_ptr<flush_list>> lists;
+    auto* context = &net::query(ex, net::execution::context);
+    for (const auto& l : lists)
+      if (l->context == context) return *l;
+    std::erase_if(lists, [](const auto& l) {  // lists of io_contexts gone since
+      return !l->posted && l->waiting.empty() && l->running.empty();
+    });
+    lists.push_back(std::make_unique<flush_list>());
+    lists.back()->context = context;
+    return *lists.back();
+  }
+
+  void add(std::shared_ptr<websocket_transport> t) {
+    auto ex = t->ws_.get_executor();
+    waiting.push_back(std::move(t));
+    if (posted) return;
+    posted = true;
+    net::post(ex, pass(this));
+  }
+
+  void run() {
+    posted = false;
+    running.swap(waiting);
+    for (const auto& t : running) t->on_flush();  // may add transports for the next pass
+    running.clear();
+  }
+};
 
 void websocket_transport::post_flush() {
   flush_posted_ = true;
   cork_turns_ = 0;
   frames_at_last_turn_ = queued_.size();
-  net::post(ws_.get_executor(), [self = shared_from_this()] { self->on_flush(); });
+  flush_list::of(ws_.get_executor()).add(shared_from_this());
 }
 
 void websocket_transport::on_flush() {
@@ -100,7 +163,7 @@ void websocket_transport::on_flush() {
     ++cork_turns_;
     frames_at_last_turn_ = queued_.size();
     flush_posted_ = true;
-    net::post(ws_.get_executor(), [self = shared_from_this()] { self->on_flush(); });
+    flush_list::of(ws_.get_executor()).add(shared_from_this());
     return;
   }
   write_queued();
@@ -109,22 +172,52 @@ void websocket_transport::on_flush() {
 void websocket_transport::write_queued() {
   in_flight_.swap(queued_);
   queued_bytes_ = 0;
+  heads_.clear();
+  heads_.reserve(in_flight_.size());  // never reallocated below: buffers_ point into it
   buffers_.clear();
   buffers_.reserve(in_flight_.size() * 2);
-  for (const auto& f : in_flight_) {
-    buffers_.push_back(net::buffer(f.head.head()));
-    if (f.data && !f.data->empty()) buffers_.push_back(net::buffer(*f.data));
+  std::size_t total = 0;
+  for (const auto& p : in_flight_) {
+    const auto payload = p.view();
+    heads_.push_back(p.binary ? websocket_frame::binary(payload.size())
+                              : websocket_frame::text(static_cast<char>(p.type), payload.size()));
+    buffers_.push_back(net::buffer(heads_.back().head()));
+    total += heads_.back().head().size();
+    if (!payload.empty()) {
+      buffers_.push_back(net::buffer(payload));
+      total += payload.size();
+    }
   }
   writing_ = true;
+  // First a non-blocking gather write right here: the socket buffer almost always takes it all,
+  // and then no asynchronous operation is started (no handler to allocate, no completion to
+  // post and run). Only what the kernel did not take is written asynchronously.
+  beast::error_code ec;
+  std::size_t written = 0;
+  for (;;) {
+    written = ws_.next_layer().write_some(buffers_, ec);
+    if (ec != net::error::interrupted) break;
+  }
+  if (ec == net::error::would_block || ec == net::error::try_again) {
+    ec = {};
+    written = 0;
+  }
+  if (ec || written == total) return on_written(ec);
+  // Partly written: drop the buffers (and parts of a buffer) already sent, write the rest.
+  auto first = buffers_.begin();
+  while (written >= first->size()) written -= (first++)->size();
+  *first += written;
+  buffers_.erase(buffers_.begin(), first);
   net::async_write(
       ws_.next_layer(), buffers_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+      [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_written(e); });
 }
 
 void websocket_transport::on_written(beast::error_code ec) {
   // Released, not kept: an idle socket holds no write buffers (a malloc per write is far
   // cheaper than the system call it goes with).
-  std::vector<queued_frame>().swap(in_flight_);
+  std::vector<outgoing_packet>().swap(in_flight_);
+  std::vector<websocket_frame>().swap(heads_);
   std::vector<net::const_buffer>().swap(buffers_);
   writing_ = false;
   if (ec) {

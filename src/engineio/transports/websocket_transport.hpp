@@ -25,6 +25,9 @@ namespace chatgate::engineio {
 /// with one gather write (writev). A broadcast in a loop turn, and the message:send reads
 /// already buffered from a busy sender, then cost one system call per recipient socket, not one
 /// per frame. No per-message deflate.
+/// The flush passes of all corked transports of one io_context share one posted handler per
+/// loop pass (flush_list). The gather write is first tried without blocking (the socket is in
+/// non-blocking mode); only what the kernel does not take is written with async_write.
 /// The websocket runs on the bare TCP socket, not on the HTTP session's beast::tcp_stream (its
 /// per-operation timeout bookkeeping cost ~5% of a broadcast's CPU); Beast's handshake timer and
 /// the Engine.IO heartbeats bound the rest.
@@ -58,11 +61,7 @@ class websocket_transport final : public transport,
   void abort() override;
 
  private:
-  /// A frame waiting for the gather write: its header (+ type byte) and its shared payload.
-  struct queued_frame {
-    websocket_frame head;
-    shared_bytes data;
-  };
+  struct flush_list;
 
   void do_read();
   void on_read(boost::beast::error_code ec);
@@ -76,9 +75,10 @@ class websocket_transport final : public transport,
   boost::asio::steady_timer close_timer_;  // close() waiting for queued frames to be written
   std::chrono::milliseconds close_timeout_;
   boost::beast::flat_buffer read_buffer_;
-  std::vector<queued_frame> queued_;  // corked, not written yet
-  std::size_t queued_bytes_ = 0;
-  std::vector<queued_frame> in_flight_;  // the gather write's frames (keeps payloads alive)
+  std::vector<outgoing_packet> queued_;     // corked, not written yet
+  std::size_t queued_bytes_ = 0;            // payload bytes in queued_
+  std::vector<outgoing_packet> in_flight_;  // the gather write's packets (keeps payloads alive)
+  std::vector<websocket_frame> heads_;      // their frame headers
   std::vector<boost::asio::const_buffer> buffers_;
   std::size_t frames_at_last_turn_ = 0;  // queued_.size() when the flush last looked
   int cork_turns_ = 0;

@@ -31,11 +31,10 @@ core::result<std::int64_t> sqlite_store::append_recovery_event(std::string_view 
     auto st = db_.prepare(
         "INSERT INTO recovery_events (event_conversation, event_name, event_message, event_extra,"
         " event_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING event_offset");
-    // A std::string: an empty string_view may have no data pointer, which SQLite binds as NULL.
     st.bind(1, conversation_id)
         .bind(2, name)
         .bind(3, message_id)
-        .bind(4, std::string(extra))
+        .bind(4, extra)
         .bind(5, to_ms(now));
     if (!st.step()) return core::make_error(core::error_code::internal_error, "store: no offset");
     const auto offset = st.int64(0);

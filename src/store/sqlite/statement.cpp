@@ -14,7 +14,9 @@ void statement::check(int rc) const {
 }
 
 statement& statement::bind(int index, std::string_view text) {
-  check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  // An empty view may carry a null data pointer, which SQLite would bind as NULL: bind '' instead.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  check(sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   return *this;
 }
 

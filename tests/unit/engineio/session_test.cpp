@@ -30,7 +30,7 @@ class session_test : public ::testing::Test {
   }
   std::shared_ptr<session> make(std::shared_ptr<fake_transport> t) {
     auto s = std::make_shared<session>(
-        ioc.get_executor(), "sid1", handshake_info{}, config,
+        timers, "sid1", handshake_info{}, config,
         [this](session&, std::string_view reason) { closed_reasons.emplace_back(reason); });
     s->on_close = [this](std::string_view reason) { on_close_reasons.emplace_back(reason); };
     s->on_text = [this](std::string_view text) { texts.emplace_back(text); };
@@ -44,6 +44,7 @@ class session_test : public ::testing::Test {
   }
 
   boost::asio::io_context ioc;
+  timer_queue timers{ioc.get_executor(), &session::on_due};
   settings config;
   std::vector<std::string> closed_reasons, on_close_reasons, texts, binaries;
 };
@@ -308,6 +309,13 @@ TEST_F(session_test, close_from_inside_on_text_is_safe) {
   EXPECT_EQ(on_close_reasons, std::vector<std::string>{"forced close"});
   run_for(5ms);  // the deferred callback reset runs
   EXPECT_FALSE(s->on_text);
+}
+
+// Socket.IO keeps the session's own handshake_info (one copy per session, not per socket).
+TEST_F(session_test, the_handshake_is_shared_not_copied) {
+  auto s = make(std::make_shared<fake_transport>("websocket"));
+  EXPECT_EQ(s->shared_handshake().get(), &s->handshake());
+  EXPECT_EQ(s->shared_handshake(), s->shared_handshake());
 }
 
 }  // namespace

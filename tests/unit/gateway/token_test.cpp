@@ -9,11 +9,10 @@ using extract = std::optional<std::string>;
 
 socketio::handshake hs(boost::json::object auth, std::map<std::string, std::string> query,
                        std::map<std::string, std::string> headers) {
-  socketio::handshake h;
-  h.auth = std::move(auth);
-  h.query = std::move(query);
-  h.headers = std::move(headers);
-  return h;
+  auto request = std::make_shared<engineio::handshake_info>();
+  request->query = std::move(query);
+  request->headers = std::move(headers);
+  return socketio::handshake(std::move(auth), std::move(request), 0);
 }
 
 TEST(extract_token, auth_then_query_then_header) {

@@ -229,3 +229,63 @@ TEST(socketio_event, a_throwing_handler_is_contained) {
 
 }  // namespace
 }  // namespace chatgate::socketio
+
+namespace chatgate::socketio {
+namespace {
+
+// Handlers registered once on the namespace serve every socket (no per-socket table).
+TEST(socketio_event, namespace_handlers_serve_every_socket) {
+  harness h;
+  auto& nsp = h.io.of("/");
+  std::vector<std::string> seen;
+  nsp.on("hello", [&](socket& s, const args& a, ack_fn ack) {
+    seen.push_back(s.id());
+    if (ack) ack(a);
+  });
+  auto a = h.connect();
+  auto b = h.connect();
+  a->recv(R"(21["hello",1])");
+  b->recv(R"(22["hello",2])");
+  EXPECT_EQ(a->take(), std::vector<std::string>{"31[1]"});
+  EXPECT_EQ(b->take(), std::vector<std::string>{"32[2]"});
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_NE(seen[0], seen[1]);
+  EXPECT_EQ(nsp.find(seen[0])->id(), seen[0]);
+  b->recv(R"(2["unknown"])");  // no handler anywhere: ignored
+  EXPECT_TRUE(b->take().empty());
+}
+
+TEST(socketio_event, a_socket_handler_wins_over_the_namespace_one) {
+  harness h;
+  auto& nsp = h.io.of("/");
+  int shared = 0, own = 0;
+  nsp.on("hello", [&](socket&, const args&, ack_fn) { ++shared; });
+  nsp.on_connection([&](std::shared_ptr<socket> s) {
+    if (nsp.sockets().size() == 1) s->on("hello", [&](const args&, ack_fn) { ++own; });
+  });
+  auto a = h.connect();
+  auto b = h.connect();
+  a->recv(R"(2["hello"])");
+  b->recv(R"(2["hello"])");
+  EXPECT_EQ(own, 1);
+  EXPECT_EQ(shared, 1);
+}
+
+TEST(socketio_event, namespace_disconnect_handlers_run_before_the_sockets_own) {
+  harness h;
+  auto& nsp = h.io.of("/");
+  std::vector<std::string> order;
+  nsp.on_socket_disconnect([&](socket& s, std::string_view reason) {
+    EXPECT_FALSE(s.connected());
+    order.push_back("namespace:" + std::string(reason));
+  });
+  nsp.on_connection([&](std::shared_ptr<socket> s) {
+    s->on_disconnect([&](std::string_view) { order.push_back("socket"); });
+  });
+  auto a = h.connect();
+  a->recv("1");
+  EXPECT_EQ(order, (std::vector<std::string>{"namespace:client namespace disconnect", "socket"}));
+}
+
+}  // namespace
+}  // namespace chatgate::socketio

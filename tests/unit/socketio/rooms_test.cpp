@@ -156,5 +156,48 @@ TEST(socketio_rooms, a_recipient_closed_during_broadcast_does_not_break_it) {
   EXPECT_EQ(h.counts(), (std::vector<std::size_t>{1, 1, 1}));
 }
 
+TEST(socketio_rooms, a_member_joined_before_connecting_gets_broadcasts_once_connected) {
+  // The adapter keeps each room member's socket once a broadcast found it connected; a socket
+  // joined by a middleware is not a recipient until its connect completes, then is one.
+  room_harness h;
+  namespace_::next_fn saved;
+  h.io.of("/").use([&](socket& s, namespace_::next_fn next) {
+    s.join("r");
+    saved = next;
+  });
+  auto& nsp = h.io.of("/");
+  auto conn = h.open_session();
+  conn->recv("0");
+  ASSERT_TRUE(saved);
+  nsp.to("r").emit("x");  // pending middleware: not connected, not a recipient
+  EXPECT_EQ(conn->sent.size(), 0u);
+  saved(std::nullopt);
+  ASSERT_EQ(nsp.sockets().size(), 1u);
+  auto first = nsp.sockets().begin()->second;
+  conn->sent.clear();  // the CONNECT answer
+  nsp.to("r").emit("x");
+  nsp.to("r").emit("y");
+  EXPECT_EQ(conn->texts(), (std::vector<std::string>{"2[\"x\"]", "2[\"y\"]"}));
+  // Left and joined again, then gone: each change is seen by the next broadcast.
+  conn->sent.clear();
+  first->leave("r");
+  nsp.to("r").emit("x");
+  EXPECT_EQ(conn->sent.size(), 0u);
+  first->join("r");
+  nsp.to("r").emit("x");
+  EXPECT_EQ(conn->sent.size(), 1u);
+  conn->drop("transport close");
+  first.reset();  // the namespace let go of it: a cached pointer would now dangle
+  auto other = h.open_session();
+  other->recv("0");
+  saved(std::nullopt);  // the middleware again
+  other->sent.clear();
+  ASSERT_EQ(nsp.sockets().size(), 1u);
+  nsp.sockets().begin()->second->join("r");
+  nsp.to("r").emit("x");
+  EXPECT_EQ(other->texts(), (std::vector<std::string>{"2[\"x\"]"}));
+  EXPECT_EQ(nsp.adapter().room_size("r"), 1u);
+}
+
 }  // namespace
 }  // namespace chatgate::socketio

@@ -222,6 +222,33 @@ TEST(worker_pool, jobs_waiting_together_on_a_writer_run_as_one_batch) {
   EXPECT_EQ(pool.batched_jobs(), 10u);
 }
 
+TEST(worker_pool, a_batch_runs_sorted_by_key_and_one_keys_jobs_keep_their_order) {
+  // One writer takes every key; a batch runs by key (one lock order on every instance).
+  auto settings = fast();
+  settings.max_batch = 16;
+  std::mutex m;
+  std::vector<std::string> trace;
+  store::worker_pool pool(1, 0, settings, always,
+                          store::batch_hooks{[](std::size_t) { return true; }, [](std::size_t) {}});
+  gate g;
+  ASSERT_TRUE(g.hold(pool));
+  const std::vector<std::pair<std::size_t, std::string>> jobs{
+      {5, "a"}, {3, "b"}, {5, "c"}, {1, "d"}, {3, "e"}, {9, "f"}, {1, "g"}};
+  for (const auto& [key, name] : jobs)
+    ASSERT_TRUE(pool.submit(
+        kind::write, key,
+        [&, name = name](std::size_t) {
+          std::lock_guard lock(m);
+          trace.push_back(name);
+        },
+        nullptr));
+  g.release();
+  pool.stop();
+  const std::vector<std::string> expected{"d", "g", "b", "e", "a", "c", "f"};
+  EXPECT_EQ(trace, expected);
+  EXPECT_EQ(pool.batch_count(), 1u);
+}
+
 TEST(worker_pool, a_worker_that_cannot_batch_runs_the_jobs_one_by_one) {
   auto settings = fast();
   settings.max_batch = 8;
