@@ -386,7 +386,9 @@ void answers_and_events_in_seq_order(std::size_t max_batch) {
     std::vector<std::int64_t> synced;
     go.set_value();
     io.run_until([&] { return acked.size() == n; });
-    if (max_batch > 1) EXPECT_GT(runner.pool().batch_count(), 0u);
+    if (max_batch > 1) {
+      EXPECT_GT(runner.pool().batch_count(), 0u);
+    }
     ASSERT_EQ(acked.size(), static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) EXPECT_EQ(acked[static_cast<std::size_t>(i)], i + 1);
     // A read on a reader connection sees every acknowledged message.

@@ -195,7 +195,7 @@ INSTANTIATE_TEST_SUITE_P(
                       close_case{"text_during_binary",
                                  {R"(51-["m",{"_placeholder":true,"num":0}])", "2[\"m\"]"}},
                       close_case{"too_many_attachments", {R"(511-["m"])"}}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(socketio_connect, binary_without_header_closes_the_session) {
   harness h;

@@ -159,8 +159,11 @@ TEST_P(read_state_store, counters_match_a_count_over_the_messages_after_random_o
     } else {
       read(user, static_cast<std::int64_t>(rng() % (last_seq + 3)));
     }
-    if (step % 50 == 49)
-      for (const auto& u : users) ASSERT_EQ(unread(u), counted(u)) << u << " at step " << step;
+    if (step % 50 == 49) {
+      for (const auto& u : users) {
+        ASSERT_EQ(unread(u), counted(u)) << u << " at step " << step;
+      }
+    }
   }
 }
 
