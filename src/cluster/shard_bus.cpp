@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "socketio/shared_encodings.hpp"
+
 namespace chatgate::cluster {
 
 namespace {
@@ -26,18 +28,26 @@ std::size_t shard_bus::current() {
 
 void shard_bus::publish(std::function<void()> fn) {
   auto shared = std::make_shared<const std::function<void()>>(std::move(fn));
+  // The event's packets, encoded by the first shard that emits them and queued by every shard
+  // (none with one shard: nothing to share).
+  auto encodings = shards_.size() > 1 ? std::make_shared<socketio::shared_encodings>() : nullptr;
   // Posting inside the lock is what gives every shard the same order.
   std::lock_guard lock(publish_mutex_);
   ++published_;
   for (std::size_t k = 0; k < shards_.size(); ++k) {
-    boost::asio::post(shards_[k]->executor, [this, k, shared] {
+    boost::asio::post(shards_[k]->executor, [this, k, shared, encodings] {
       auto& s = *shards_[k];
       // Counted before it runs: a relay sent while it runs (a typing stop after message:new)
       // waits for this event on the receiver too.
       ++s.seen;
       const auto outer = running_shard;
       running_shard = k;
-      (*shared)();
+      if (encodings) {
+        socketio::shared_encodings::scope scope(*encodings);
+        (*shared)();
+      } else {
+        (*shared)();
+      }
       running_shard = outer;
       flush(s);
     });

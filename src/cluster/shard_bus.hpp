@@ -22,6 +22,10 @@ namespace chatgate::cluster {
 ///   emitted after a `message:new` on one shard never reaches a socket on another shard before
 ///   that `message:new`. Relays from one sender keep their order (one FIFO per receiver).
 ///
+/// A published event runs inside a socketio::shared_encodings scope shared by every shard (with
+/// more than one): the packets it emits through socket_events are encoded by the first shard
+/// that needs them and the same buffers are queued by the others.
+///
 /// Per-shard state (seen, held relays) is touched only on its shard's thread: no lock on the hot
 /// path except the publish mutex, taken once per store event (not per recipient).
 class shard_bus {

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string_view>
 
 #include "chat/events.hpp"
@@ -55,6 +56,11 @@ class socket_events final : public chat::events {
   /// nsp_.to(...), local() when local_.
   socketio::broadcast_operator to(std::string room) const;
   socketio::broadcast_operator to(const std::vector<std::string>& rooms) const;
+  /// `op.emit(event, make_args())`; with local_, inside a store event the shard bus runs on
+  /// every io thread, the packet is built and encoded by the first thread only and the others
+  /// queue its buffers (socketio::shared_encodings).
+  void emit(const socketio::broadcast_operator& op, std::string_view event,
+            const std::function<socketio::args()>& make_args) const;
 
   socketio::namespace_& nsp_;
   room_service& rooms_;

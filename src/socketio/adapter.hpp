@@ -48,6 +48,9 @@ class adapter {
   /// Sends `p` to the sockets `opts` selects. The packet is encoded once and the same buffers
   /// are queued on every recipient.
   virtual void broadcast(const packet& p, const broadcast_options& opts) = 0;
+  /// Queues an already encoded packet on this process's sockets `opts` selects, as if
+  /// `opts.flags.local` (a store event every io thread emits, encoded once: shared_encodings).
+  virtual void broadcast_encoded(const encoded_packet& enc, const broadcast_options& opts) = 0;
   /// Ids of local sockets in any of `rooms` (all when empty).
   virtual std::set<std::string> sockets(const std::set<std::string, std::less<>>& rooms) const = 0;
   /// Rooms socket `id` is in (empty if unknown).

@@ -47,6 +47,10 @@ bool broadcast_operator::emit(std::string_view event, args a) const {
   return true;
 }
 
+void broadcast_operator::emit_encoded(const encoded_packet& enc) const {
+  nsp_->adapter().broadcast_encoded(enc, opts_);
+}
+
 void broadcast_operator::sockets_join(const std::vector<std::string>& rooms) const {
   nsp_->adapter().add_sockets(opts_, rooms);
 }

@@ -32,6 +32,8 @@ class broadcast_operator {
 
   /// Sends the event to every selected socket; encoded once. False for a reserved event name.
   bool emit(std::string_view event, args a = {}) const;
+  /// Queues a packet encoded already (shared_encodings) on this process's selected sockets.
+  void emit_encoded(const encoded_packet& enc) const;
 
   /// The selected sockets join / leave `rooms` (Node's socketsJoin / socketsLeave).
   void sockets_join(const std::vector<std::string>& rooms) const;

@@ -19,6 +19,7 @@ class in_memory_adapter : public adapter {
   void del_all(const std::string& id) override;
 
   void broadcast(const packet& p, const broadcast_options& opts) override;
+  void broadcast_encoded(const encoded_packet& enc, const broadcast_options& opts) override;
   std::set<std::string> sockets(const std::set<std::string, std::less<>>& rooms) const override;
   std::set<std::string> socket_rooms(std::string_view id) const override;
 
@@ -31,8 +32,6 @@ class in_memory_adapter : public adapter {
   std::size_t room_size(std::string_view room) const override;
 
  protected:
-  /// Sends an already encoded packet to the local sockets `opts` selects.
-  void broadcast_encoded(const encoded_packet& enc, const broadcast_options& opts);
   /// Calls `fn` once for each local socket `opts` selects (Node's apply). The selection is made
   /// first, so `fn` may change rooms or disconnect sockets.
   void apply(const broadcast_options& opts, const std::function<void(socket&)>& fn) const;

@@ -1,8 +1,11 @@
 #include "cluster/shard_adapter.hpp"
 
+#include <atomic>
+
 #include <gtest/gtest.h>
 
 #include "../socketio/fake_engine_socket.hpp"
+#include "socketio/shared_encodings.hpp"
 #include "socketio/socket.hpp"
 
 namespace chatgate::cluster {
@@ -103,6 +106,58 @@ TEST(shard_adapter, a_relay_waits_for_the_store_event_its_sender_had_seen) {
   t.h[0].io.of("/").to("room").emit("typing", {2});
   t.run();
   EXPECT_EQ(b->take(), (std::vector<std::string>{R"(2["message:new",1])", R"(2["typing",2])"}));
+}
+
+TEST(shard_adapter, a_store_event_is_encoded_once_for_every_thread_and_keeps_its_order) {
+  // As socket_events emits a store event (IO_THREADS > 1): the shard bus runs it on each thread
+  // inside one shared_encodings scope; the first thread builds and encodes the packet, the other
+  // queues the same buffer. A typing relay sent by thread 0 after the event still reaches
+  // thread 1's socket after it.
+  two_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  std::atomic<int> built{0};
+  t.bus.publish([&] {
+    auto& nsp = t.h[shard_bus::current()].io.of("/");
+    auto enc = socketio::shared_encodings::next("message:new", [&] {
+      ++built;
+      return socketio::make_event_packet("/", "message:new", {1});
+    });
+    ASSERT_NE(enc, nullptr);
+    nsp.to("room").local().emit_encoded(*enc);
+  });
+  t.h[0].ioc.restart();
+  t.h[0].ioc.poll();  // thread 0 runs the event (and encodes it) first
+  t.h[0].io.of("/").to("room").emit("typing", {2});
+  t.run();
+  EXPECT_EQ(built.load(), 1);
+  ASSERT_EQ(a->sent.size(), 2u);
+  ASSERT_EQ(b->sent.size(), 2u);
+  EXPECT_EQ(a->sent[0].data.get(), b->sent[0].data.get());  // the same buffer on both threads
+  EXPECT_EQ(b->take(), (std::vector<std::string>{R"(2["message:new",1])", R"(2["typing",2])"}));
+  EXPECT_EQ(t.adapter(0).relays_sent(), 1u);  // the typing only: the store event is not relayed
+}
+
+TEST(shard_adapter, the_thread_that_runs_a_store_event_first_encodes_it) {
+  two_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  std::vector<std::size_t> builders;
+  t.bus.publish([&] {
+    const auto k = shard_bus::current();
+    auto enc = socketio::shared_encodings::next("message:new", [&] {
+      builders.push_back(k);
+      return socketio::make_event_packet("/", "message:new", {1});
+    });
+    t.h[k].io.of("/").to("room").local().emit_encoded(*enc);
+  });
+  t.h[1].ioc.restart();
+  t.h[1].ioc.poll();  // thread 1 first this time
+  t.run();
+  EXPECT_EQ(builders, std::vector<std::size_t>{1});
+  ASSERT_EQ(a->sent.size(), 1u);
+  ASSERT_EQ(b->sent.size(), 1u);
+  EXPECT_EQ(a->sent[0].data.get(), b->sent[0].data.get());
 }
 
 }  // namespace
