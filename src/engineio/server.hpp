@@ -10,11 +10,11 @@
 #include <boost/asio/io_context.hpp>
 
 #include "engineio/admission.hpp"
-#include "engineio/timer_queue.hpp"
 #include "engineio/request_info.hpp"
 #include "engineio/server_stats.hpp"
 #include "engineio/settings.hpp"
 #include "engineio/socket.hpp"
+#include "engineio/timer_queue.hpp"
 #include "http/cors_policy.hpp"
 #include "http/handler.hpp"
 
