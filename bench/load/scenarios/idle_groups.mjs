@@ -3,10 +3,8 @@
 // then sits in 1 + groups-per-user rooms. RSS per idle authenticated websocket with the rooms.
 // Users are laid out in layers: in layer k user i belongs to group floor(((i + k * shift) mod N) / M),
 // so every user is in exactly one group per layer and groups of different layers differ.
-import os from 'node:os';
-import { rssKiB, cpuMs, fdCount } from '../lib/proc.mjs';
-import { sleep, token } from '../lib/clients.mjs';
-import { startNative } from '../lib/native.mjs';
+import { token } from '../lib/clients.mjs';
+import { measureIdleConnects } from './idle_native.mjs';
 
 async function createGroup(http, members, name) {
   const res = await fetch(`${http}/api/v1/conversations`, {
@@ -31,22 +29,10 @@ export async function idleGroups({ server, n, procs, loadgen, concurrency, group
     await Promise.all(specs.slice(i, i + 16).map((s) => createGroup(server.http, s.users, s.name)));
   const createMs = Date.now() - createStart;
   const groups = Array.from({ length: n }, (_, i) => ({ conv: '', members: [{ token: token(user(i)), sender: false }] }));
-  await sleep(300);
-  const rssBefore = rssKiB(server.pid);
-  const cpuBefore = cpuMs(server.pid);
-  const started = Date.now();
-  const gen = await startNative({ bin: loadgen, server, groups, procs, window: 0, durationMs: 0, contentBytes: 1, concurrency });
-  const wallMs = Date.now() - started;
-  const cpuConnect = cpuMs(server.pid) - cpuBefore;
-  await sleep(1000);  // let the allocator settle before reading RSS
-  const rssAfter = rssKiB(server.pid);
-  const fds = fdCount(server.pid);
-  gen.kill();
+  const measured = await measureIdleConnects({ server, groups, procs, loadgen, concurrency });
   return {
-    scenario: 'idle-groups', generator: 'native', requested: n, connected: gen.connected, failed: gen.failed, errors: gen.errors,
-    conversations: specs.length, groupsPerUser, members: size, createMs,
-    connectWallMs: wallMs, connectsPerSec: gen.connected / (wallMs / 1000), serverCpuMsPerConnect: cpuConnect / Math.max(1, gen.connected),
-    rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter, serverFds: fds,
-    rssPerConnectionKiB: (rssAfter - rssBefore) / Math.max(1, gen.connected), loadAverage1m: os.loadavg()[0],
+    scenario: 'idle-groups', generator: 'native', requested: n,
+    conversations: specs.length, groupsPerUser, members: size, createMs, ...measured,
   };
 }
+

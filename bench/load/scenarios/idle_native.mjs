@@ -7,9 +7,9 @@ import { rssKiB, cpuMs, fdCount } from '../lib/proc.mjs';
 import { sleep, token } from '../lib/clients.mjs';
 import { startNative } from '../lib/native.mjs';
 
-export async function idleNative({ server, n, procs, loadgen, concurrency }) {
-  // One "group" per user with no conversation: placement only (nothing is sent).
-  const groups = Array.from({ length: n }, (_, i) => ({ conv: '', members: [{ token: token(`idle-${i}`), sender: false }] }));
+/// Connects one native socket per entry of `groups` and measures the server: connect CPU and
+/// wall time, RSS before and after, open descriptors. Shared by `idle` and `idle-groups`.
+export async function measureIdleConnects({ server, groups, procs, loadgen, concurrency }) {
   await sleep(300);
   const rssBefore = rssKiB(server.pid);
   const cpuBefore = cpuMs(server.pid);
@@ -22,9 +22,16 @@ export async function idleNative({ server, n, procs, loadgen, concurrency }) {
   const fds = fdCount(server.pid);
   gen.kill();
   return {
-    scenario: 'idle', generator: 'native', requested: n, connected: gen.connected, failed: gen.failed, errors: gen.errors,
+    connected: gen.connected, failed: gen.failed, errors: gen.errors,
     connectWallMs: wallMs, connectsPerSec: gen.connected / (wallMs / 1000), serverCpuMsPerConnect: cpuConnect / Math.max(1, gen.connected),
     rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter, serverFds: fds,
     rssPerConnectionKiB: (rssAfter - rssBefore) / Math.max(1, gen.connected), loadAverage1m: os.loadavg()[0],
   };
+}
+
+export async function idleNative({ server, n, procs, loadgen, concurrency }) {
+  // One "group" per user with no conversation: placement only (nothing is sent).
+  const groups = Array.from({ length: n }, (_, i) => ({ conv: '', members: [{ token: token(`idle-${i}`), sender: false }] }));
+  const measured = await measureIdleConnects({ server, groups, procs, loadgen, concurrency });
+  return { scenario: 'idle', generator: 'native', requested: n, ...measured };
 }
