@@ -79,8 +79,10 @@ app::app(core::config cfg)
       shards_(make_shards(cfg_)),
       bus_(executors_of(shards_)),
       shard_events_(shards_.size()),
-      worker_events_(shard_events_,
-                     [this](std::function<void()> f) { bus_.publish(std::move(f)); }),
+      published_{[this](std::function<void()> f) { bus_.publish(std::move(f)); },
+                 [this](std::vector<std::function<void()>> fs) { bus_.publish_all(std::move(fs)); },
+                 0},
+      worker_events_(shard_events_, chat::batching(published_)),
       runner_(start_store(cfg_, clock_, limiter_, worker_events_)),
       signals_(ioc(), SIGINT, SIGTERM),
       drain_deadline_(ioc()) {

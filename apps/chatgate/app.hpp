@@ -15,6 +15,7 @@
 #include "chat/async_chat.hpp"
 #include "chat/events.hpp"
 #include "chat/pooled_runner.hpp"
+#include "chat/post_batch.hpp"
 #include "chat/posting_events.hpp"
 #include "chat/presence.hpp"
 #include "chat/rate_limiter.hpp"
@@ -136,6 +137,7 @@ class app {
   cluster::shard_bus bus_;                      // store events to every shard, relays
   forwarding_events events_{metrics_};          // shard 0's sink: counts, then its gateway
   gateway::shard_events shard_events_;          // a published event -> that shard's sink
+  chat::batch_destination published_;           // bus_ as a destination of group-commit batches
   chat::posting_events worker_events_;          // what the store workers report, published
   std::unique_ptr<chat::pooled_runner> runner_;
   forwarding_presence presence_;

@@ -65,8 +65,15 @@ shard::~shard() {
 }
 
 void shard::attach_store(chat::runner& runner) {
-  chat_ = std::make_unique<chat::async_chat>(
-      runner, [this](std::function<void()> f) { boost::asio::post(ioc_, std::move(f)); });
+  // A group commit's answers reach this thread as one handler, after its events (rank 1).
+  answers_ = {[this](std::function<void()> f) { boost::asio::post(ioc_, std::move(f)); },
+              [this](std::vector<std::function<void()>> fs) {
+                boost::asio::post(ioc_, [fs = std::move(fs)] {
+                  for (const auto& f : fs) f();
+                });
+              },
+              1};
+  chat_ = std::make_unique<chat::async_chat>(runner, chat::batching(answers_));
 }
 
 void shard::start_gateway(http::handler& rest, const auth::verifier& verifier,

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "chat/async_chat.hpp"
+#include "chat/post_batch.hpp"
 #include "chat/runner.hpp"
 #include "core/config.hpp"
 #include "engineio/server.hpp"
@@ -84,6 +85,7 @@ class shard {
   std::size_t index_;
   boost::asio::io_context ioc_{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  chat::batch_destination answers_;  // this io thread, for the store's answers (rank 1)
   std::unique_ptr<chat::async_chat> chat_;
   std::unique_ptr<engineio::server> engine_;
   std::unique_ptr<socketio::server> io_;

@@ -1,5 +1,7 @@
 #include "chat/held_answers.hpp"
 
+#include "chat/post_batch.hpp"
+
 namespace chatgate::chat {
 
 namespace {
@@ -21,6 +23,7 @@ void held_answers::hold(poster post, std::function<void()> ok, std::function<voi
 void held_answers::release(bool committed) {
   auto held = std::move(held_);
   held_.clear();
+  post_batch batch;  // the batch leaves as one post per destination (posters made by batching())
   for (auto& e : held) {
     auto& f = committed ? e.ok : e.failed;
     if (f) e.post(std::move(f));

@@ -11,7 +11,9 @@ namespace chatgate::chat {
 /// stored). async_chat and posting_events hand them to the batch's held_answers instead of
 /// posting them; after the commit the worker releases them, in order: each `ok` when the commit
 /// succeeded, else each `failed` (an INTERNAL_ERROR answer; events are dropped: nothing was
-/// stored). One per store worker; current() is per thread.
+/// stored). The release is one chat::post_batch: posters made with chat::batching() send a
+/// batch's events in one post and its answers in another, events first. One per store worker;
+/// current() is per thread.
 class held_answers {
  public:
   /// The batch the calling thread is running, or null (then post at once).

@@ -35,23 +35,48 @@ void shard_bus::publish(std::function<void()> fn) {
   std::lock_guard lock(publish_mutex_);
   ++published_;
   for (std::size_t k = 0; k < shards_.size(); ++k) {
-    boost::asio::post(shards_[k]->executor, [this, k, shared, encodings] {
-      auto& s = *shards_[k];
-      // Counted before it runs: a relay sent while it runs (a typing stop after message:new)
-      // waits for this event on the receiver too.
-      ++s.seen;
-      const auto outer = running_shard;
-      running_shard = k;
-      if (encodings) {
-        socketio::shared_encodings::scope scope(*encodings);
-        (*shared)();
-      } else {
-        (*shared)();
-      }
-      running_shard = outer;
-      flush(s);
+    boost::asio::post(shards_[k]->executor,
+                      [this, k, shared, encodings] { run_published(k, *shared, encodings.get()); });
+  }
+}
+
+void shard_bus::publish_all(std::vector<std::function<void()>> fns) {
+  if (fns.empty()) return;
+  struct batch {
+    std::vector<std::function<void()>> fns;
+    std::vector<socketio::shared_encodings> encodings;  // one per event, with several shards
+  };
+  auto shared = std::make_shared<batch>();
+  shared->fns = std::move(fns);
+  if (shards_.size() > 1)
+    shared->encodings = std::vector<socketio::shared_encodings>(shared->fns.size());
+  std::lock_guard lock(publish_mutex_);
+  published_ += shared->fns.size();
+  for (std::size_t k = 0; k < shards_.size(); ++k) {
+    boost::asio::post(shards_[k]->executor, [this, k, shared] {
+      for (std::size_t i = 0; i < shared->fns.size(); ++i)
+        run_published(k, shared->fns[i],
+                      shared->encodings.empty() ? nullptr : &shared->encodings[i]);
     });
   }
+}
+
+void shard_bus::run_published(std::size_t k, const std::function<void()>& fn,
+                              socketio::shared_encodings* encodings) {
+  auto& s = *shards_[k];
+  // Counted before it runs: a relay sent while it runs (a typing stop after message:new) waits
+  // for this event on the receiver too.
+  ++s.seen;
+  const auto outer = running_shard;
+  running_shard = k;
+  if (encodings) {
+    socketio::shared_encodings::scope scope(*encodings);
+    fn();
+  } else {
+    fn();
+  }
+  running_shard = outer;
+  flush(s);
 }
 
 std::uint64_t shard_bus::published() const {

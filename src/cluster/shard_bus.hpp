@@ -9,6 +9,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+namespace chatgate::socketio {
+class shared_encodings;
+}
+
 namespace chatgate::cluster {
 
 /// The io threads' mail (IO_THREADS > 1; Seastar's cross-shard messages, Envoy's posts to each
@@ -42,6 +46,9 @@ class shard_bus {
   /// every shard. Inside `fn`, current() names the shard it runs on. Its signature is
   /// chat::poster's, so the store workers' posting_events can publish through it.
   void publish(std::function<void()> fn);
+  /// Any thread: publish() of each of `fns`, in order, as one handler per shard (a group
+  /// commit's events: every message is broadcast before the shard's sockets are flushed).
+  void publish_all(std::vector<std::function<void()>> fns);
   /// Inside a published function: the shard it runs on (npos elsewhere).
   static std::size_t current();
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
@@ -68,6 +75,10 @@ class shard_bus {
     std::uint64_t seen = 0;       // owner thread only
     std::deque<held_relay> held;  // owner thread only, FIFO
   };
+  /// On shard k: runs one published event (counted, inside its encodings scope), then the
+  /// relays that waited for it.
+  void run_published(std::size_t k, const std::function<void()>& fn,
+                     socketio::shared_encodings* encodings);
   void arrive(shard& s, held_relay r);
   void flush(shard& s);
 

@@ -1,6 +1,8 @@
 #include "cluster/shard_bus.hpp"
 
 #include <atomic>
+#include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -105,6 +107,77 @@ TEST(shard_bus, a_relay_sent_while_an_event_runs_waits_for_that_event) {
   io[0]->run();
   io[1]->run();
   EXPECT_EQ(on_one, (std::vector<std::string>{"event", "relay"}));
+  EXPECT_EQ(bus.held(1), 0u);
+}
+
+TEST(shard_bus, a_published_batch_runs_as_one_handler_per_shard_in_order_with_the_others) {
+  // publish_all (a group commit's events) and single publishes from two threads: every shard
+  // runs the same order, a batch's events back to back, and counts each event it ran.
+  auto io = contexts(3);
+  shard_bus bus(executors(io));
+  std::vector<std::vector<int>> ran(3);
+  constexpr int batches = 200;
+  constexpr int per_batch = 5;
+  std::thread singles([&] {
+    for (int i = 0; i < batches; ++i)
+      bus.publish([&ran, i] { ran.at(shard_bus::current()).push_back(-1 - i); });
+  });
+  for (int b = 0; b < batches; ++b) {
+    std::vector<std::function<void()>> fns;
+    for (int i = 0; i < per_batch; ++i) {
+      const int v = b * per_batch + i;
+      fns.push_back([&ran, v] { ran.at(shard_bus::current()).push_back(v); });
+    }
+    bus.publish_all(std::move(fns));
+  }
+  bus.publish_all({});  // nothing: nothing posted, nothing counted
+  singles.join();
+  constexpr std::uint64_t total = batches * per_batch + batches;
+  EXPECT_EQ(bus.published(), total);
+  std::vector<std::size_t> handlers(3);
+  for (std::size_t k = 0; k < 3; ++k) handlers[k] = io[k]->run();
+  ASSERT_EQ(ran[0].size(), total);
+  EXPECT_EQ(ran[1], ran[0]);
+  EXPECT_EQ(ran[2], ran[0]);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(bus.seen(k), total);
+    EXPECT_EQ(handlers[k], static_cast<std::size_t>(2 * batches));  // one per batch, one per single
+  }
+  // Each batch's events ran back to back, in order.
+  std::vector<int> batched;
+  for (std::size_t i = 0; i < ran[0].size(); ++i) {
+    const int v = ran[0][i];
+    if (v < 0) continue;
+    if (v % per_batch != 0) {
+      ASSERT_GT(i, 0u);
+      EXPECT_EQ(ran[0][i - 1], v - 1);
+    }
+    batched.push_back(v);
+  }
+  ASSERT_EQ(batched.size(), static_cast<std::size_t>(batches * per_batch));
+  for (std::size_t i = 0; i < batched.size(); ++i) EXPECT_EQ(batched[i], static_cast<int>(i));
+}
+
+TEST(shard_bus, a_relay_sent_during_a_batch_runs_after_the_events_its_sender_had_seen) {
+  // Shard 0 relays while the 2nd event of a batch runs: on shard 1 the relay never runs before
+  // that event (here the whole batch is one handler queued before the relay).
+  auto io = contexts(2);
+  shard_bus bus(executors(io));
+  std::vector<std::string> on_one;
+  std::vector<std::function<void()>> fns;
+  for (int i = 0; i < 3; ++i) {
+    fns.push_back([&, i] {
+      if (shard_bus::current() == 0) {
+        if (i == 1) bus.relay(0, 1, [&] { on_one.push_back("relay"); });
+      } else {
+        on_one.push_back("event" + std::to_string(i));
+      }
+    });
+  }
+  bus.publish_all(std::move(fns));
+  io[0]->run();
+  io[1]->run();
+  EXPECT_EQ(on_one, (std::vector<std::string>{"event0", "event1", "event2", "relay"}));
   EXPECT_EQ(bus.held(1), 0u);
 }
 
