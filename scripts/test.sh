@@ -12,8 +12,11 @@ bash scripts/install-deps.sh --test || exit 1
 bash scripts/build.sh "$preset" || exit 1
 
 failed=0
-# The e2e files run a second time with CHATGATE_TEST_IO_THREADS=2.
-THREADED_E2E="gateway.test.mjs typing.test.mjs gateway-noloss.test.mjs robustness-order.test.mjs read-state.test.mjs reactions.test.mjs rest.test.mjs gateway-limits.test.mjs admin.test.mjs robustness-stop.test.mjs"
+# The first e2e pass runs every server with the default IO_THREADS (one per core). These files
+# run a second time with the other shape: one io thread on a machine with several cores (the
+# single-thread path), two on a one-core machine (the threaded path).
+THREADED_E2E="gateway.test.mjs typing.test.mjs gateway-noloss.test.mjs robustness-order.test.mjs read-state.test.mjs reactions.test.mjs rest.test.mjs gateway-limits.test.mjs admin.test.mjs robustness-stop.test.mjs cluster.test.mjs cluster-interop.test.mjs"
+if [ "$(nproc)" -gt 1 ]; then second_threads=1; else second_threads=2; fi
 san_dir=$(mktemp -d /tmp/chatgate-san.XXXXXX)
 export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="log_path=$san_dir/ubsan:halt_on_error=1:print_stacktrace=1"
@@ -65,10 +68,10 @@ if [ -f tests/e2e/package.json ]; then
   [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
   e2e_pass=$(grep -E '^# pass ' "$e2e_log" | awk '{print $3}'); e2e_pass=${e2e_pass:-0}
   e2e_fail=$(grep -E '^# fail ' "$e2e_log" | awk '{print $3}'); e2e_fail=${e2e_fail:-1}
-  # The socket paths again with two io threads (IO_THREADS=2 in every server tests/e2e/lib
-  # starts): sessions spread over both, polling requests and upgrades handed to their owner.
+  # The socket paths again with the other number of io threads (IO_THREADS in every server
+  # tests/e2e/lib starts, unless a test sets it).
   threads_log=$(mktemp)
-  ( cd tests/e2e && CHATGATE_TEST_IO_THREADS=2 \
+  ( cd tests/e2e && CHATGATE_TEST_IO_THREADS=$second_threads \
        CHATGATE_BIN="$PWD/../../build/$preset/apps/chatgate/chatgate" \
        CONFORMANCE_BIN="$PWD/../../build/$preset/tests/conformance/conformance_server" \
        node --test --test-concurrency=1 $THREADED_E2E ) 2>&1 | tee "$threads_log"

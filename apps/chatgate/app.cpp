@@ -5,8 +5,11 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <thread>
 
+#include "cluster/posted_connection_map.hpp"
 #include "cluster/shard_adapter.hpp"
 #include "store/store_factory.hpp"
 
@@ -39,15 +42,10 @@ auth::verifier make_verifier(const core::config& cfg, std::shared_ptr<auth::jwks
   return std::move(*v);
 }
 
-/// REDIS_URL with IO_THREADS > 1: one thread (the Redis adapter and connection map serve one).
+/// IO_THREADS unset: one io thread per core (at least 1, at most 64 like the setting).
 core::config with_threads(core::config cfg) {
-  if (!cfg.redis_url.empty() && cfg.io_threads > 1) {
-    spdlog::warn(
-        "chatgate: IO_THREADS={} with REDIS_URL: running 1 io thread (the Redis adapter "
-        "serves one io thread)",
-        cfg.io_threads);
-    cfg.io_threads = 1;
-  }
+  if (cfg.io_threads == 0)
+    cfg.io_threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 64);
   return cfg;
 }
 
@@ -119,12 +117,14 @@ app::app(core::config cfg)
 }
 
 app::~app() {
-  shards_.front()->chat().set_shared_limit(nullptr);  // the cluster that owns it goes first
-  for (auto& s : shards_) s->stop_gateway();          // before the map and cluster it uses
+  for (auto& s : shards_) {
+    s->chat().set_shared_limit(nullptr);  // the cluster that owns it goes first
+    s->stop_gateway();                    // before the map and cluster it uses
+  }
 }
 
 void app::wire_gateway() {
-  auto& connections = wire_cluster();
+  const auto maps = wire_cluster();
   const bool threaded = shards_.size() > 1;
   if (threaded) {
     // One handshake budget per client address and one unauthenticated cap for the process.
@@ -137,10 +137,15 @@ void app::wire_gateway() {
   gs.local_events = threaded;
   std::vector<shard_router*> peers;
   for (auto& s : shards_) {
-    s->start_gateway(*router_, verifier_, connections, clock_, gs);
+    s->start_gateway(*router_, verifier_, *maps[s->index()], clock_, gs);
     peers.push_back(&s->router());
   }
   for (auto& s : shards_) s->router().set_peers(peers);
+  if (threaded) {
+    // One owner thread per user for typing (its throttle, expiry and last-socket-gone).
+    auto owners = std::make_shared<gateway::typing_owners>(executors_of(shards_));
+    for (auto& s : shards_) s->gateway()->typing().set_owners(owners, s->index());
+  }
   for (std::size_t k = 1; k < shards_.size(); ++k)
     shard_events_.set_target(k, &shards_[k]->gateway()->events());
   auto& gateway = *shards_.front()->gateway();
@@ -155,8 +160,10 @@ void app::wire_gateway() {
   events_.set_target(&gateway.events());
   presence_.set_target(&gateway.presence());
   router_->set_connection_directory(&gateway.directory());
-  if (auto* redis =
-          dynamic_cast<cluster::redis::redis_adapter*>(&shards_.front()->io().of("/").adapter())) {
+  auto* redis = redis_link();
+  if (threaded) {
+    list_every_shard(gateway, redis);
+  } else if (redis) {
     gateway.directory().set_remote([redis](const socketio::broadcast_options& opts, auto done) {
       redis->fetch_remote_sockets(
           opts, [done = std::move(done)](cluster::redis::redis_adapter::remote_sockets r) {
@@ -165,7 +172,6 @@ void app::wire_gateway() {
           });
     });
   }
-  if (threaded) list_every_shard(gateway);
   on_stop([this](std::function<void()> done) {
     // Every shard closes its own sockets on its own thread; `done` runs on shard 0.
     auto left = std::make_shared<std::atomic<std::size_t>>(shards_.size());
@@ -180,10 +186,30 @@ void app::wire_gateway() {
   wire_metrics();
 }
 
-void app::list_every_shard(gateway::chat_gateway& first) {
+cluster::redis::redis_adapter* app::redis_link() {
+  auto& a = shards_.front()->io().of("/").adapter();
+  if (auto* r = dynamic_cast<cluster::redis::redis_adapter*>(&a)) return r;
+  if (auto* s = dynamic_cast<cluster::shard_adapter*>(&a))
+    return dynamic_cast<cluster::redis::redis_adapter*>(s->link());
+  return nullptr;
+}
+
+void app::list_every_shard(gateway::chat_gateway& first, cluster::redis::redis_adapter* redis) {
   // GET /api/v1/admin/connections runs on shard 0: the other shards describe their sockets as a
-  // Redis REMOTE_FETCH answer would ({id, rooms, data}), each on its own thread.
-  first.directory().set_remote([this](const socketio::broadcast_options& opts, auto done) {
+  // Redis REMOTE_FETCH answer would ({id, rooms, data}), each on its own thread; then (REDIS_URL)
+  // the other instances answer theirs.
+  first.directory().set_remote([this, redis](const socketio::broadcast_options& opts, auto done) {
+    if (redis) {
+      done = [redis, opts, done = std::move(done)](std::vector<boost::json::object> here) {
+        redis->fetch_remote_sockets(
+            opts, [here = std::move(here),
+                   done](cluster::redis::redis_adapter::remote_sockets r) mutable {
+              if (!r.complete) spdlog::warn("admin connections: not every instance answered");
+              for (auto& o : r.sockets) here.push_back(std::move(o));
+              done(std::move(here));
+            });
+      };
+    }
     using fetched = std::vector<boost::json::object>;
     const auto others = shards_.size() - 1;
     auto slots = std::make_shared<std::vector<fetched>>(others);
@@ -311,12 +337,13 @@ void app::wire_metrics() {
   });
 }
 
-cluster::connection_map& app::wire_cluster() {
-  if (cfg_.redis_url.empty() && shards_.size() == 1) {
+std::vector<cluster::connection_map*> app::wire_cluster() {
+  const bool threaded = shards_.size() > 1;
+  if (cfg_.redis_url.empty() && !threaded) {
     connections_ = std::make_unique<cluster::local_connection_map>();
     socket_count_ = [m = connections_.get()] { return m->socket_count(); };
     online_count_ = [m = connections_.get()] { return m->online_count(); };
-    return *connections_;
+    return {connections_.get()};
   }
   if (cfg_.redis_url.empty()) {
     shared_map_ = std::make_unique<cluster::locked_connection_map>();
@@ -326,7 +353,7 @@ cluster::connection_map& app::wire_cluster() {
     for (auto& s : shards_)
       s->io().set_adapter(cluster::shard_adapter::factory(bus_, dir, s->index()));
     spdlog::info("chatgate: {} io threads", shards_.size());
-    return *shared_map_;
+    return std::vector<cluster::connection_map*>(shards_.size(), shared_map_.get());
   }
   auto ep = cluster::redis::parse_redis_url(cfg_.redis_url);
   if (!ep) throw startup_error("config: REDIS_URL: " + ep.error(), 2);
@@ -334,21 +361,41 @@ cluster::connection_map& app::wire_cluster() {
   rs.max_connections_per_user = cfg_.max_connections_per_user;
   rs.rate_limit.limit = cfg_.rate_limit;
   rs.rate_limit.window = cfg_.rate_window;
-  // What REMOTE_FETCH answers say of a socket (Node's socket.data, and the admin listing).
+  // What REMOTE_FETCH answers say of a socket (Node's socket.data, and the admin listing). With
+  // several io threads it runs on the socket's thread: it reads that socket and shard 0's
+  // instance name (set at construction, never changed).
   rs.socket_data = [this](const socketio::socket& s) -> boost::json::value {
     auto* g = shards_.front()->gateway();
     return g ? g->directory().socket_data(s) : boost::json::value(nullptr);
   };
+  // One Redis cluster per process, on shard 0 (docs/cluster.md "Several io threads").
   cluster_ = std::make_unique<cluster::redis::redis_cluster>(ioc().get_executor(), *ep, clock_,
                                                              metrics_, std::move(rs));
-  shards_.front()->io().set_adapter(cluster_->adapter_factory());
-  shards_.front()->chat().set_shared_limit(&cluster_->rate_limit());
+  for (auto& s : shards_) s->chat().set_shared_limit(&cluster_->rate_limit());  // any thread
   router_->add_readiness_check("redis", [this] { return cluster_->ready(); });
   socket_count_ = [m = &cluster_->local()] { return m->socket_count(); };
   online_count_ = [m = &cluster_->local()] { return m->online_count(); };
   spdlog::info("chatgate: Redis at {}:{} (connection map and adapter shared by instances)",
                ep->host, ep->port);
-  return cluster_->connections();
+  if (!threaded) {
+    shards_.front()->io().set_adapter(cluster_->adapter_factory());
+    return {&cluster_->connections()};
+  }
+  // Thread 0's shard_adapter owns the Redis adapter (its link); the other threads reach it, and
+  // the map, by posting to thread 0.
+  auto dir = std::make_shared<cluster::shard_adapter::directory>(shards_.size(), true);
+  std::vector<cluster::connection_map*> maps{&cluster_->connections()};
+  for (auto& s : shards_) {
+    s->io().set_adapter(cluster::shard_adapter::factory(
+        bus_, dir, s->index(),
+        s->index() == 0 ? cluster_->link_factory() : cluster::shard_adapter::link_factory{}));
+    if (s->index() == 0) continue;
+    posted_maps_.push_back(std::make_unique<cluster::posted_connection_map>(
+        cluster_->connections(), ioc().get_executor(), s->ioc().get_executor()));
+    maps.push_back(posted_maps_.back().get());
+  }
+  spdlog::info("chatgate: {} io threads, Redis on thread 0", shards_.size());
+  return maps;
 }
 
 void app::wire_jwks() {

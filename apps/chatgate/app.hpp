@@ -21,6 +21,7 @@
 #include "chat/rate_limiter.hpp"
 #include "cluster/local_connection_map.hpp"
 #include "cluster/locked_connection_map.hpp"
+#include "cluster/posted_connection_map.hpp"
 #include "cluster/redis/redis_cluster.hpp"
 #include "cluster/shard_bus.hpp"
 #include "core/clock.hpp"
@@ -116,10 +117,14 @@ class app {
   void wait_for_signal();
   void wire_gateway();
   void wire_metrics();
-  /// IO_THREADS > 1: the admin connection listing (shard 0) asks every other shard too.
-  void list_every_shard(gateway::chat_gateway& first);
-  /// REDIS_URL: the Redis connection map, the adapter and the readiness check; the map to use.
-  cluster::connection_map& wire_cluster();
+  /// IO_THREADS > 1: the admin connection listing (shard 0) asks every other shard too, then
+  /// (REDIS_URL) the other instances.
+  void list_every_shard(gateway::chat_gateway& first, cluster::redis::redis_adapter* redis);
+  /// Shard 0's Redis adapter of "/" (null without REDIS_URL).
+  cluster::redis::redis_adapter* redis_link();
+  /// The adapters, and with REDIS_URL the Redis connection map, adapter and readiness check;
+  /// the connection map each shard's gateway uses (slot k: shard k).
+  std::vector<cluster::connection_map*> wire_cluster();
   void wire_jwks();
   void finish_stop();
   void stop_loops();
@@ -148,6 +153,8 @@ class app {
   std::unique_ptr<cluster::local_connection_map> connections_;  // one thread, no REDIS_URL
   std::unique_ptr<cluster::locked_connection_map> shared_map_;  // several threads
   std::unique_ptr<cluster::redis::redis_cluster> cluster_;      // REDIS_URL set
+  // REDIS_URL with several threads: shard k's way to the Redis map on shard 0 (k >= 1).
+  std::vector<std::unique_ptr<cluster::posted_connection_map>> posted_maps_;
   std::function<std::size_t()> socket_count_;  // this instance's sockets, for /metrics
   std::function<std::size_t()> online_count_;  // users with a socket here, for /metrics
   std::shared_ptr<auth::jwks_fetcher> jwks_fetcher_;

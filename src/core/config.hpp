@@ -41,8 +41,8 @@ struct config {
                                                         // store worker before INTERNAL_ERROR
   std::size_t store_connections = 4;                    // STORE_CONNECTIONS: PostgreSQL: pool
                                                         // size; SQLite: reader connections
-  std::size_t io_threads = 1;                           // IO_THREADS: io threads (sockets
-                                                        // spread over them); 1 with REDIS_URL
+  std::size_t io_threads = 0;                           // IO_THREADS: io threads (sockets
+                                                        // spread over them); 0: one per core
   std::size_t store_group_commit = 64;                  // STORE_GROUP_COMMIT: writes committed
                                                         // together at most (1: off)
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body

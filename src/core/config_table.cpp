@@ -211,9 +211,9 @@ const std::vector<setting>& settings() {
       {"STORE_CONNECTIONS", "--store-connections", "4",
        "store worker threads, one connection each: PostgreSQL pool / SQLite readers",
        integer<std::size_t>(&config::store_connections, 1, 64)},
-      {"IO_THREADS", "--io-threads", "1",
-       "io threads in the process; each connection lives on one (REST runs on the first); "
-       "forced to 1 with REDIS_URL",
+      {"IO_THREADS", "--io-threads", "",
+       "io threads in the process (unset: one per core); each connection lives on one (REST "
+       "runs on the first)",
        integer<std::size_t>(&config::io_threads, 1, 64)},
       {"STORE_GROUP_COMMIT", "--store-group-commit", "64",
        "writes waiting together at a store worker commit in one transaction, at most this many "

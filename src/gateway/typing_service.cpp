@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "cluster/shard_bus.hpp"
 #include "gateway/payloads.hpp"
 #include "gateway/room_service.hpp"
 #include "gateway/socket_user.hpp"
@@ -19,17 +20,59 @@ typing_service::typing_service(socketio::namespace_& nsp, cluster::connection_ma
       state_(settings),
       timer_(nsp.owner().executor()) {}
 
+typing_service::~typing_service() {
+  if (owners_) owners_->set_service(self_, nullptr);
+}
+
+void typing_service::set_owners(std::shared_ptr<typing_owners> owners, std::size_t self) {
+  owners_ = std::move(owners);
+  self_ = self;
+  owners_->set_service(self_, this);
+}
+
+std::size_t typing_service::elsewhere(std::string_view user) const {
+  if (!owners_) return cluster::shard_bus::npos;
+  const auto owner = owners_->owner_of(user);
+  return owner == self_ ? cluster::shard_bus::npos : owner;
+}
+
 bool typing_service::is_typing(std::string_view user, std::string_view conversation) const {
+  if (elsewhere(user) != cluster::shard_bus::npos) return owners_->is_typing(user, conversation);
   return state_.is_typing(user, conversation);
 }
 
 void typing_service::start(std::string_view user, std::string_view conversation) {
-  if (state_.start(user, conversation, clock_.now())) emit(user, conversation, true);
-  schedule();
+  if (const auto owner = elsewhere(user); owner != cluster::shard_bus::npos) {
+    return owners_->post(owner, [u = std::string(user), c = std::string(conversation)](
+                                    typing_service& s) { s.start_here(u, c); });
+  }
+  start_here(std::string(user), std::string(conversation));
 }
 
 void typing_service::stop(std::string_view user, std::string_view conversation) {
+  if (const auto owner = elsewhere(user); owner != cluster::shard_bus::npos) {
+    // A store event runs on every thread: the owner's run stops it, the others have nothing to
+    // do. Anything else (typing:stop from a socket here) goes to the owner.
+    if (cluster::shard_bus::current() != cluster::shard_bus::npos) return;
+    return owners_->post(owner, [u = std::string(user), c = std::string(conversation)](
+                                    typing_service& s) { s.stop_here(u, c); });
+  }
+  stop_here(std::string(user), std::string(conversation));
+}
+
+void typing_service::start_here(const std::string& user, const std::string& conversation) {
+  if (state_.start(user, conversation, clock_.now())) emit(user, conversation, true);
+  mirror(user, conversation);
+  schedule();
+}
+
+void typing_service::stop_here(const std::string& user, const std::string& conversation) {
   if (state_.stop(user, conversation, clock_.now())) emit(user, conversation, false);
+  mirror(user, conversation);
+}
+
+void typing_service::mirror(std::string_view user, std::string_view conversation) {
+  if (owners_) owners_->set_typing(user, conversation, state_.is_typing(user, conversation));
 }
 
 void typing_service::bind(socketio::namespace_& nsp) {
@@ -37,7 +80,14 @@ void typing_service::bind(socketio::namespace_& nsp) {
       [this, alive = std::weak_ptr<bool>(alive_)](socketio::socket& s, std::string_view) {
         if (!alive.lock()) return;
         const auto* user = user_of(s);
-        if (user && state_.has_user(user->user_id)) on_disconnect(s.id(), user->user_id);
+        if (!user) return;
+        if (const auto owner = elsewhere(user->user_id); owner != cluster::shard_bus::npos) {
+          // Whether the user types is known on the owner's thread only: it decides there.
+          return owners_->post(owner, [sid = s.id(), u = user->user_id](typing_service& t) {
+            if (t.state_.has_user(u)) t.on_disconnect(sid, u);
+          });
+        }
+        if (state_.has_user(user->user_id)) on_disconnect(s.id(), user->user_id);
       });
 }
 
@@ -50,13 +100,19 @@ void typing_service::on_disconnect(const std::string& socket_id, const std::stri
     const bool others =
         std::any_of(ids.begin(), ids.end(), [&](const std::string& id) { return id != socket_id; });
     if (others) return;
-    for (const auto& conversation : state_.stop_all(user)) emit(user, conversation, false);
+    for (const auto& conversation : state_.stop_all(user)) {
+      emit(user, conversation, false);
+      mirror(user, conversation);
+    }
   });
 }
 
 void typing_service::sweep() {
   armed_for_.reset();
-  for (const auto& c : state_.expire(clock_.now())) emit(c.user_id, c.conversation_id, false);
+  for (const auto& c : state_.expire(clock_.now())) {
+    emit(c.user_id, c.conversation_id, false);
+    mirror(c.user_id, c.conversation_id);
+  }
   schedule();
 }
 

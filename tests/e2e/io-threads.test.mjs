@@ -142,3 +142,43 @@ test('presence counts users on both threads; /metrics sums the sockets of both',
   const sessions = await metric('chatgate_engineio_sessions');
   assert.ok(sessions >= 2, `sessions ${sessions}`);
 });
+
+test("typing of a user with sockets on both threads: one typist, a stop from either socket, ended by the last socket on any thread", async () => {
+  const t = user('typist'), l = user('listener');
+  const r = await rest(t).post('/conversations', { type: 'direct', participantIds: [l] });
+  assert.ok(r.status === 201 || r.status === 200, JSON.stringify(r.body));
+  const id = r.body.id;
+  // Two sockets of the typist, one per thread; listeners on both threads.
+  const mine = [];
+  while (new Set(mine.map(owner)).size < 2) mine.push(await connect(t, { transports: ['websocket'] }));
+  const [t0, t1] = [mine.find((s) => owner(s) === 'A'), mine.find((s) => owner(s) === 'B')];
+  for (const s of mine) if (s !== t0 && s !== t1) s.close();
+  const listeners = [];
+  while (new Set(listeners.map(owner)).size < 2) listeners.push(await connect(l, { transports: ['websocket'] }));
+  const heard = listeners.map((s) => collect(s, 'typing'));
+  const events = (k) => heard[k].filter((e) => e.userId === t).map((e) => e.isTyping);
+  const settle = () => sleep(300);
+
+  // Starts from both threads within the throttle: one typist, one isTyping:true per listener.
+  assert.deepEqual(await ask(t0, 'typing:start', { conversationId: id }), { success: true });
+  assert.deepEqual(await ask(t1, 'typing:start', { conversationId: id }), { success: true });
+  await settle();
+  heard.forEach((_, k) => assert.deepEqual(events(k), [true], `listener ${k}`));
+  // A stop from the other thread's socket ends it.
+  assert.deepEqual(await ask(t1, 'typing:stop', { conversationId: id }), { success: true });
+  await settle();
+  heard.forEach((_, k) => assert.deepEqual(events(k), [true, false], `listener ${k}`));
+
+  // Typing again (past the 1 s throttle), then the sockets go one by one: the typing ends with
+  // the last one, whichever thread it is on.
+  await sleep(1000);
+  assert.deepEqual(await ask(t1, 'typing:start', { conversationId: id }), { success: true });
+  await settle();
+  heard.forEach((_, k) => assert.deepEqual(events(k), [true, false, true], `listener ${k}`));
+  t0.close();
+  await settle();
+  heard.forEach((_, k) => assert.deepEqual(events(k), [true, false, true], `listener ${k}: t1 remains`));
+  t1.close();
+  await settle();
+  heard.forEach((_, k) => assert.deepEqual(events(k), [true, false, true, false], `listener ${k}`));
+});

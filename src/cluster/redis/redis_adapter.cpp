@@ -1,6 +1,10 @@
 #include "cluster/redis/redis_adapter.hpp"
 
+#include <algorithm>
+#include <set>
+
 #include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include "socketio/namespace_.hpp"
@@ -40,6 +44,42 @@ json::object handshake_json(const socketio::handshake& hs) {
           {"auth", hs.auth}};
 }
 
+/// One io thread: what other instances send acts on the adapter's own rooms, at once.
+class own_sockets final : public cluster::process_sockets {
+ public:
+  explicit own_sockets(socketio::in_memory_adapter& a) : a_(a) {}
+  void deliver(const socketio::packet& p, const socketio::broadcast_options& opts) override {
+    a_.in_memory_adapter::broadcast(p, opts);
+  }
+  void remote_join(const socketio::broadcast_options& opts,
+                   const std::vector<std::string>& rooms) override {
+    a_.in_memory_adapter::add_sockets(opts, rooms);
+  }
+  void remote_leave(const socketio::broadcast_options& opts,
+                    const std::vector<std::string>& rooms) override {
+    a_.in_memory_adapter::del_sockets(opts, rooms);
+  }
+  void remote_disconnect(const socketio::broadcast_options& opts, bool close) override {
+    a_.in_memory_adapter::disconnect_sockets(opts, close);
+  }
+  bool may_hold(std::string_view room) const override { return a_.room_size(room) > 0; }
+  void gather(each_fn each, std::function<void(std::vector<json::value>)> done) override {
+    std::vector<json::value> out;
+    out.push_back(each(a_));
+    done(std::move(out));
+  }
+
+ private:
+  socketio::in_memory_adapter& a_;
+};
+
+socketio::broadcast_options only_socket(const std::string& sid) {
+  socketio::broadcast_options opts;
+  opts.rooms.insert(sid);  // a socket is always in the room of its id
+  opts.flags.local = true;
+  return opts;
+}
+
 }  // namespace
 
 redis_adapter::redis_adapter(socketio::namespace_& nsp, std::shared_ptr<pubsub_transport> pub,
@@ -54,7 +94,9 @@ redis_adapter::redis_adapter(socketio::namespace_& nsp, std::shared_ptr<pubsub_t
       request_channel_(settings_.key + "-request#" + nsp.name() + "#"),
       response_channel_(settings_.key + "-response#" + nsp.name() + "#"),
       pending_(settings_.uid),
-      request_timer_(sub_->get_executor()) {
+      request_timer_(sub_->get_executor()),
+      own_(settings_.process ? nullptr : std::make_unique<own_sockets>(*this)),
+      local_(settings_.process ? settings_.process : own_.get()) {
   auto alive = std::weak_ptr<bool>(alive_);
   sub_->psubscribe(channel_ + "*", [this, alive](std::string_view ch, std::string_view m) {
     if (alive.lock()) on_frame(ch, m);
@@ -91,45 +133,64 @@ void redis_adapter::publish(const std::string& channel, std::string payload) {
 }
 
 void redis_adapter::broadcast(const socketio::packet& p, const socketio::broadcast_options& opts) {
-  if (!opts.flags.local) {
-    socketio::packet out = p;
-    out.nsp = nsp().name();
-    publish(broadcast_channel(channel_, opts), encode_broadcast(settings_.uid, out, opts));
-  }
+  if (!opts.flags.local) send_broadcast(p, opts);
   in_memory_adapter::broadcast(p, opts);
 }
 
 void redis_adapter::add_sockets(const socketio::broadcast_options& opts,
                                 const std::vector<std::string>& rooms) {
   in_memory_adapter::add_sockets(opts, rooms);
-  if (!opts.flags.local)
-    publish(request_channel_,
-            encode_remote_rooms(request_type::remote_join, settings_.uid, opts, rooms));
+  if (!opts.flags.local) send_add_sockets(opts, rooms);
 }
 
 void redis_adapter::del_sockets(const socketio::broadcast_options& opts,
                                 const std::vector<std::string>& rooms) {
   in_memory_adapter::del_sockets(opts, rooms);
-  if (!opts.flags.local)
-    publish(request_channel_,
-            encode_remote_rooms(request_type::remote_leave, settings_.uid, opts, rooms));
+  if (!opts.flags.local) send_del_sockets(opts, rooms);
 }
 
 void redis_adapter::disconnect_sockets(const socketio::broadcast_options& opts,
                                        bool close_transport) {
-  if (!opts.flags.local)
-    publish(request_channel_, encode_remote_disconnect(settings_.uid, opts, close_transport));
+  if (!opts.flags.local) send_disconnect_sockets(opts, close_transport);
   in_memory_adapter::disconnect_sockets(opts, close_transport);
 }
 
 void redis_adapter::server_side_emit(const socketio::packet& p) {
+  send_server_side_emit(p);
+}
+
+void redis_adapter::send_broadcast(const socketio::packet& p,
+                                   const socketio::broadcast_options& opts) {
+  socketio::packet out = p;
+  out.nsp = nsp().name();
+  publish(broadcast_channel(channel_, opts), encode_broadcast(settings_.uid, out, opts));
+}
+
+void redis_adapter::send_add_sockets(const socketio::broadcast_options& opts,
+                                     const std::vector<std::string>& rooms) {
+  publish(request_channel_,
+          encode_remote_rooms(request_type::remote_join, settings_.uid, opts, rooms));
+}
+
+void redis_adapter::send_del_sockets(const socketio::broadcast_options& opts,
+                                     const std::vector<std::string>& rooms) {
+  publish(request_channel_,
+          encode_remote_rooms(request_type::remote_leave, settings_.uid, opts, rooms));
+}
+
+void redis_adapter::send_disconnect_sockets(const socketio::broadcast_options& opts,
+                                            bool close_transport) {
+  publish(request_channel_, encode_remote_disconnect(settings_.uid, opts, close_transport));
+}
+
+void redis_adapter::send_server_side_emit(const socketio::packet& p) {
   publish(request_channel_, encode_server_side_emit(settings_.uid, p, std::nullopt));
 }
 
 void redis_adapter::on_frame(std::string_view channel, std::string_view payload) {
   auto room = room_of_channel(channel, channel_);
   if (!room) return count(frames_metric, frames_help, "other_nsp");
-  if (!room->empty() && room_size(*room) == 0)  // before decoding: the cheap, common case
+  if (!room->empty() && !local_->may_hold(*room))  // before decoding: the cheap, common case
     return count(frames_metric, frames_help, "other_room");
   auto frame = decode_broadcast(payload);
   if (!frame) {
@@ -140,7 +201,7 @@ void redis_adapter::on_frame(std::string_view channel, std::string_view payload)
   if (frame->uid == settings_.uid) return count(frames_metric, frames_help, "own");
   if (frame->packet.nsp != nsp().name()) return count(frames_metric, frames_help, "other_nsp");
   count(frames_metric, frames_help, "delivered");
-  in_memory_adapter::broadcast(frame->packet, frame->opts);
+  local_->deliver(frame->packet, frame->opts);
 }
 
 void redis_adapter::on_request(std::string_view payload) {
@@ -151,22 +212,15 @@ void redis_adapter::on_request(std::string_view payload) {
   }
   if (r->uid == settings_.uid) return count(requests_metric, requests_help, "own");
   switch (r->type) {
-    case request_type::sockets: {
-      if (!r->request_id) break;
-      auto ids = sockets(r->rooms);
-      publish(response_channel_,
-              encode_names_response(*r->request_id, "sockets", {ids.begin(), ids.end()}));
-      return count(requests_metric, requests_help, "answered");
-    }
+    case request_type::sockets:
     case request_type::all_rooms:
       if (!r->request_id) break;
-      publish(response_channel_, encode_names_response(*r->request_id, "rooms", rooms()));
+      answer_names(*r);
       return count(requests_metric, requests_help, "answered");
     case request_type::remote_join:
     case request_type::remote_leave:
     case request_type::remote_disconnect:
-      if (apply_socket_request(*r)) return count(requests_metric, requests_help, "applied");
-      break;
+      return apply_socket_request(*r);
     case request_type::remote_fetch:
       if (!r->request_id) break;
       answer_fetch(*r);
@@ -192,55 +246,123 @@ void redis_adapter::on_request(std::string_view payload) {
   count(requests_metric, requests_help, "ignored");
 }
 
-bool redis_adapter::apply_socket_request(const adapter_request& r) {
+void redis_adapter::answer_names(const adapter_request& r) {
+  // SOCKETS: the ids of the sockets in r.rooms; ALL_ROOMS: every room; over every io thread.
+  const bool ids = r.type == request_type::sockets;
+  auto each = [ids, rooms = r.rooms](socketio::adapter& a) {
+    json::array out;
+    if (ids) {
+      for (const auto& id : a.sockets(rooms)) out.emplace_back(id);
+    } else {
+      for (const auto& room : a.rooms()) out.emplace_back(room);
+    }
+    return json::value(std::move(out));
+  };
+  local_->gather(each, [this, ids, alive = std::weak_ptr<bool>(alive_),
+                        id = *r.request_id](std::vector<json::value> parts) {
+    if (!alive.lock()) return;
+    std::set<std::string> names;
+    for (const auto& part : parts)
+      if (part.is_array())
+        for (const auto& n : part.get_array())
+          if (n.is_string()) names.emplace(n.get_string());
+    publish(response_channel_,
+            encode_names_response(id, ids ? "sockets" : "rooms", {names.begin(), names.end()}));
+  });
+}
+
+void redis_adapter::apply_socket_request(const adapter_request& r) {
   if (r.opts) {
     if (r.type == request_type::remote_join)
-      in_memory_adapter::add_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
+      local_->remote_join(*r.opts, {r.rooms.begin(), r.rooms.end()});
     if (r.type == request_type::remote_leave)
-      in_memory_adapter::del_sockets(*r.opts, {r.rooms.begin(), r.rooms.end()});
-    if (r.type == request_type::remote_disconnect)
-      in_memory_adapter::disconnect_sockets(*r.opts, r.close);
-    return true;
+      local_->remote_leave(*r.opts, {r.rooms.begin(), r.rooms.end()});
+    if (r.type == request_type::remote_disconnect) local_->remote_disconnect(*r.opts, r.close);
+    return count(requests_metric, requests_help, "applied");
   }
-  auto s = nsp().find(r.sid);  // the single-socket form (Node's remoteJoin(id, room) ...)
-  if (!s) return false;
-  if (r.type == request_type::remote_join) s->join(r.room);
-  if (r.type == request_type::remote_leave) s->leave(r.room);
-  if (r.type == request_type::remote_disconnect) s->disconnect(r.close);
-  if (r.request_id) publish(response_channel_, encode_done_response(*r.request_id));
-  return true;
+  // The single-socket form (Node's remoteJoin(id, room) ...): the thread holding the socket.
+  auto each = [type = r.type, sid = r.sid, room = r.room, close = r.close](socketio::adapter& a) {
+    auto found = a.fetch_sockets(only_socket(sid));
+    for (const auto& s : found) {
+      if (s->id() != sid) continue;
+      if (type == request_type::remote_join) s->join(room);
+      if (type == request_type::remote_leave) s->leave(room);
+      if (type == request_type::remote_disconnect) s->disconnect(close);
+      return json::value(true);
+    }
+    return json::value(false);
+  };
+  local_->gather(each, [this, alive = std::weak_ptr<bool>(alive_),
+                        id = r.request_id](std::vector<json::value> parts) {
+    if (!alive.lock()) return;
+    const bool found = std::any_of(parts.begin(), parts.end(),
+                                   [](const json::value& v) { return v == json::value(true); });
+    if (!found) return count(requests_metric, requests_help, "ignored");
+    if (id) publish(response_channel_, encode_done_response(*id));
+    count(requests_metric, requests_help, "applied");
+  });
 }
 
 void redis_adapter::answer_fetch(const adapter_request& r) {
-  json::array out;
-  for (const auto& s : fetch_sockets(*r.opts)) {
-    json::array rooms;
-    for (const auto& room : s->rooms()) rooms.emplace_back(room);
-    out.push_back(json::object{
-        {"id", s->id()},
-        {"handshake", handshake_json(s->handshake())},
-        {"rooms", std::move(rooms)},
-        {"data", settings_.socket_data ? settings_.socket_data(*s) : json::value(nullptr)}});
-  }
-  publish(response_channel_, encode_fetch_response(*r.request_id, out));
+  auto each = [opts = *r.opts, data = settings_.socket_data](socketio::adapter& a) {
+    json::array out;
+    for (const auto& s : a.fetch_sockets(opts)) {
+      json::array rooms;
+      for (const auto& room : s->rooms()) rooms.emplace_back(room);
+      out.push_back(json::object{{"id", s->id()},
+                                 {"handshake", handshake_json(s->handshake())},
+                                 {"rooms", std::move(rooms)},
+                                 {"data", data ? data(*s) : json::value(nullptr)}});
+    }
+    return json::value(std::move(out));
+  };
+  local_->gather(each, [this, alive = std::weak_ptr<bool>(alive_),
+                        id = *r.request_id](std::vector<json::value> parts) {
+    if (!alive.lock()) return;
+    json::array out;
+    for (auto& part : parts)
+      if (part.is_array())
+        for (auto& s : part.get_array()) out.push_back(std::move(s));
+    publish(response_channel_, encode_fetch_response(id, out));
+  });
 }
 
 void redis_adapter::answer_broadcast_with_ack(const adapter_request& r) {
-  const auto targets = fetch_sockets(*r.opts);
+  // Each thread emits to its sockets; their acks come back to this thread to be published.
   const auto& data = r.packet.data.get_array();
-  const std::string event(data.front().get_string());
-  publish(response_channel_, encode_client_count(*r.request_id, targets.size()));
-  for (const auto& s : targets) {
-    socketio::args a(json::array(data.begin() + 1, data.end()), r.packet.attachments);
-    s->emit_with_ack(event, std::move(a),
-                     [this, alive = std::weak_ptr<bool>(alive_), id = *r.request_id](
-                         std::optional<socketio::ack_error> err, socketio::args reply) {
-                       if (err || !alive.lock()) return;  // no answer: Node times out, as there
-                       json::value first = reply.empty() ? json::value(nullptr) : reply.front();
-                       publish(response_channel_,
-                               encode_broadcast_ack(id, first, reply.attachments()));
-                     });
-  }
+  // Copied for the other threads: they read nothing of this adapter but these.
+  auto home = [ex = sub_->get_executor(),
+               alive = std::weak_ptr<bool>(alive_)](std::function<void()> fn) {
+    boost::asio::dispatch(ex, [alive, fn = std::move(fn)] {
+      if (alive.lock()) fn();
+    });
+  };
+  auto each = [this, home, opts = *r.opts, event = std::string(data.front().get_string()),
+               rest = json::array(data.begin() + 1, data.end()), attachments = r.packet.attachments,
+               id = *r.request_id](socketio::adapter& a) {
+    const auto targets = a.fetch_sockets(opts);
+    for (const auto& s : targets) {
+      socketio::args args(rest, attachments);
+      s->emit_with_ack(
+          event, std::move(args),
+          [this, home, id](std::optional<socketio::ack_error> err, socketio::args reply) {
+            if (err) return;  // no answer: Node times out, as there
+            json::value first = reply.empty() ? json::value(nullptr) : reply.front();
+            home([this, id, first = std::move(first), bin = reply.attachments()] {
+              publish(response_channel_, encode_broadcast_ack(id, first, bin));
+            });
+          });
+    }
+    return json::value(targets.size());
+  };
+  local_->gather(each, [this, alive = std::weak_ptr<bool>(alive_),
+                        id = *r.request_id](std::vector<json::value> parts) {
+    if (!alive.lock()) return;
+    std::size_t clients = 0;
+    for (const auto& n : parts)
+      if (n.is_uint64()) clients += n.get_uint64();
+    publish(response_channel_, encode_client_count(id, clients));
+  });
 }
 
 void redis_adapter::fetch_remote_sockets(const socketio::broadcast_options& opts,

@@ -8,6 +8,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "cluster/instance_link.hpp"
+#include "cluster/process_sockets.hpp"
 #include "cluster/redis/adapter_request.hpp"
 #include "cluster/redis/pending_requests.hpp"
 #include "cluster/redis/pubsub_transport.hpp"
@@ -32,6 +34,11 @@ struct redis_adapter_settings {
   /// How long a request to the other instances (fetch_remote_sockets) waits for their answers
   /// (Node's requestsTimeout).
   std::chrono::milliseconds requests_timeout{5000};
+  /// This process's sockets, for what other instances send (frames, room changes, requests).
+  /// Null: this adapter's own rooms (one io thread, the adapter installed on the namespace).
+  /// Several io threads: cluster::shard_adapter on thread 0, which owns this adapter as its
+  /// instance_link and calls the send_* functions (see docs/cluster.md "Several io threads").
+  cluster::process_sockets* process = nullptr;
 };
 
 /// A namespace's adapter across instances, wire-compatible with @socket.io/redis-adapter 8.x
@@ -53,8 +60,10 @@ struct redis_adapter_settings {
 /// doing so while Redis is down (Node instead applies its own on the way back from Redis).
 ///
 /// Threads: the io thread of the namespace; both connections must run on it, and so does every
-/// callback this adapter calls.
-class redis_adapter final : public socketio::in_memory_adapter {
+/// callback this adapter calls. With `settings.process` (several io threads) only that thread's
+/// shard_adapter calls it; the `gather` functions it passes run on every thread and touch only
+/// that thread's sockets (an ack they wait for is published from this thread).
+class redis_adapter final : public socketio::in_memory_adapter, public cluster::instance_link {
  public:
   redis_adapter(socketio::namespace_& nsp, std::shared_ptr<pubsub_transport> pub,
                 std::shared_ptr<pubsub_transport> sub, core::metrics* metrics,
@@ -68,6 +77,16 @@ class redis_adapter final : public socketio::in_memory_adapter {
                    const std::vector<std::string>& rooms) override;
   void disconnect_sockets(const socketio::broadcast_options& opts, bool close_transport) override;
   void server_side_emit(const socketio::packet& p) override;
+
+  // cluster::instance_link: publish only (the caller delivered to this process's sockets).
+  void send_broadcast(const socketio::packet& p, const socketio::broadcast_options& opts) override;
+  void send_add_sockets(const socketio::broadcast_options& opts,
+                        const std::vector<std::string>& rooms) override;
+  void send_del_sockets(const socketio::broadcast_options& opts,
+                        const std::vector<std::string>& rooms) override;
+  void send_disconnect_sockets(const socketio::broadcast_options& opts,
+                               bool close_transport) override;
+  void send_server_side_emit(const socketio::packet& p) override;
 
   const std::string& uid() const { return settings_.uid; }
 
@@ -100,9 +119,10 @@ class redis_adapter final : public socketio::in_memory_adapter {
   void send_fetch(const socketio::broadcast_options& opts, std::size_t expected,
                   std::function<void(remote_sockets)> done);
   void arm_request_timer();
+  void answer_names(const adapter_request& r);
   void answer_fetch(const adapter_request& r);
   void answer_broadcast_with_ack(const adapter_request& r);
-  bool apply_socket_request(const adapter_request& r);
+  void apply_socket_request(const adapter_request& r);
   void publish(const std::string& channel, std::string payload);
   void count(std::string_view name, std::string_view help, std::string_view result);
 
@@ -112,6 +132,8 @@ class redis_adapter final : public socketio::in_memory_adapter {
   std::string channel_, request_channel_, response_channel_;
   pending_requests pending_;
   boost::asio::steady_timer request_timer_;
+  std::unique_ptr<cluster::process_sockets> own_;  // this adapter's rooms (no settings.process)
+  cluster::process_sockets* local_;                // own_ or settings.process
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

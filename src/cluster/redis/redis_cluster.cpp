@@ -63,3 +63,20 @@ socketio::adapter_factory redis_cluster::adapter_factory() {
 }
 
 }  // namespace chatgate::cluster::redis
+
+namespace chatgate::cluster::redis {
+
+std::function<std::unique_ptr<instance_link>(socketio::namespace_&, process_sockets&)>
+redis_cluster::link_factory() {
+  return [this](socketio::namespace_& nsp,
+                process_sockets& process) -> std::unique_ptr<instance_link> {
+    redis_adapter_settings s;
+    s.key = settings_.key;
+    s.uid = uid_;
+    s.socket_data = settings_.socket_data;
+    s.process = &process;
+    return std::make_unique<redis_adapter>(nsp, pub_, sub_, &metrics_, std::move(s));
+  };
+}
+
+}  // namespace chatgate::cluster::redis

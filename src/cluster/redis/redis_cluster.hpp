@@ -30,7 +30,9 @@ struct redis_cluster_settings {
 /// What REDIS_URL turns on, owned in one place: a command connection (connection map, PUBLISH),
 /// a subscriber connection (adapter), the connection map, and the factory of the namespaces'
 /// adapters. The instance id (ws:socket:{id}.instance) and the adapters' uid are random per run.
-/// Threads: all on `ex` (the io thread).
+/// Threads: all on `ex` (io thread 0); with several io threads the others reach the map through
+/// cluster::posted_connection_map, the adapter through cluster::shard_adapter (relays to thread
+/// 0), and the rate limit from any thread (it posts to `ex` itself).
 class redis_cluster {
  public:
   redis_cluster(boost::asio::any_io_executor ex, const redis_endpoint& ep, const core::clock& clock,
@@ -45,6 +47,10 @@ class redis_cluster {
   const local_connection_map& local() const { return map_->local(); }
   /// Makes each namespace's redis_adapter (give it to socketio::server::set_adapter).
   socketio::adapter_factory adapter_factory();
+  /// Several io threads: makes thread 0's link of a namespace (a redis_adapter that acts on
+  /// `process`, every thread's sockets), for cluster::shard_adapter::factory.
+  std::function<std::unique_ptr<instance_link>(socketio::namespace_&, process_sockets&)>
+  link_factory();
   /// Both connections are up (the /ready check `redis`).
   bool ready() const { return pub_->connected() && sub_->connected(); }
   /// Users a sweep or refill found offline (announce user:offline).

@@ -45,8 +45,8 @@ export async function start(opts = {}) {
     DATABASE_URL: `sqlite://${dbPath}`,
     JWT_SECRET: SECRET,
     LOG_LEVEL: process.env.CHATGATE_LOG_LEVEL ?? 'warn',
-    // CHATGATE_TEST_IO_THREADS=2 (scripts/test.sh's second pass): every server started here runs
-    // that many io threads, unless a test sets IO_THREADS itself.
+    // CHATGATE_TEST_IO_THREADS=N (scripts/test.sh's second pass): every server started here runs
+    // that many io threads, unless a test sets IO_THREADS itself (unset: one per core).
     ...(process.env.CHATGATE_TEST_IO_THREADS ? { IO_THREADS: process.env.CHATGATE_TEST_IO_THREADS } : {}),
     // Sanitizer builds: e.g. ASAN_OPTIONS=log_path=/tmp/asan to collect reports from every run.
     ...Object.fromEntries(['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS', 'TSAN_OPTIONS']

@@ -222,5 +222,87 @@ TEST_F(redis_adapter_test, fetch_remote_sockets_alone_or_without_redis_sends_not
   EXPECT_TRUE(pub->published(requests).empty());
 }
 
+/// What the shard adapter of thread 0 does for the Redis adapter with several io threads, over
+/// two servers standing for two threads (run on one here): each operation on both.
+struct two_threads_process final : cluster::process_sockets {
+  socketio::adapter* threads[2] = {nullptr, nullptr};
+  void deliver(const socketio::packet& p, const socketio::broadcast_options& opts) override {
+    auto local = opts;
+    local.flags.local = true;
+    for (auto* a : threads) a->broadcast(p, local);
+  }
+  void remote_join(const socketio::broadcast_options& opts,
+                   const std::vector<std::string>& rooms) override {
+    for (auto* a : threads) a->add_sockets(opts, rooms);
+  }
+  void remote_leave(const socketio::broadcast_options& opts,
+                    const std::vector<std::string>& rooms) override {
+    for (auto* a : threads) a->del_sockets(opts, rooms);
+  }
+  void remote_disconnect(const socketio::broadcast_options& opts, bool close) override {
+    for (auto* a : threads) a->disconnect_sockets(opts, close);
+  }
+  bool may_hold(std::string_view) const override { return true; }
+  void gather(each_fn each, std::function<void(std::vector<json::value>)> done) override {
+    std::vector<json::value> out;
+    for (auto* a : threads) out.push_back(each(*a));
+    done(std::move(out));
+  }
+};
+
+TEST(redis_adapter_process, with_several_threads_what_arrives_acts_on_every_threads_sockets) {
+  socketio::testing::harness h[2];
+  auto pub = std::make_shared<fake_transport>(h[0].ioc);
+  auto sub = std::make_shared<fake_transport>(h[0].ioc);
+  core::metrics metrics;
+  two_threads_process process;
+  for (int k = 0; k < 2; ++k) {
+    h[k].io.of("/").on_connection([](std::shared_ptr<socketio::socket> s) { s->join("room"); });
+    process.threads[k] = &h[k].io.of("/").adapter();
+  }
+  redis_adapter_settings settings;
+  settings.uid = "me";
+  settings.process = &process;
+  redis_adapter adapter(h[0].io.of("/"), pub, sub, &metrics, std::move(settings));
+  auto c0 = h[0].connect();
+  auto c1 = h[1].connect();
+
+  // A frame: delivered to both threads' sockets, once each.
+  socketio::broadcast_options opts;
+  opts.rooms.insert("room");
+  sub->deliver("socket.io#/#room#",
+               encode_broadcast("other", socketio::make_event_packet("/", "m", {1}), opts));
+  EXPECT_EQ(c0->take(), (std::vector<std::string>{R"(2["m",1])"}));
+  EXPECT_EQ(c1->take(), (std::vector<std::string>{R"(2["m",1])"}));
+
+  // REMOTE_JOIN: both threads' sockets join.
+  sub->deliver(requests,
+               R"({"uid":"node1","type":2,"opts":{"rooms":["room"],"except":[]},"rooms":["x"]})");
+  EXPECT_EQ(h[0].io.of("/").adapter().room_size("x"), 1u);
+  EXPECT_EQ(h[1].io.of("/").adapter().room_size("x"), 1u);
+
+  // SOCKETS and REMOTE_FETCH: one answer naming the sockets of both threads.
+  sub->deliver(requests, R"({"uid":"node1","requestId":"r1","type":0,"rooms":["x"]})");
+  sub->deliver(requests, R"({"uid":"node1","requestId":"r2","type":5,"opts":{"rooms":["x"]}})");
+  auto out = pub->published(responses);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(json::parse(out[0]).as_object().at("sockets").as_array().size(), 2u);
+  EXPECT_EQ(json::parse(out[1]).as_object().at("sockets").as_array().size(), 2u);
+
+  // The single-socket form reaches the thread holding the socket and answers once.
+  const auto id1 = *h[1].io.of("/").adapter().sockets({{"room"}}).begin();
+  sub->deliver(requests,
+               R"({"uid":"node1","requestId":"r3","type":2,"sid":")" + id1 + R"(","room":"solo"})");
+  EXPECT_EQ(h[1].io.of("/").adapter().room_size("solo"), 1u);
+  EXPECT_EQ(h[0].io.of("/").adapter().room_size("solo"), 0u);
+  EXPECT_EQ(pub->published(responses).size(), 3u);
+
+  // As a link: send_broadcast publishes and delivers nothing here.
+  adapter.send_broadcast(socketio::make_event_packet("/", "n", {2}), opts);
+  EXPECT_EQ(pub->published("socket.io#/#room#").size(), 1u);
+  EXPECT_TRUE(c0->take().empty());
+  EXPECT_TRUE(c1->take().empty());
+}
+
 }  // namespace
 }  // namespace chatgate::cluster::redis

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "../socketio/fake_engine_socket.hpp"
+#include "manual_queue.hpp"
 #include "socketio/shared_encodings.hpp"
 #include "socketio/socket.hpp"
 
@@ -158,6 +159,62 @@ TEST(shard_adapter, the_thread_that_runs_a_store_event_first_encodes_it) {
   ASSERT_EQ(a->sent.size(), 1u);
   ASSERT_EQ(b->sent.size(), 1u);
   EXPECT_EQ(a->sent[0].data.get(), b->sent[0].data.get());
+}
+
+/// Two threads' servers whose bus posts wait in queues run by hand (testing::manual_queue), so a
+/// test can make a relay overtake the store event it must follow.
+struct two_queued_shards {
+  two_queued_shards() : bus({q[0].get_executor(), q[1].get_executor()}) {
+    auto dir = std::make_shared<shard_adapter::directory>(2);
+    for (std::size_t k = 0; k < 2; ++k) {
+      h[k].io.set_adapter(shard_adapter::factory(bus, dir, k));
+      h[k].io.of("/").on_connection([](std::shared_ptr<socketio::socket> s) { s->join("room"); });
+    }
+  }
+  testing::manual_queue q[2];
+  harness h[2];
+  shard_bus bus;
+};
+
+TEST(shard_adapter, a_relay_that_overtakes_its_store_event_is_held_until_the_event_ran) {
+  // The bus posts a store event to thread 0, then to thread 1. Thread 0 may run it and relay a
+  // typing before the event's post reached thread 1; here the relay runs first on thread 1.
+  two_queued_shards t;
+  auto a = t.h[0].connect();
+  auto b = t.h[1].connect();
+  t.bus.publish(
+      [&] { t.h[shard_bus::current()].io.of("/").to("room").local().emit("message:new", {1}); });
+  t.q[0].run_all();  // thread 0 runs event 1
+  EXPECT_EQ(a->take(), std::vector<std::string>{R"(2["message:new",1])"});
+  t.h[0].io.of("/").to("room").emit("typing", {2});
+  EXPECT_EQ(a->take(), std::vector<std::string>{R"(2["typing",2])"});
+  ASSERT_EQ(t.q[1].size(), 2u);  // event 1, then the relay
+  t.q[1].run_at(1);              // the relay overtakes the event
+  EXPECT_EQ(t.bus.held(1), 1u);
+  EXPECT_EQ(t.bus.seen(1), 0u);
+  EXPECT_EQ(b->take(), std::vector<std::string>{});  // held: nothing reached thread 1's socket
+  EXPECT_EQ(static_cast<shard_adapter&>(t.h[1].io.of("/").adapter()).relays_run(), 0u);
+  t.q[1].run_all();  // event 1, then the held relay
+  EXPECT_EQ(t.bus.held(1), 0u);
+  EXPECT_EQ(t.bus.seen(1), 1u);
+  EXPECT_EQ(b->take(), (std::vector<std::string>{R"(2["message:new",1])", R"(2["typing",2])"}));
+}
+
+TEST(shard_adapter, relays_held_on_one_thread_keep_their_order) {
+  two_queued_shards t;
+  auto b = t.h[1].connect();
+  t.bus.publish(
+      [&] { t.h[shard_bus::current()].io.of("/").to("room").local().emit("message:new", {1}); });
+  t.q[0].run_all();
+  t.h[0].io.of("/").to("room").emit("typing", {2});
+  t.h[0].io.of("/").to("room").emit("typing", {3});
+  ASSERT_EQ(t.q[1].size(), 3u);
+  t.q[1].run_at(1);  // typing 2: held
+  t.q[1].run_at(1);  // typing 3: behind it, held too (even if it could not overtake)
+  EXPECT_EQ(t.bus.held(1), 2u);
+  t.q[1].run_all();
+  EXPECT_EQ(b->take(), (std::vector<std::string>{R"(2["message:new",1])", R"(2["typing",2])",
+                                                 R"(2["typing",3])"}));
 }
 
 }  // namespace
