@@ -1,81 +1,116 @@
 #include "socketio/in_memory_adapter.hpp"
 
+#include <limits>
+
 #include "socketio/namespace_.hpp"
 #include "socketio/socket.hpp"
 
 namespace chatgate::socketio {
 
 void in_memory_adapter::add_all(const std::string& id, const std::vector<std::string>& rooms) {
-  auto& mine = sids_[id];
-  for (const auto& room : rooms) {
-    mine.insert(room);
-    rooms_[room].try_emplace(id);
+  auto [it, made] = sids_.try_emplace(id);
+  auto& e = it->second;
+  if (made) e.id = &it->first;
+  for (const auto& name : rooms) {
+    if (name == id) {
+      e.own_room = true;
+      continue;
+    }
+    auto [rit, new_room] = rooms_.try_emplace(name);
+    auto& r = rit->second;
+    if (new_room) {
+      r.name = &rit->first;
+    } else {
+      bool member = false;  // a socket is in few rooms: its own list is the short one to search
+      for (const auto& j : e.rooms) member = member || j.r == &r;
+      if (member) continue;
+    }
+    r.members.push_back({&e, static_cast<std::uint32_t>(e.rooms.size())});
+    e.rooms.push_back({&r, static_cast<std::uint32_t>(r.members.size() - 1)});
   }
 }
 
-void in_memory_adapter::del(const std::string& id, std::string_view room) {
-  if (auto it = sids_.find(id); it != sids_.end()) {
-    if (auto r = it->second.find(std::string(room)); r != it->second.end()) it->second.erase(r);
+void in_memory_adapter::unlink(entry& e, std::size_t i) {
+  room& r = *e.rooms[i].r;
+  const std::uint32_t j = e.rooms[i].at;
+  // Out of the room's members: the last member takes its place (and learns its new index).
+  if (j + 1 != r.members.size()) {
+    r.members[j] = r.members.back();
+    r.members[j].e->rooms[r.members[j].at].at = j;
   }
-  if (auto it = rooms_.find(room); it != rooms_.end()) {
-    it->second.erase(id);
-    if (it->second.empty()) rooms_.erase(it);
+  r.members.pop_back();
+  // Out of the socket's rooms, the same way.
+  if (i + 1 != e.rooms.size()) {
+    e.rooms[i] = e.rooms.back();
+    e.rooms[i].r->members[e.rooms[i].at].at = static_cast<std::uint32_t>(i);
+  }
+  e.rooms.pop_back();
+  if (r.members.empty()) rooms_.erase(rooms_.find(*r.name));
+}
+
+void in_memory_adapter::del(const std::string& id, std::string_view room_name) {
+  auto it = sids_.find(id);
+  if (it == sids_.end()) return;
+  auto& e = it->second;
+  if (room_name == id) e.own_room = false;
+  for (std::size_t i = 0; i < e.rooms.size(); ++i) {
+    if (*e.rooms[i].r->name == room_name) return unlink(e, i);
   }
 }
 
 void in_memory_adapter::del_all(const std::string& id) {
   auto it = sids_.find(id);
   if (it == sids_.end()) return;
-  for (const auto& room : it->second) {
-    if (auto r = rooms_.find(room); r != rooms_.end()) {
-      r->second.erase(id);
-      if (r->second.empty()) rooms_.erase(r);
-    }
-  }
+  auto& e = it->second;
+  while (!e.rooms.empty()) unlink(e, e.rooms.size() - 1);
   sids_.erase(it);
 }
 
-socket* in_memory_adapter::resolve(const std::string& id, const member& m) const {
+socket* in_memory_adapter::resolve(const entry& e) const {
   // Not connected yet (a middleware joined it to a room): not a recipient, as in Node, whose
   // adapter takes only the namespace's connected sockets.
-  if (!m.connected) m.connected = nsp_.find(id).get();
-  return m.connected;
+  if (!e.connected) e.connected = nsp_.find(*e.id).get();
+  return e.connected;
+}
+
+template <class F>
+void in_memory_adapter::for_each_member(std::string_view name, F&& fn) const {
+  if (auto r = rooms_.find(name); r != rooms_.end())
+    for (const auto& m : r->second.members) fn(*m.e);
+  if (auto e = sids_.find(name); e != sids_.end() && e->second.own_room) fn(e->second);
 }
 
 std::vector<std::shared_ptr<socket>> in_memory_adapter::select(
     const broadcast_options& opts) const {
-  std::set<std::string_view> excluded;
-  for (const auto& room : opts.except) {
-    if (auto r = rooms_.find(room); r != rooms_.end())
-      for (const auto& [id, m] : r->second) excluded.insert(id);
+  // Marks instead of sets: `excluded` tags the sockets of the except rooms, `taken` the ones
+  // already selected (a socket in several target rooms gets the packet once).
+  if (epoch_ > std::numeric_limits<std::uint32_t>::max() - 2) {  // about to wrap: forget marks
+    for (const auto& [id, e] : sids_) e.mark = 0;
+    epoch_ = 0;
   }
+  const std::uint32_t excluded = ++epoch_;
+  const std::uint32_t taken = ++epoch_;
+  for (const auto& room : opts.except)
+    for_each_member(room, [&](const entry& e) { e.mark = excluded; });
   std::vector<std::shared_ptr<socket>> out;
   if (opts.rooms.empty()) {
     out.reserve(sids_.size());
-    for (const auto& [id, rooms] : sids_) {
-      if (excluded.count(id)) continue;
+    for (const auto& [id, e] : sids_) {
+      if (e.mark == excluded) continue;
       if (auto s = nsp_.find(id)) out.push_back(std::move(s));
     }
     return out;
   }
-  auto take = [&](const std::string& id, const member& m) {
-    if (!excluded.empty() && excluded.count(id)) return;
-    if (auto* s = resolve(id, m)) out.push_back(s->shared_from_this());
-  };
   if (opts.rooms.size() == 1) {
-    auto r = rooms_.find(*opts.rooms.begin());
-    if (r == rooms_.end()) return out;
-    out.reserve(r->second.size());
-    for (const auto& [id, m] : r->second) take(id, m);
-    return out;
+    if (auto r = rooms_.find(*opts.rooms.begin()); r != rooms_.end())
+      out.reserve(r->second.members.size());
   }
-  std::set<std::string_view> seen;  // a socket in several target rooms gets the packet once
   for (const auto& room : opts.rooms) {
-    auto r = rooms_.find(room);
-    if (r == rooms_.end()) continue;
-    for (const auto& [id, m] : r->second) {
-      if (seen.insert(id).second) take(id, m);
-    }
+    for_each_member(room, [&](const entry& e) {
+      if (e.mark == excluded || e.mark == taken) return;
+      e.mark = taken;
+      if (auto* s = resolve(e)) out.push_back(s->shared_from_this());
+    });
   }
   return out;
 }
@@ -104,8 +139,12 @@ std::set<std::string> in_memory_adapter::sockets(
 }
 
 std::set<std::string> in_memory_adapter::socket_rooms(std::string_view id) const {
+  std::set<std::string> out;
   auto it = sids_.find(id);
-  return it == sids_.end() ? std::set<std::string>{} : it->second;
+  if (it == sids_.end()) return out;
+  if (it->second.own_room) out.insert(it->first);
+  for (const auto& j : it->second.rooms) out.insert(*j.r->name);
+  return out;
 }
 
 void in_memory_adapter::add_sockets(const broadcast_options& opts,
@@ -130,15 +169,17 @@ std::vector<std::shared_ptr<socket>> in_memory_adapter::fetch_sockets(
 }
 
 std::vector<std::string> in_memory_adapter::rooms() const {
-  std::vector<std::string> out;
-  out.reserve(rooms_.size());
-  for (const auto& [room, ids] : rooms_) out.push_back(room);
-  return out;
+  std::set<std::string> names;  // sorted, each once (a room named like a socket id may be both)
+  for (const auto& [room, r] : rooms_) names.insert(room);
+  for (const auto& [id, e] : sids_)
+    if (e.own_room) names.insert(id);
+  return {names.begin(), names.end()};
 }
 
 std::size_t in_memory_adapter::room_size(std::string_view room) const {
-  auto it = rooms_.find(room);
-  return it == rooms_.end() ? 0 : it->second.size();
+  std::size_t n = 0;
+  for_each_member(room, [&](const entry&) { ++n; });
+  return n;
 }
 
 }  // namespace chatgate::socketio
