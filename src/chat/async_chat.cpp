@@ -36,7 +36,8 @@ void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
   // Shared by the task and the expiry: exactly one of them runs (runner's contract).
   auto cb = std::make_shared<callback<T>>(std::move(done));
   auto back = back_;
-  auto task = [f = std::move(f), cb, back](chat_service& chat) {
+  const void* from = this;
+  auto task = [f = std::move(f), cb, back, from](chat_service& chat) {
     std::shared_ptr<core::result<T>> answer;
     try {
       answer = std::make_shared<core::result<T>>(f(chat));
@@ -46,7 +47,7 @@ void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
     }
     std::function<void()> ok = [cb, answer] { (*cb)(std::move(*answer)); };
     if (auto* held = held_answers::current())  // group commit: answer once it committed
-      held->hold(back, std::move(ok), [cb] { (*cb)(store_error("Store commit failed")); });
+      held->hold(from, back, std::move(ok), [cb] { (*cb)(store_error("Store commit failed")); });
     else
       back(std::move(ok));
   };
@@ -59,13 +60,14 @@ template <class T, class F>
 void async_chat::run_deferred(access a, const std::string& key, F f, callback<T> done) {
   auto cb = std::make_shared<callback<T>>(std::move(done));
   auto back = back_;
-  auto task = [f = std::move(f), cb, back](chat_service& chat) {
+  const void* from = this;
+  auto task = [f = std::move(f), cb, back, from](chat_service& chat) {
     // Runs on the worker, at once or at the batch's flush (still inside the batch: held).
-    auto answer_with = [cb, back](core::result<T> r) {
+    auto answer_with = [cb, back, from](core::result<T> r) {
       auto answer = std::make_shared<core::result<T>>(std::move(r));
       std::function<void()> ok = [cb, answer] { (*cb)(std::move(*answer)); };
       if (auto* held = held_answers::current())
-        held->hold(back, std::move(ok), [cb] { (*cb)(store_error("Store commit failed")); });
+        held->hold(from, back, std::move(ok), [cb] { (*cb)(store_error("Store commit failed")); });
       else
         back(std::move(ok));
     };

@@ -9,7 +9,7 @@ namespace chatgate::chat {
 void posting_events::post(std::function<void()> f) {
   // Inside a group commit the event leaves with the batch's answers, after the commit.
   if (auto* held = held_answers::current())
-    held->hold(post_, std::move(f), nullptr);
+    held->hold(this, post_, std::move(f), nullptr);
   else
     post_(std::move(f));
 }

@@ -68,22 +68,23 @@ core::result<checked_insert> sqlite_store::insert_message_checked(const message&
       out.stored = std::move(*prior);
       return out;
     }
-    auto member =
-        db_.prepare("SELECT 1 FROM participants WHERE conversation_id = ?1 AND user_id = ?2");
-    member.bind(1, m.conversation_id).bind(2, m.sender_id);
-    if (!member.step()) return checked_insert{send_check::not_participant, {}};
+    // The sender's own-send counter moves first and doubles as the membership check (no row: not
+    // a participant); every early return below rolls it back with the transaction.
+    if (!count_own_send(m.conversation_id, m.sender_id))
+      return checked_insert{send_check::not_participant, {}};
     if (m.reply_to) {
       auto parent = load_message(*m.reply_to);
       if (!parent || parent->conversation_id != m.conversation_id)
         return checked_insert{send_check::bad_reply, {}};
     }
-    if (!insert_in_transaction(out.stored)) return checked_insert{send_check::not_participant, {}};
+    if (!insert_in_transaction(out.stored, /*counted=*/true))
+      return checked_insert{send_check::not_participant, {}};
     tx.commit();
     return out;
   });
 }
 
-bool sqlite_store::insert_in_transaction(message& stored) {
+bool sqlite_store::insert_in_transaction(message& stored, bool counted) {
   // The counter lives on the conversation row and moves inside the same IMMEDIATE transaction
   // as the insert: seq is 1..N without gaps, and a rollback gives the number back.
   {
@@ -96,7 +97,7 @@ bool sqlite_store::insert_in_transaction(message& stored) {
     stored.seq = st.int64(0);
     st.run();
   }
-  count_own_send(stored.conversation_id, stored.sender_id);
+  if (!counted) count_own_send(stored.conversation_id, stored.sender_id);
   db_.prepare(insert_message_sql())
       .bind(1, stored.id)
       .bind(2, stored.conversation_id)

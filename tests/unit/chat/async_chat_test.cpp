@@ -233,21 +233,66 @@ TEST(held_answers, after_a_commit_the_answers_leave_in_order_after_a_failure_onl
   std::vector<std::string> posted;
   chat::poster post = [&](std::function<void()> f) { f(); };
   chat::held_answers held;
+  int events = 0, answers = 0;  // two posters
   held.hold(
-      post, [&] { posted.push_back("event"); }, nullptr);
+      &events, post, [&] { posted.push_back("event"); }, nullptr);
   held.hold(
-      post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
+      &answers, post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
   EXPECT_TRUE(posted.empty());
   held.release(true);
   EXPECT_EQ(posted, (std::vector<std::string>{"event", "ack"}));
   EXPECT_TRUE(held.empty());
   posted.clear();
   held.hold(
-      post, [&] { posted.push_back("event"); }, nullptr);
+      &events, post, [&] { posted.push_back("event"); }, nullptr);
   held.hold(
-      post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
+      &answers, post, [&] { posted.push_back("ack"); }, [&] { posted.push_back("ack failed"); });
   held.release(false);  // the commit failed: nothing was stored, nothing is announced
   EXPECT_EQ(posted, (std::vector<std::string>{"ack failed"}));
+}
+
+TEST(held_answers, a_run_from_one_poster_leaves_in_one_post_in_order) {
+  std::vector<std::string> ran;
+  std::vector<std::function<void()>> event_posts, answer_posts;  // what each poster was given
+  chat::poster to_events = [&](std::function<void()> f) { event_posts.push_back(std::move(f)); };
+  chat::poster to_answers = [&](std::function<void()> f) { answer_posts.push_back(std::move(f)); };
+  int events = 0, answers = 0;
+  chat::held_answers held;
+  for (int i = 1; i <= 3; ++i)
+    held.hold(
+        &events, to_events, [&ran, i] { ran.push_back("event " + std::to_string(i)); }, nullptr);
+  for (int i = 1; i <= 3; ++i)
+    held.hold(
+        &answers, to_answers, [&ran, i] { ran.push_back("ack " + std::to_string(i)); },
+        [&ran, i] { ran.push_back("failed " + std::to_string(i)); });
+  held.hold(
+      &events, to_events, [&ran] { ran.push_back("event 4"); }, nullptr);
+  held.release(true);
+  // Three runs: events 1-3, answers 1-3, event 4; one post each.
+  ASSERT_EQ(event_posts.size(), 2u);
+  ASSERT_EQ(answer_posts.size(), 1u);
+  event_posts[0]();
+  answer_posts[0]();
+  event_posts[1]();
+  EXPECT_EQ(ran, (std::vector<std::string>{"event 1", "event 2", "event 3", "ack 1", "ack 2",
+                                           "ack 3", "event 4"}));
+
+  // After a failed commit only the answers' failures leave, still one post for the run.
+  ran.clear();
+  event_posts.clear();
+  answer_posts.clear();
+  for (int i = 1; i <= 2; ++i)
+    held.hold(
+        &events, to_events, [&ran] { ran.push_back("event"); }, nullptr);
+  for (int i = 1; i <= 2; ++i)
+    held.hold(
+        &answers, to_answers, [&ran] { ran.push_back("ack"); },
+        [&ran, i] { ran.push_back("failed " + std::to_string(i)); });
+  held.release(false);
+  EXPECT_TRUE(event_posts.empty());
+  ASSERT_EQ(answer_posts.size(), 1u);
+  answer_posts[0]();
+  EXPECT_EQ(ran, (std::vector<std::string>{"failed 1", "failed 2"}));
 }
 
 /// The io thread of the threaded test: a queue the workers post to, drained by the test.
@@ -340,6 +385,66 @@ TEST(pooled_runner, a_call_after_deferred_sends_sees_them_stored) {
     EXPECT_EQ(seen_by_write, 3u);
     EXPECT_EQ(order, (std::vector<std::string>{"ack 1", "ack 2", "ack 3", "ack 4"}));
     EXPECT_GT(runner.pool().batched_jobs(), 0u);
+    runner.stop();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(pooled_runner, a_group_commits_sends_reach_the_io_thread_in_two_posts) {
+  // The batch's events leave as one run and its answers as another (held_answers), each
+  // answer after every event of the batch, so its own event has been broadcast first.
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("chatgate-posts-" + core::make_object_id());
+  std::filesystem::create_directories(dir);
+  test_support::manual_clock clock;
+  chat::rate_limiter limiter{clock, {0, std::chrono::seconds(1)}};
+  test_support::recording_events seen;
+  locked_queue io;
+  std::atomic<int> posts{0};
+  chat::poster counted = [&io, &posts, post = io.poster()](std::function<void()> f) {
+    ++posts;
+    post(std::move(f));
+  };
+  chat::posting_events posted{seen, counted};
+  {
+    auto stores = store::open_store_set("sqlite://" + (dir / "chat.db").string(), 1).value();
+    chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {}, posted,
+                               store::worker_settings{});
+    chat::async_chat async{runner, counted};
+    std::string conv;
+    async.create_conversation(
+        "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
+        [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
+    io.run_until([&] { return !conv.empty(); });
+    ASSERT_FALSE(conv.empty());
+    seen.log.clear();
+    std::promise<void> go, started;
+    std::shared_future<void> going = go.get_future().share();
+    runner.submit(
+        chat::runner::access::write, conv,
+        [going, &started](chat::chat_service&) {
+          started.set_value();
+          going.wait();
+        },
+        nullptr);
+    started.get_future().wait();  // the writer holds it: every send below waits in one queue
+    constexpr int n = 20;
+    std::vector<std::int64_t> acked;
+    std::vector<std::size_t> events_seen_at_ack;
+    for (int i = 0; i < n; ++i)
+      async.send_message("alice", conv, boost::json::parse(R"({"content":"x"})"),
+                         [&](core::result<store::message> m) {
+                           acked.push_back(m.value().seq);
+                           events_seen_at_ack.push_back(seen.log.size());
+                         });
+    const int before = posts.load();
+    go.set_value();
+    io.run_until([&] { return acked.size() == static_cast<std::size_t>(n); });
+    ASSERT_EQ(acked.size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) EXPECT_EQ(acked[i], i + 1);
+    EXPECT_EQ(seen.log.size(), static_cast<std::size_t>(n));
+    for (auto at : events_seen_at_ack) EXPECT_EQ(at, static_cast<std::size_t>(n));
+    EXPECT_EQ(posts.load() - before, 2);  // one run of events, one of answers
     runner.stop();
   }
   std::filesystem::remove_all(dir);
