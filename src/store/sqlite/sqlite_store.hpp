@@ -99,9 +99,11 @@ class sqlite_store final : public store {
   std::optional<conversation> load_conversation(std::string_view id);
   void load_details(conversation& c, const std::optional<std::string>& last_message_id);
   std::optional<message> load_message(std::string_view id);
-  /// Assigns the next seq and inserts; false when the conversation does not exist. `counted`:
-  /// count_own_send ran already (insert_message_checked's membership check).
-  bool insert_in_transaction(message& stored, bool counted = false);
+  enum class insert_outcome { inserted, no_conversation, duplicate };
+  /// Assigns the next seq and inserts (no_conversation: nothing changed). `counted`:
+  /// count_own_send ran already (insert_message_checked's membership check). `if_new`: an id
+  /// stored already inserts nothing (duplicate; the caller rolls the seq back), else it throws.
+  insert_outcome insert_in_transaction(message& stored, bool counted = false, bool if_new = false);
   conversation insert_conversation(const conversation& c, const std::optional<std::string>& key);
   void insert_participant(std::string_view conversation_id, const participant& p);
   void touch_conversation(std::string_view id, core::sys_time_ms now);
