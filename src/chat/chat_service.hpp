@@ -122,7 +122,7 @@ class chat_service {
   /// runner flushes before any other call runs and before the batch commits, so every call
   /// still sees the store as if the calls had run one by one, in order.
   void defer_sends(bool on) { defer_sends_ = on; }
-  /// Inserts the queued sends and answers them, in order.
+  /// Inserts the queued sends, reports their events, then answers them, each in order.
   void flush_sends();
   /// GET /messages/{id}: NOT_FOUND unless the caller is a participant of its conversation.
   core::result<store::message> get_message(std::string_view user, std::string_view message_id);
@@ -207,8 +207,7 @@ class chat_service {
     send_done done;
   };
   /// Validation, rate limit and the message to insert.
-  core::result<store::message> prepare_send(std::string_view user,
-                                            std::string_view conversation_id,
+  core::result<store::message> prepare_send(std::string_view user, std::string_view conversation_id,
                                             const boost::json::value& body);
   /// The store's answer to a prepared send: refund, errors, the event.
   core::result<store::message> finish_send(const store::message& sent,

@@ -91,12 +91,17 @@ void chat_service::flush_sends() {
   } catch (const std::exception&) {  // every queued send is answered, whatever happens
     stored.clear();
   }
+  // Every event first, then every answer: each answer still follows its own event, and inside a
+  // group commit the held events and answers leave as two runs (two posts, see held_answers).
+  std::vector<core::result<store::message>> answers;
+  answers.reserve(sends.size());
   for (std::size_t i = 0; i < sends.size(); ++i) {
     auto answer = i < stored.size() ? std::move(stored[i])
                                     : core::result<store::checked_insert>(make_error(
                                           error_code::internal_error, "store: send unanswered"));
-    sends[i].done(finish_send(messages[i], std::move(answer)));
+    answers.push_back(finish_send(messages[i], std::move(answer)));
   }
+  for (std::size_t i = 0; i < sends.size(); ++i) sends[i].done(std::move(answers[i]));
 }
 
 core::result<store::message> chat_service::load_message_for(std::string_view user,

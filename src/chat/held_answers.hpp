@@ -22,7 +22,7 @@ class held_answers {
   static void set_current(held_answers* h);
 
   void hold(poster post, std::function<void()> ok, std::function<void()> failed);
-  /// Posts what was held, in order, and forgets it.
+  /// Posts what was held, in order (one post per destination: chat::post_batch), and forgets it.
   void release(bool committed);
   bool empty() const { return held_.empty(); }
 

@@ -3,6 +3,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/json_string.hpp"
+#include "core/json_writer.hpp"
+
 namespace chatgate::chat {
 
 namespace json = boost::json;
@@ -63,7 +66,7 @@ json::array reactions_json(const std::vector<store::reaction>& reactions) {
 }
 
 json::value to_json(const store::message& m) {
-  json::object o;
+  json::object o(15);  // every field below: no rehash while filling
   o["id"] = m.id;
   o["conversationId"] = m.conversation_id;
   o["seq"] = m.seq;
@@ -74,11 +77,68 @@ json::value to_json(const store::message& m) {
   o["metadata"] = m.metadata;
   o["isEdited"] = m.is_edited;
   o["isDeleted"] = m.is_deleted;
-  o["createdAt"] = core::to_iso8601(m.created_at);
-  o["updatedAt"] = core::to_iso8601(m.updated_at);
+  // A new message was created and updated at once: one formatting for both.
+  auto created = core::to_iso8601(m.created_at);
+  o["createdAt"] = created;
+  o["updatedAt"] =
+      m.updated_at == m.created_at ? std::move(created) : core::to_iso8601(m.updated_at);
   o["deletedAt"] = time_or_null(m.deleted_at);
   o["reactions"] = m.is_deleted ? json::array() : reactions_json(m.reactions);
   return o;
+}
+
+void write_json(std::string& out, const store::message& m) {
+  const auto field = [&out](std::string_view key) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+  };
+  const auto text = [&out](std::string_view s) { core::append_json_string(out, s); };
+  out += "{\"id\":";
+  text(m.id);
+  field("conversationId");
+  text(m.conversation_id);
+  field("seq");
+  core::write_json(out, json::value(m.seq));  // as the writer prints integers past 2^53
+  field("senderId");
+  text(m.sender_id);
+  field("content");
+  text(m.is_deleted ? std::string_view() : std::string_view(m.content));
+  field("attachments");
+  if (m.is_deleted || m.attachments.empty())
+    out += "[]";
+  else
+    core::write_json(out, attachments_json(m.attachments));
+  field("replyTo");
+  if (m.reply_to)
+    text(*m.reply_to);
+  else
+    out += "null";
+  field("metadata");
+  if (m.metadata.empty())
+    out += "{}";
+  else
+    core::write_json(out, json::value(m.metadata));
+  field("isEdited");
+  out += m.is_edited ? "true" : "false";
+  field("isDeleted");
+  out += m.is_deleted ? "true" : "false";
+  const auto created = core::to_iso8601(m.created_at);
+  field("createdAt");
+  text(created);
+  field("updatedAt");
+  text(m.updated_at == m.created_at ? created : core::to_iso8601(m.updated_at));
+  field("deletedAt");
+  if (m.deleted_at)
+    text(core::to_iso8601(*m.deleted_at));
+  else
+    out += "null";
+  field("reactions");
+  if (m.is_deleted || m.reactions.empty())
+    out += "[]";
+  else
+    core::write_json(out, reactions_json(m.reactions));
+  out += '}';
 }
 
 json::value to_json(const store::conversation& c) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <string>
 #include <string_view>
 
 #include <boost/json/array.hpp>
@@ -10,6 +11,9 @@ namespace chatgate::chat {
 
 /// Contract §4 shapes: camelCase keys, ISO-8601 times with ms, null where absent.
 boost::json::value to_json(const store::message& m);
+/// Appends to_json(m) as core::write_json writes it, byte for byte, without building the JSON
+/// value first (message:send's ack, once per send).
+void write_json(std::string& out, const store::message& m);
 /// A message's `reactions`: [{emoji, count, userIds}] in order of first use (contract §8).
 boost::json::array reactions_json(const std::vector<store::reaction>& reactions);
 /// Contract §4 conversation, lastMessage as the message object or null.

@@ -215,7 +215,7 @@ const std::vector<setting>& settings() {
        "io threads in the process (unset: one per core); each connection lives on one (REST "
        "runs on the first)",
        integer<std::size_t>(&config::io_threads, 1, 64)},
-      {"STORE_GROUP_COMMIT", "--store-group-commit", "64",
+      {"STORE_GROUP_COMMIT", "--store-group-commit", "256",
        "writes waiting together at a store worker commit in one transaction, at most this many "
        "(1: off); their acks leave after that commit",
        integer<std::size_t>(&config::store_group_commit, 1, 10'000)},

@@ -50,7 +50,7 @@ void event_handlers::handle(socketio::socket& s, std::string_view event, handler
   auto self = s.shared_from_this();
   done_fn done = [this, self, event, ack](reply r) {
     if (!r) return errors_.report(*self, event, r.error(), ack);
-    if (ack) ack(payloads::one(std::move(*r)));
+    if (ack) ack(std::move(*r));
   };
   try {
     (this->*h)(self, user->user_id, payload, std::move(done));
@@ -69,7 +69,7 @@ void event_handlers::send(const socket_ptr&, const std::string& user, const json
   chat_.send_message(user, *conversation_id, payload,
                      [done = std::move(done)](core::result<store::message> m) {
                        if (!m) return done(m.error());
-                       done(payloads::message_ack(*m));
+                       done(payloads::message_ack_args(*m));
                      });
 }
 
@@ -80,7 +80,7 @@ void event_handlers::edit(const socket_ptr&, const std::string& user, const json
   chat_.edit_message(user, *message_id, payload,
                      [done = std::move(done)](core::result<store::message> m) {
                        if (!m) return done(m.error());
-                       done(payloads::message_ack(*m));
+                       done(payloads::message_ack_args(*m));
                      });
 }
 
@@ -97,7 +97,7 @@ void event_handlers::unreact(const socket_ptr&, const std::string& user, const j
 chat::async_chat::callback<store::message> event_handlers::message_answer(done_fn done) {
   return [done = std::move(done)](core::result<store::message> m) {
     if (!m) return done(m.error());
-    done(payloads::message_ack(*m));
+    done(payloads::message_ack_args(*m));
   };
 }
 
@@ -107,7 +107,7 @@ void event_handlers::remove(const socket_ptr&, const std::string& user, const js
   if (!message_id) return done(message_id.error());
   chat_.delete_message(user, *message_id, [done = std::move(done)](core::result<store::message> m) {
     if (!m) return done(m.error());
-    done(payloads::success_ack());
+    done(payloads::one(payloads::success_ack()));
   });
 }
 
@@ -115,7 +115,7 @@ void event_handlers::sync(const socket_ptr&, const std::string& user, const json
                           done_fn done) {
   chat_.sync(user, payload, [done = std::move(done)](core::result<chat::sync_result> r) {
     if (!r) return done(r.error());
-    done(payloads::sync_ack(*r));
+    done(payloads::one(payloads::sync_ack(*r)));
   });
 }
 
@@ -128,7 +128,7 @@ void event_handlers::join(const socket_ptr& s, const std::string& user, const js
       [this, s, id = *conversation_id, done = std::move(done)](core::result<void> ok) {
         if (!ok) return done(ok.error());
         if (s->connected()) rooms_.join_conversation(*s, id);
-        done(payloads::room_ack(id));
+        done(payloads::one(payloads::room_ack(id)));
       });
 }
 
@@ -137,7 +137,7 @@ void event_handlers::leave(const socket_ptr& s, const std::string&, const json::
   auto conversation_id = chat::chat_service::read_id(payload, "conversationId");
   if (!conversation_id) return done(conversation_id.error());
   rooms_.leave_conversation(*s, *conversation_id);
-  done(payloads::success_ack());
+  done(payloads::one(payloads::success_ack()));
 }
 
 void event_handlers::typing_start(const socket_ptr& s, const std::string& user,
@@ -146,7 +146,7 @@ void event_handlers::typing_start(const socket_ptr& s, const std::string& user,
   if (!conversation_id) return done(conversation_id.error());
   if (typing_.is_typing(user, *conversation_id)) {
     typing_.start(user, *conversation_id);
-    return done(payloads::success_ack());
+    return done(payloads::one(payloads::success_ack()));
   }
   chat_.check_participant(
       user, *conversation_id,
@@ -154,7 +154,7 @@ void event_handlers::typing_start(const socket_ptr& s, const std::string& user,
         if (!ok) return done(ok.error());
         // Gone while the store answered: its typing would outlive its last socket.
         if (s->connected()) typing_.start(user, id);
-        done(payloads::success_ack());
+        done(payloads::one(payloads::success_ack()));
       });
 }
 
@@ -164,12 +164,12 @@ void event_handlers::typing_stop(const socket_ptr&, const std::string& user,
   if (!conversation_id) return done(conversation_id.error());
   if (typing_.is_typing(user, *conversation_id)) {
     typing_.stop(user, *conversation_id);
-    return done(payloads::success_ack());
+    return done(payloads::one(payloads::success_ack()));
   }
   // Not typing: nothing changes, but an outsider still learns FORBIDDEN.
   chat_.check_participant(user, *conversation_id, [done = std::move(done)](core::result<void> ok) {
     if (!ok) return done(ok.error());
-    done(payloads::success_ack());
+    done(payloads::one(payloads::success_ack()));
   });
 }
 
@@ -177,7 +177,7 @@ void event_handlers::mark_read(const socket_ptr&, const std::string& user,
                                const json::value& payload, done_fn done) {
   chat_.mark_read(user, payload, [done = std::move(done)](core::result<store::read_state> r) {
     if (!r) return done(r.error());
-    done(json::object{{"success", true}, {"data", chat::to_json(*r)}});
+    done(payloads::one(json::object{{"success", true}, {"data", chat::to_json(*r)}}));
   });
 }
 

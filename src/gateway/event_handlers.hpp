@@ -34,7 +34,7 @@ class event_handlers {
   void bind(socketio::namespace_& nsp);
 
  private:
-  using reply = core::result<boost::json::object>;
+  using reply = core::result<socketio::args>;  // the ack's arguments
   using done_fn = std::function<void(reply)>;
   using socket_ptr = std::shared_ptr<socketio::socket>;
   using handler = void (event_handlers::*)(const socket_ptr&, const std::string& user,

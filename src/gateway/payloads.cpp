@@ -63,6 +63,14 @@ json::object payloads::message_ack(const store::message& m) {
   return {{"success", true}, {"message", chat::to_json(m)}};
 }
 
+socketio::args payloads::message_ack_args(const store::message& m) {
+  std::string text = R"([{"success":true,"message":)";
+  text.reserve(512);
+  chat::write_json(text, m);
+  text += "}]";
+  return socketio::args::encoded(std::move(text));
+}
+
 json::object payloads::success_ack() {
   return {{"success", true}};
 }

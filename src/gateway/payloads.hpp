@@ -38,6 +38,9 @@ class payloads {
 
   /// Acks: message:send / message:edit {success, message}.
   static boost::json::object message_ack(const store::message& m);
+  /// The same ack as arguments already written as JSON text (socketio::args::encoded): no JSON
+  /// value is built for it. Byte for byte what message_ack's would encode to.
+  static socketio::args message_ack_args(const store::message& m);
   /// message:delete / room:leave {success: true}.
   static boost::json::object success_ack();
   /// room:join {success, room: conversationId}.

@@ -13,6 +13,12 @@ bool is_placeholder(const boost::json::value& v) {
          (num->is_int64() || num->is_uint64());
 }
 
+args args::encoded(std::string json_array) {
+  args a;
+  a.encoded_ = std::move(json_array);
+  return a;
+}
+
 void args::push_binary(std::string bytes) {
   push_binary(std::make_shared<const std::string>(std::move(bytes)));
 }

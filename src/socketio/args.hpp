@@ -41,8 +41,17 @@ class args : public boost::json::array {
   boost::json::array& json() { return *this; }
   const boost::json::array& json() const { return *this; }
 
+  /// Arguments whose JSON array is already written (`json_array`, "[...]", as write_json would
+  /// write it): an ack answered with it puts the text in its packet as is, with no JSON built
+  /// or encoded on the way (message:send's ack, written straight from the message). json() is
+  /// then empty. Acks only: an event or broadcast ignores the text.
+  static args encoded(std::string json_array);
+  bool is_encoded() const { return !encoded_.empty(); }
+  std::string& encoded_text() { return encoded_; }
+
  private:
   std::vector<engineio::shared_bytes> attachments_;
+  std::string encoded_;  // non-empty: see encoded()
 };
 
 /// The EVENT packet `["event", args...]` for namespace `nsp`, attachments moved along.

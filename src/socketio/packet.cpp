@@ -156,7 +156,10 @@ std::string encode_text(const packet& p) {
     out.push_back(',');
   }
   if (p.id) out += std::to_string(*p.id);
-  if (!p.data.is_null()) core::write_json(out, p.data);
+  if (!p.encoded_data.empty())
+    out += p.encoded_data;
+  else if (!p.data.is_null())
+    core::write_json(out, p.data);
   return out;
 }
 

@@ -49,6 +49,9 @@ struct packet {
   std::optional<std::uint64_t> id;  // ack id
   boost::json::value data;          // null: no payload (null is never a valid payload)
   std::vector<shared_bytes> attachments;
+  // Sending only: the payload already written as JSON text (args::encoded), put in the packet
+  // as is instead of `data`. Never set by decoding.
+  std::string encoded_data;
 };
 
 /// Why text or bytes were not a packet; the session is then closed, as the Node server does.

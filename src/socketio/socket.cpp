@@ -193,7 +193,10 @@ ack_fn socket::make_ack(std::uint64_t id) {
     p.nsp = self->nsp_.name();
     p.id = id;
     p.attachments = std::move(reply.attachments());
-    p.data = std::move(reply.json());
+    if (reply.is_encoded())
+      p.encoded_data = std::move(reply.encoded_text());
+    else
+      p.data = std::move(reply.json());
     self->send_packet(std::move(p));
   };
 }

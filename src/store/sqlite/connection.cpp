@@ -2,15 +2,35 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace chatgate::store::sqlite {
+
+namespace {
+
+/// Process-wide, once, before the first connection: no memory statistics, so SQLite's
+/// allocations skip the global mutex that keeps them (chatgate never reads them).
+void configure_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Only possible before SQLite initialised (SQLITE_MISUSE after: then it simply stays on).
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
+}  // namespace
 
 void connection::stmt_deleter::operator()(sqlite3_stmt* s) const noexcept {
   sqlite3_finalize(s);
 }
 
 connection::connection(const std::string& path) {
+  configure_once();
+  // NOMUTEX: each connection is used by one thread at a time (sqlite_store's mutex), so SQLite's
+  // own per-call connection mutex is only cost.
   const int rc =
-      sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -47,6 +67,10 @@ statement connection::prepare(std::string_view sql) {
   return statement(db_, it->second.get());
 }
 
+void connection::run(std::string_view sql) {
+  prepare(sql).run();
+}
+
 std::int64_t connection::changes() const {
   return sqlite3_changes64(db_);
 }
@@ -57,34 +81,43 @@ std::int64_t connection::query_int(std::string_view sql) {
 }
 
 void connection::begin_batch() {
-  exec("BEGIN IMMEDIATE");
+  run("BEGIN IMMEDIATE");
   in_batch_ = true;
 }
 
 void connection::end_batch() {
   in_batch_ = false;
   try {
-    exec("COMMIT");
+    run("COMMIT");
   } catch (const sqlite_error&) {
     try {
-      exec("ROLLBACK");
+      run("ROLLBACK");
     } catch (const sqlite_error&) {  // already rolled back by SQLite
     }
     throw;
   }
 }
 
+transaction::transaction(connection& db) : db_(db), nested_(db.in_batch()) {
+  db_.run(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE");
+}
+
 transaction::~transaction() {
   if (done_) return;
   try {
-    db_.exec(nested_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK");
+    if (nested_) {
+      db_.run("ROLLBACK TO tx");
+      db_.run("RELEASE tx");
+    } else {
+      db_.run("ROLLBACK");
+    }
   } catch (const sqlite_error&) {
     // The transaction is already gone (SQLite rolls back by itself on some errors).
   }
 }
 
 void transaction::commit() {
-  db_.exec(nested_ ? "RELEASE tx" : "COMMIT");
+  db_.run(nested_ ? "RELEASE tx" : "COMMIT");
   done_ = true;
 }
 

@@ -10,7 +10,8 @@
 namespace chatgate::store::sqlite {
 
 /// One SQLite connection with a cache of prepared statements (prepared once, reused by SQL text).
-/// Not thread-safe by itself: sqlite_store serializes every use with its mutex.
+/// Not thread-safe by itself (opened without SQLite's own connection mutex): sqlite_store
+/// serializes every use with its mutex.
 class connection {
  public:
   /// Opens (creating if needed) the database file; throws sqlite_error.
@@ -19,8 +20,11 @@ class connection {
   connection& operator=(const connection&) = delete;
   ~connection();
 
-  /// Runs one or more statements without results (DDL, PRAGMA, BEGIN ...).
+  /// Runs one or more statements without results (DDL, PRAGMA ...), parsed on every call.
   void exec(std::string_view sql);
+  /// Runs one statement without results through the statement cache: for those run on every
+  /// call (BEGIN, COMMIT, SAVEPOINT ...), which exec() would parse each time.
+  void run(std::string_view sql);
   /// The cached statement for `sql`, ready to bind; reset when the returned use ends.
   statement prepare(std::string_view sql);
   /// Rows changed by the last INSERT/UPDATE/DELETE.
@@ -51,9 +55,7 @@ class connection {
 /// Inside a batch (group commit) it is a SAVEPOINT of the batch's transaction instead.
 class transaction {
  public:
-  explicit transaction(connection& db) : db_(db), nested_(db.in_batch()) {
-    db_.exec(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE");
-  }
+  explicit transaction(connection& db);
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
   ~transaction();

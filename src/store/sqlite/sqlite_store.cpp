@@ -38,6 +38,7 @@ sqlite_store::sqlite_store(const sqlite_settings& s) : db_(s.path) {
   db_.exec("PRAGMA foreign_keys = ON");
   db_.exec("PRAGMA journal_mode = WAL");
   db_.exec(s.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(s.wal_autocheckpoint_pages));
   migrate(db_);
 }
 

@@ -18,6 +18,11 @@ struct sqlite_settings {
   // one fsync per commit, for "acknowledged means on disk" even across power loss.
   bool synchronous_full = false;
   std::chrono::milliseconds busy_timeout{5000};  // wait this long for another process's lock
+  // PRAGMA wal_autocheckpoint: the WAL is copied back into the database (and both are synced)
+  // once it holds this many pages. SQLite's default, 1000 (4 MiB), checkpoints every few group
+  // commits under load and rewrites the same hot pages (conversation rows, indexes) each time;
+  // 8192 (32 MiB of WAL on disk) does it an eighth as often. Durability does not depend on it.
+  int wal_autocheckpoint_pages = 8192;
 };
 
 /// The embedded store: one SQLite connection (each store worker opens its own; WAL lets readers
@@ -94,15 +99,19 @@ class sqlite_store final : public store {
   std::optional<conversation> load_conversation(std::string_view id);
   void load_details(conversation& c, const std::optional<std::string>& last_message_id);
   std::optional<message> load_message(std::string_view id);
-  /// Assigns the next seq and inserts; false when the conversation does not exist.
-  bool insert_in_transaction(message& stored);
+  enum class insert_outcome { inserted, no_conversation, duplicate };
+  /// Assigns the next seq and inserts (no_conversation: nothing changed). `counted`:
+  /// count_own_send ran already (insert_message_checked's membership check). `if_new`: an id
+  /// stored already inserts nothing (duplicate; the caller rolls the seq back), else it throws.
+  insert_outcome insert_in_transaction(message& stored, bool counted = false, bool if_new = false);
   conversation insert_conversation(const conversation& c, const std::optional<std::string>& key);
   void insert_participant(std::string_view conversation_id, const participant& p);
   void touch_conversation(std::string_view id, core::sys_time_ms now);
   // Read-state counters (sqlite_store_reads.cpp; formula in migrations.cpp v3), each run
   // inside the caller's transaction.
-  /// A send by `sender`: one more own message after their last read.
-  void count_own_send(std::string_view conversation_id, std::string_view sender);
+  /// A send by `sender`: one more own message after their last read. False when `sender` is not
+  /// a participant (nothing changed).
+  bool count_own_send(std::string_view conversation_id, std::string_view sender);
   /// `m` (not deleted yet) is being deleted: take it out of every counter that holds it.
   void uncount_deleted(const message& m);
   /// A new participant: nothing read; their own earlier messages (a re-join) are not unread.

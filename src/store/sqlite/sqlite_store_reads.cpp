@@ -9,13 +9,14 @@
 
 namespace chatgate::store::sqlite {
 
-void sqlite_store::count_own_send(std::string_view conversation_id, std::string_view sender) {
+bool sqlite_store::count_own_send(std::string_view conversation_id, std::string_view sender) {
   db_.prepare(
          "UPDATE participants SET own_live_after_read = own_live_after_read + 1 "
          "WHERE conversation_id = ?1 AND user_id = ?2")
       .bind(1, conversation_id)
       .bind(2, sender)
       .run();
+  return db_.changes() > 0;
 }
 
 void sqlite_store::uncount_deleted(const message& m) {

@@ -14,6 +14,7 @@
 #include "chat/async_chat.hpp"
 #include "chat/held_answers.hpp"
 #include "chat/pooled_runner.hpp"
+#include "chat/post_batch.hpp"
 #include "chat/posting_events.hpp"
 #include "core/object_id.hpp"
 #include "fixture.hpp"
@@ -340,6 +341,75 @@ TEST(pooled_runner, a_call_after_deferred_sends_sees_them_stored) {
     EXPECT_EQ(seen_by_write, 3u);
     EXPECT_EQ(order, (std::vector<std::string>{"ack 1", "ack 2", "ack 3", "ack 4"}));
     EXPECT_GT(runner.pool().batched_jobs(), 0u);
+    runner.stop();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(pooled_runner, a_group_commits_sends_reach_the_io_thread_in_two_posts) {
+  // The batch's events leave in one post and its answers in another (chat::post_batch), each
+  // answer after every event of the batch, so its own event has been broadcast first.
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("chatgate-posts-" + core::make_object_id());
+  std::filesystem::create_directories(dir);
+  test_support::manual_clock clock;
+  chat::rate_limiter limiter{clock, {0, std::chrono::seconds(1)}};
+  test_support::recording_events seen;
+  locked_queue io;
+  std::atomic<int> posts{0};
+  chat::poster counted = [&io, &posts, post = io.poster()](std::function<void()> f) {
+    ++posts;
+    post(std::move(f));
+  };
+  // The server's destinations: events first (rank 0), answers after (rank 1).
+  chat::batch_destination to_events{counted,
+                                    [counted](std::vector<std::function<void()>> fs) {
+                                      counted([fs = std::move(fs)] {
+                                        for (const auto& f : fs) f();
+                                      });
+                                    },
+                                    0};
+  chat::batch_destination to_answers{to_events.one, to_events.all, 1};
+  chat::posting_events posted{seen, chat::batching(to_events)};
+  {
+    auto stores = store::open_store_set("sqlite://" + (dir / "chat.db").string(), 1).value();
+    chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {}, posted,
+                               store::worker_settings{});
+    chat::async_chat async{runner, chat::batching(to_answers)};
+    std::string conv;
+    async.create_conversation(
+        "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
+        [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
+    io.run_until([&] { return !conv.empty(); });
+    ASSERT_FALSE(conv.empty());
+    seen.log.clear();
+    std::promise<void> go, started;
+    std::shared_future<void> going = go.get_future().share();
+    runner.submit(
+        chat::runner::access::write, conv,
+        [going, &started](chat::chat_service&) {
+          started.set_value();
+          going.wait();
+        },
+        nullptr);
+    started.get_future().wait();  // the writer holds it: every send below waits in one queue
+    constexpr int n = 20;
+    std::vector<std::int64_t> acked;
+    std::vector<std::size_t> events_seen_at_ack;
+    for (int i = 0; i < n; ++i)
+      async.send_message("alice", conv, boost::json::parse(R"({"content":"x"})"),
+                         [&](core::result<store::message> m) {
+                           acked.push_back(m.value().seq);
+                           events_seen_at_ack.push_back(seen.log.size());
+                         });
+    const int before = posts.load();
+    go.set_value();
+    io.run_until([&] { return acked.size() == static_cast<std::size_t>(n); });
+    ASSERT_EQ(acked.size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) EXPECT_EQ(acked[i], i + 1);
+    EXPECT_EQ(seen.log.size(), static_cast<std::size_t>(n));
+    for (auto at : events_seen_at_ack) EXPECT_EQ(at, static_cast<std::size_t>(n));
+    EXPECT_EQ(posts.load() - before, 2);  // one run of events, one of answers
     runner.stop();
   }
   std::filesystem::remove_all(dir);

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "chat/json.hpp"
+#include "core/json_writer.hpp"
 
 namespace chatgate::gateway {
 namespace {
@@ -86,6 +87,15 @@ TEST(payloads, acks) {
   EXPECT_EQ(ack.at("message"), chat::to_json(m));
   EXPECT_EQ(json::value(payloads::success_ack()), json::parse(R"({"success":true})"));
   EXPECT_EQ(json::value(payloads::room_ack("c9")), json::parse(R"({"success":true,"room":"c9"})"));
+}
+
+TEST(payloads, the_encoded_message_ack_is_the_json_acks_encoding) {
+  auto m = sample();
+  socketio::args json_ack;
+  json_ack.push_back(payloads::message_ack(m));
+  auto encoded = payloads::message_ack_args(m);
+  ASSERT_TRUE(encoded.is_encoded());
+  EXPECT_EQ(encoded.encoded_text(), core::to_json(json_ack));
 }
 
 TEST(payloads, sync_ack_keeps_order_and_has_more) {

@@ -42,6 +42,18 @@ TEST(socketio_event, binary_event_echo_shares_the_received_buffers) {
   EXPECT_EQ(out[2], "<bin:" + std::string("\x04\x05\x06", 3) + ">");
 }
 
+TEST(socketio_event, an_ack_with_encoded_args_sends_their_text_as_is) {
+  harness h;
+  h.io.of("/").on_connection([](std::shared_ptr<socket> s) {
+    s->on("e", [](const args&, ack_fn ack) {
+      if (ack) ack(args::encoded(R"([{"ok":true},2])"));
+    });
+  });
+  auto conn = h.connect();
+  conn->recv(R"(27["e"])");
+  EXPECT_EQ(conn->take(), (std::vector<std::string>{R"(37[{"ok":true},2])"}));
+}
+
 TEST(socketio_event, client_ack_plain_and_binary) {
   harness h;
   echo_handlers(h);
