@@ -13,12 +13,29 @@ std::string to_iso8601(sys_time_ms t) {
   auto day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> hms{t - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
-  return buf;
+  const int y = int(ymd.year());
+  if (y < 0 || y > 9999) {  // outside what the fixed layout holds: the general path
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, unsigned(ymd.month()),
+                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()),
+                  int(hms.seconds().count()), int(hms.subseconds().count()));
+    return buf;
+  }
+  // Every message's createdAt goes through here: digits written directly (snprintf's format
+  // parsing was ~4% of the io thread in the pairs benchmark).
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t at, unsigned v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10)
+      out[at + static_cast<std::size_t>(i)] = char('0' + v % 10);
+  };
+  put(0, unsigned(y), 4);
+  put(5, unsigned(ymd.month()), 2);
+  put(8, unsigned(ymd.day()), 2);
+  put(11, unsigned(hms.hours().count()), 2);
+  put(14, unsigned(hms.minutes().count()), 2);
+  put(17, unsigned(hms.seconds().count()), 2);
+  put(20, unsigned(hms.subseconds().count()), 3);
+  return out;
 }
 
 std::optional<sys_time_ms> parse_iso8601(std::string_view s) {
