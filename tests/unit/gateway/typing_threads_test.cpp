@@ -36,9 +36,9 @@ using lines = std::vector<std::string>;
 
 struct typing_threads : ::testing::Test {
   test_support::manual_clock clock;
+  cluster::locked_connection_map map;  // outlives the servers: their sockets leave it at the end
   harness h[2];
   cluster::shard_bus bus{{h[0].ioc.get_executor(), h[1].ioc.get_executor()}};
-  cluster::locked_connection_map map;
   std::shared_ptr<typing_owners> owners = std::make_shared<typing_owners>(
       std::vector<boost::asio::any_io_executor>{h[0].ioc.get_executor(), h[1].ioc.get_executor()});
   std::unique_ptr<typing_service> typing[2];
