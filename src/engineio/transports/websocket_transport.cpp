@@ -109,7 +109,9 @@ bool websocket_transport::on_bytes(std::span<char> input) {
         break;
       case websocket_reader::kind::ping:
         if (close_queued_) break;
-        control_ += websocket_frame::control(websocket_frame::opcode_pong, ev.data.size()).head();
+        // Bounded: only the latest ping not yet answered gets its pong (RFC 6455 §5.5.3 allows
+        // it), so a peer that pings and does not read cannot grow this.
+        control_ = websocket_frame::control(websocket_frame::opcode_pong, ev.data.size()).head();
         control_ += ev.data;
         if (!writing_ && !flush_posted_) post_flush();
         break;

@@ -35,7 +35,8 @@ namespace chatgate::engineio {
 /// the kernel does not take is written with async_write. The flush passes of all corked
 /// transports of one io_context share one posted handler per loop pass (flush_list). Control
 /// frames (a pong echoing a ping, the close frame) go into the same gather writes, at a frame
-/// boundary: nothing is ever written in the middle of a partly written frame.
+/// boundary: nothing is ever written in the middle of a partly written frame. Of several pings
+/// read before their pong is written, only the latest is answered (one pong queued at most).
 ///
 /// Closing: close() queues a close frame (1000) behind the queued frames; if they are not
 /// written within close_timeout (the peer stopped reading) the connection is dropped (Node's ws:
@@ -95,7 +96,7 @@ class websocket_transport final : public transport,
   struct write_batch {
     std::vector<outgoing_packet> packets;  // keep the payloads alive
     std::vector<websocket_frame> heads;    // their frame headers
-    std::string control;                   // pong frames, whole (header + payload)
+    std::string control;                   // the pong frame, whole (header + payload)
     std::vector<boost::asio::const_buffer> buffers;
   };
 
@@ -108,7 +109,7 @@ class websocket_transport final : public transport,
   std::vector<outgoing_packet> queued_;   // corked, not written yet
   std::size_t queued_bytes_ = 0;          // payload bytes in queued_
   std::unique_ptr<write_batch> writing_;  // the gather write in progress
-  std::string control_;                   // pong frames waiting for the next write
+  std::string control_;                   // the pong waiting for the next write (one at most)
   std::size_t frames_at_last_turn_ = 0;   // queued_.size() when the flush last looked
   int cork_turns_ = 0;
   std::array<char, 4> close_frame_{};  // the close frame, written last

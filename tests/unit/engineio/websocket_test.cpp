@@ -265,7 +265,13 @@ TEST_F(websocket_test, client_ping_frames_are_answered_between_whole_frames) {
   }
   ws.write(net::buffer(std::string("4after")));
   EXPECT_EQ(read(ws), "4after");
-  EXPECT_EQ(pongs, (std::vector<std::string>{"one", std::string(125, 'p')}));
+  // "one" may have been superseded by the second ping before its pong was written.
+  ASSERT_FALSE(pongs.empty());
+  EXPECT_LE(pongs.size(), 2u);
+  EXPECT_EQ(pongs.back(), std::string(125, 'p'));
+  if (pongs.size() == 2) {
+    EXPECT_EQ(pongs.front(), "one");
+  }
 }
 
 TEST_F(websocket_test, client_close_is_answered_with_its_code) {
@@ -295,14 +301,17 @@ struct raw_client {
     ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
     socket = std::move(ws.next_layer());
   }
-  void send(std::uint8_t first, std::string_view payload, bool masked = true) {
+  static std::string frame(std::uint8_t first, std::string_view payload, bool masked = true) {
     std::string f{static_cast<char>(first),
                   static_cast<char>((masked ? 0x80 : 0) | payload.size())};
     const char key[4] = {1, 2, 3, 4};
     if (masked) f.append(key, 4);
     for (std::size_t i = 0; i < payload.size(); ++i)
       f.push_back(masked ? payload[i] ^ key[i & 3] : payload[i]);
-    net::write(socket, net::buffer(f));
+    return f;
+  }
+  void send(std::uint8_t first, std::string_view payload, bool masked = true) {
+    net::write(socket, net::buffer(frame(first, payload, masked)));
   }
   /// Reads until the server's close frame; returns its code (0: none, -1: connection closed
   /// without one).
@@ -362,6 +371,31 @@ TEST_F(websocket_test, fragmented_message_with_a_ping_between_is_one_message) {
     got.append(buf, n);
   }
   EXPECT_NE(got.find(std::string("\x8A\x01p", 3)), std::string::npos);  // the pong
+}
+
+TEST_F(websocket_test, pings_read_together_get_one_pong_for_the_latest) {
+  raw_client c(client_ioc, port);
+  // One write, so one read on the server: the pongs of "a" and "b" are superseded by "c"'s.
+  net::write(c.socket, net::buffer(raw_client::frame(0x89, "a") + raw_client::frame(0x89, "b") +
+                                   raw_client::frame(0x89, "c") + raw_client::frame(0x81, "4x")));
+  std::string got;
+  char buf[4096];
+  while (got.find("4x") == std::string::npos) {
+    const std::size_t n = c.socket.read_some(net::buffer(buf));
+    got.append(buf, n);
+  }
+  EXPECT_EQ(got.find(std::string("\x8A\x01"
+                                 "a",
+                                 3)),
+            std::string::npos);
+  EXPECT_EQ(got.find(std::string("\x8A\x01"
+                                 "b",
+                                 3)),
+            std::string::npos);
+  EXPECT_NE(got.find(std::string("\x8A\x01"
+                                 "c",
+                                 3)),
+            std::string::npos);
 }
 
 TEST_F(websocket_test, upgrade_with_another_version_gets_426) {
