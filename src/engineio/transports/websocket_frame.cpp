@@ -30,4 +30,8 @@ websocket_frame websocket_frame::binary(std::size_t payload_size) {
   return websocket_frame(opcode_binary, payload_size);
 }
 
+websocket_frame websocket_frame::control(std::uint8_t opcode, std::size_t payload_size) {
+  return websocket_frame(opcode, payload_size);
+}
+
 }  // namespace chatgate::engineio

@@ -17,18 +17,23 @@ namespace chatgate::engineio {
 ///   +-+-+-+-+-------+-+-------------+-------------------------------+
 ///
 /// FIN set (no fragmentation), no RSV bits (no per-message deflate), MASK clear (servers never
-/// mask). `prefix` is an optional single byte placed right after the header: the Engine.IO
-/// packet type of a text frame ("4" of "4{...}"), so a frame is {header+type, shared payload}.
+/// mask). Control frames (pong, close) use the same header. `prefix` is an optional single byte
+/// placed right after the header: the Engine.IO packet type of a text frame ("4" of "4{...}"), so a
+/// frame is {header+type, shared payload}.
 class websocket_frame {
  public:
   static constexpr std::size_t max_header = 10;
   static constexpr std::uint8_t opcode_text = 0x1;
   static constexpr std::uint8_t opcode_binary = 0x2;
+  static constexpr std::uint8_t opcode_close = 0x8;
+  static constexpr std::uint8_t opcode_pong = 0xA;
 
   /// Header of a text frame of `1 + payload_size` bytes starting with `prefix`.
   static websocket_frame text(char prefix, std::size_t payload_size);
   /// Header of a binary frame of `payload_size` bytes.
   static websocket_frame binary(std::size_t payload_size);
+  /// Header of a control frame (close, pong) of `payload_size` (<= 125) bytes.
+  static websocket_frame control(std::uint8_t opcode, std::size_t payload_size);
 
   /// The header bytes (and the prefix byte of a text frame): written before the payload.
   std::string_view head() const { return {bytes_.data(), size_}; }

@@ -4,80 +4,195 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/websocket/error.hpp>
+
+#include "engineio/transports/websocket_handshake.hpp"
 
 namespace chatgate::engineio {
 
 namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+/// The read buffer of this io thread: every websocket of the thread reads into it in turn (a
+/// read handler parses what it read before it returns, so the buffer is never shared).
+std::span<char> io_thread_buffer() {
+  thread_local std::vector<char> buffer(websocket_transport::read_buffer_size);
+  return buffer;
+}
+
+bool would_block(const error_code& ec) {
+  return ec == net::error::would_block || ec == net::error::try_again;
+}
+
+}  // namespace
 
 websocket_transport::websocket_transport(beast::tcp_stream&& stream, const settings& config)
-    : ws_(stream.release_socket()),
-      close_timer_(ws_.get_executor()),
-      close_timeout_(config.close_timeout) {
-  ws_.read_message_max(config.max_payload);
-  // write_queued writes synchronously first: it must get EAGAIN, never block the io thread.
-  // (Asio's and Beast's asynchronous operations work on a non-blocking socket as before.)
-  beast::error_code ignored;
-  ws_.next_layer().non_blocking(true, ignored);
-  // Engine.IO heartbeats detect dead peers; Beast only bounds the handshakes.
-  websocket::stream_base::timeout timeouts{config.handshake_timeout, websocket::stream_base::none(),
-                                           false};
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::permessage_deflate{});  // off: our own frames carry no RSV1
+    : socket_(stream.release_socket()),
+      close_timeout_(config.close_timeout),
+      handshake_timeout_(config.handshake_timeout),
+      reader_(config.max_payload) {
+  // Reads and the first attempt of every write are synchronous: they must get EAGAIN, never
+  // block the io thread. (Asio's asynchronous operations work on a non-blocking socket too.)
+  error_code ignored;
+  socket_.non_blocking(true, ignored);
 }
 
 void websocket_transport::accept(const http::request& req, std::function<void(bool)> done) {
-  ws_.async_accept(req, [self = shared_from_this(), done = std::move(done)](beast::error_code ec) {
-    self->open_ = !ec;
-    if (ec) {
-      beast::error_code ignored;
-      self->ws_.next_layer().close(ignored);
+  auto answer = answer_upgrade(req);
+  auto out = std::make_shared<std::string>(std::move(answer.response));
+  auto finish = [self = shared_from_this(), accepted = answer.accepted,
+                 done = std::move(done)](error_code ec) {
+    self->timer_.reset();
+    if (ec || !accepted) {
+      self->teardown();
+      return done(false);
     }
-    done(!ec);
-  });
+    self->open_ = true;
+    done(true);
+  };
+  // The response is small: the socket buffer of a new connection takes it at once.
+  error_code ec;
+  std::size_t written = 0;
+  do {
+    written = socket_.write_some(net::buffer(*out), ec);
+  } while (ec == net::error::interrupted);
+  if (would_block(ec)) {
+    ec = {};
+    written = 0;
+  }
+  if (ec || written == out->size()) return finish(ec);
+  arm_timer(handshake_timeout_);
+  net::async_write(
+      socket_, net::buffer(*out) + written,
+      [out, finish = std::move(finish)](error_code e, std::size_t) mutable { finish(e); });
 }
 
 void websocket_transport::start_reading() {
-  do_read();
+  wait_readable();
 }
 
-void websocket_transport::do_read() {
-  ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->on_read(ec);
-  });
+void websocket_transport::wait_readable() {
+  socket_.async_wait(net::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
-void websocket_transport::on_read(beast::error_code ec) {
-  if (ec) {
-    open_ = false;
-    if (!events_) return;
-    // A clean close or a vanished peer is "transport close"; anything else (a frame over
-    // maxPayload, a protocol violation) is "transport error", as Node's ws reports it.
-    const bool clean = ec == websocket::error::closed || ec == net::error::eof ||
-                       ec == net::error::connection_reset || ec == net::error::operation_aborted;
-    if (clean) return events_->on_transport_close(*this);
-    return events_->on_transport_error(*this, "transport error");
+void websocket_transport::on_readable(error_code ec) {
+  if (!socket_.is_open()) return;  // torn down meanwhile
+  if (ec) return on_read_error(ec);
+  const auto buffer = io_thread_buffer();
+  for (int reads = 0; reads < max_reads_per_turn;) {
+    const std::size_t n = socket_.read_some(net::buffer(buffer.data(), buffer.size()), ec);
+    if (ec == net::error::interrupted) continue;
+    // The reactor is edge-triggered: wait only once the socket was found empty (a short read
+    // empties it too: bytes arriving later raise a new edge).
+    if (would_block(ec)) return wait_readable();
+    if (ec) return on_read_error(ec);
+    if (!on_bytes(buffer.first(n))) return;
+    if (n < buffer.size()) return wait_readable();
+    ++reads;
   }
-  const std::string data = beast::buffers_to_string(read_buffer_.data());
-  read_buffer_.consume(read_buffer_.size());
-  read_buffer_.shrink_to_fit();  // an idle socket holds no read buffer
-  if (events_) {
-    if (ws_.got_binary()) {
-      events_->on_transport_packet(*this, decode_binary_frame(data));
-    } else if (auto decoded = decode_packet(data)) {
-      events_->on_transport_packet(*this, std::move(*decoded));
-    } else {
-      events_->on_transport_error(*this, "parse error");
+  // A fast sender: let the other handlers of this thread run before reading on.
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_readable({}); });
+}
+
+bool websocket_transport::on_bytes(std::span<char> input) {
+  for (;;) {
+    const auto ev = reader_.next(input);
+    switch (ev.what) {
+      case websocket_reader::kind::need_more:
+        return true;
+      case websocket_reader::kind::text:
+      case websocket_reader::kind::binary:
+        on_message(ev.what, ev.data);
+        break;
+      case websocket_reader::kind::ping:
+        if (close_queued_) break;
+        // Bounded: only the latest ping not yet answered gets its pong (RFC 6455 §5.5.3 allows
+        // it), so a peer that pings and does not read cannot grow this.
+        control_ = websocket_frame::control(websocket_frame::opcode_pong, ev.data.size()).head();
+        control_ += ev.data;
+        if (!writing_ && !flush_posted_) post_flush();
+        break;
+      case websocket_reader::kind::pong:
+        break;
+      case websocket_reader::kind::close:
+        on_peer_close(ev.code);
+        break;
+      case websocket_reader::kind::error:
+        on_protocol_error(ev.code);
+        break;
     }
+    if (!socket_.is_open()) return false;
   }
-  if (open_) do_read();
+}
+
+void websocket_transport::on_message(websocket_reader::kind what, std::string_view data) {
+  if (!open_ || close_queued_ || !events_) return;  // closing: the peer's data means nothing
+  if (what == websocket_reader::kind::binary) {
+    events_->on_transport_packet(*this, decode_binary_frame(data));
+  } else if (auto decoded = decode_packet(data)) {
+    events_->on_transport_packet(*this, std::move(*decoded));
+  } else {
+    events_->on_transport_error(*this, "parse error");
+  }
+}
+
+void websocket_transport::on_peer_close(std::uint16_t code) {
+  const bool was_open = open_;
+  open_ = false;
+  close_received_ = true;
+  if (!close_queued_) {
+    // Answered at once, its code echoed; frames not yet written are dropped (as Beast did).
+    queued_.clear();
+    queued_bytes_ = 0;
+    queue_close(code == close_code::no_status ? 0 : code);
+  } else if (close_written_) {
+    teardown();  // the answer to our close frame
+  }
+  if (was_open && events_) events_->on_transport_close(*this);
+}
+
+void websocket_transport::on_protocol_error(std::uint16_t code) {
+  const bool was_open = open_;
+  open_ = false;
+  failed_ = true;
+  if (!close_queued_) {
+    queued_.clear();
+    queued_bytes_ = 0;
+    queue_close(code);
+  } else if (close_written_) {
+    error_code ignored;
+    socket_.shutdown(net::socket_base::shutdown_send, ignored);
+  }
+  // A message over maxPayload, a protocol violation: "transport error", as Node's ws reports it.
+  if (was_open && events_) events_->on_transport_error(*this, "transport error");
+}
+
+void websocket_transport::on_read_error(error_code ec) {
+  const bool was_open = open_;
+  teardown();
+  if (!was_open || !events_) return;
+  // A vanished peer is "transport close"; anything else "transport error".
+  const bool clean = ec == net::error::eof || ec == net::error::connection_reset ||
+                     ec == net::error::operation_aborted;
+  if (clean) return events_->on_transport_close(*this);
+  events_->on_transport_error(*this, "transport error");
+}
+
+void websocket_transport::queue_close(std::uint16_t code) {
+  close_queued_ = true;
+  close_frame_[0] = static_cast<char>(0x80 | websocket_frame::opcode_close);
+  close_frame_[1] = static_cast<char>(code == 0 ? 0 : 2);
+  close_frame_[2] = static_cast<char>(code >> 8);
+  close_frame_[3] = static_cast<char>(code & 0xFF);
+  close_frame_size_ = code == 0 ? 2 : 4;
+  if (!writing_) write_queued();  // no cork: what is queued goes now, the close frame last
 }
 
 void websocket_transport::send(std::vector<outgoing_packet> packets) {
-  if (!open_ || close_requested_) return;
+  if (!open_ || close_queued_) return;
   for (const auto& p : packets) queued_bytes_ += p.size();
   // Nothing corked yet (the usual case): the session's vector becomes the queue, no copy.
   if (queued_.empty()) {
@@ -94,18 +209,20 @@ void websocket_transport::send(std::vector<outgoing_packet> packets) {
 /// handler) per transport per pass. Thread-local: each io thread runs its own io_context and a
 /// transport's handlers run on the thread that owns it, so a list is never shared between
 /// threads; one list per io_context (a test may run several on one thread).
-struct websocket_transport::flush_list {
+struct websocket_transport::flush_list : std::enable_shared_from_this<flush_list> {
   net::execution_context* context = nullptr;
   std::vector<std::shared_ptr<websocket_transport>> waiting;
   std::vector<std::shared_ptr<websocket_transport>> running;
   bool posted = false;
 
   /// The posted pass. Destroyed without running (its io_context stopped and was destroyed):
-  /// the list forgets its transports and may post again.
+  /// the list forgets its transports and may post again. It shares the list: an io_context
+  /// destroyed on another thread after its io thread ended destroys the pass there, after the
+  /// thread's own reference to the list is gone.
   struct pass {
-    flush_list* list;
-    explicit pass(flush_list* l) : list(l) {}
-    pass(pass&& o) noexcept : list(std::exchange(o.list, nullptr)) {}
+    std::shared_ptr<flush_list> list;
+    explicit pass(std::shared_ptr<flush_list> l) : list(std::move(l)) {}
+    pass(pass&& o) noexcept = default;
     pass& operator=(pass&&) = delete;
     ~pass() {
       if (!list) return;
@@ -116,24 +233,24 @@ struct websocket_transport::flush_list {
   };
 
   static flush_list& of(const net::any_io_executor& ex) {
-    thread_local std::vector<std::unique_ptr<flush_list>> lists;
+    thread_local std::vector<std::shared_ptr<flush_list>> lists;
     auto* context = &net::query(ex, net::execution::context);
     for (const auto& l : lists)
       if (l->context == context) return *l;
     std::erase_if(lists, [](const auto& l) {  // lists of io_contexts gone since
       return !l->posted && l->waiting.empty() && l->running.empty();
     });
-    lists.push_back(std::make_unique<flush_list>());
+    lists.push_back(std::make_shared<flush_list>());
     lists.back()->context = context;
     return *lists.back();
   }
 
   void add(std::shared_ptr<websocket_transport> t) {
-    auto ex = t->ws_.get_executor();
+    auto ex = t->socket_.get_executor();
     waiting.push_back(std::move(t));
     if (posted) return;
     posted = true;
-    net::post(ex, pass(this));
+    net::post(ex, pass(shared_from_this()));
   }
 
   void run() {
@@ -148,120 +265,139 @@ void websocket_transport::post_flush() {
   flush_posted_ = true;
   cork_turns_ = 0;
   frames_at_last_turn_ = queued_.size();
-  flush_list::of(ws_.get_executor()).add(shared_from_this());
+  flush_list::of(socket_.get_executor()).add(shared_from_this());
 }
 
 void websocket_transport::on_flush() {
   flush_posted_ = false;
-  if (!open_ || writing_ || queued_.empty()) return;
+  if (!socket_.is_open() || writing_) return;
+  if (queued_.empty() && control_.empty() && !close_pending()) return;
   // Wait one more pass of the loop while frames keep coming: always after the first pass (the
   // sender's next message is often already read and its handler queued behind this one), then
   // as long as the last pass added frames.
   const bool grew = queued_.size() > frames_at_last_turn_;
-  if (!close_requested_ && queued_bytes_ < cork_bytes && cork_turns_ < max_cork_turns &&
+  if (!close_queued_ && queued_bytes_ < cork_bytes && cork_turns_ < max_cork_turns &&
       (cork_turns_ == 0 || grew)) {
     ++cork_turns_;
     frames_at_last_turn_ = queued_.size();
     flush_posted_ = true;
-    flush_list::of(ws_.get_executor()).add(shared_from_this());
+    flush_list::of(socket_.get_executor()).add(shared_from_this());
     return;
   }
   write_queued();
 }
 
 void websocket_transport::write_queued() {
-  in_flight_.swap(queued_);
+  writing_ = std::make_unique<write_batch>();
+  auto& batch = *writing_;
+  batch.packets.swap(queued_);
   queued_bytes_ = 0;
-  heads_.clear();
-  heads_.reserve(in_flight_.size());  // never reallocated below: buffers_ point into it
-  buffers_.clear();
-  buffers_.reserve(in_flight_.size() * 2);
-  std::size_t total = 0;
-  for (const auto& p : in_flight_) {
+  batch.control.swap(control_);
+  batch.heads.reserve(batch.packets.size());  // never reallocated below: buffers point into it
+  batch.buffers.reserve(batch.packets.size() * 2 + 2);
+  // Pongs first: they are whole frames, so they sit between frames like any other.
+  if (!batch.control.empty()) batch.buffers.push_back(net::buffer(batch.control));
+  for (const auto& p : batch.packets) {
     const auto payload = p.view();
-    heads_.push_back(p.binary ? websocket_frame::binary(payload.size())
+    batch.heads.push_back(p.binary
+                              ? websocket_frame::binary(payload.size())
                               : websocket_frame::text(static_cast<char>(p.type), payload.size()));
-    buffers_.push_back(net::buffer(heads_.back().head()));
-    total += heads_.back().head().size();
-    if (!payload.empty()) {
-      buffers_.push_back(net::buffer(payload));
-      total += payload.size();
-    }
+    batch.buffers.push_back(net::buffer(batch.heads.back().head()));
+    if (!payload.empty()) batch.buffers.push_back(net::buffer(payload));
   }
-  writing_ = true;
+  if (close_pending()) {  // last: nothing follows a close frame
+    close_in_flight_ = true;
+    batch.buffers.push_back(net::buffer(close_frame_.data(), close_frame_size_));
+  }
+  const std::size_t total = net::buffer_size(batch.buffers);
   // First a non-blocking gather write right here: the socket buffer almost always takes it all,
   // and then no asynchronous operation is started (no handler to allocate, no completion to
   // post and run). Only what the kernel did not take is written asynchronously.
-  beast::error_code ec;
+  error_code ec;
   std::size_t written = 0;
-  for (;;) {
-    written = ws_.next_layer().write_some(buffers_, ec);
-    if (ec != net::error::interrupted) break;
-  }
-  if (ec == net::error::would_block || ec == net::error::try_again) {
+  do {
+    written = socket_.write_some(batch.buffers, ec);
+  } while (ec == net::error::interrupted);
+  if (would_block(ec)) {
     ec = {};
     written = 0;
   }
   if (ec || written == total) return on_written(ec);
   // Partly written: drop the buffers (and parts of a buffer) already sent, write the rest.
-  auto first = buffers_.begin();
+  auto first = batch.buffers.begin();
   while (written >= first->size()) written -= (first++)->size();
   *first += written;
-  buffers_.erase(buffers_.begin(), first);
-  net::async_write(
-      ws_.next_layer(), buffers_,
-      [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_written(e); });
+  batch.buffers.erase(batch.buffers.begin(), first);
+  net::async_write(socket_, batch.buffers,
+                   [self = shared_from_this()](error_code e, std::size_t) { self->on_written(e); });
 }
 
-void websocket_transport::on_written(beast::error_code ec) {
+void websocket_transport::on_written(error_code ec) {
   // Released, not kept: an idle socket holds no write buffers (a malloc per write is far
   // cheaper than the system call it goes with).
-  std::vector<outgoing_packet>().swap(in_flight_);
-  std::vector<websocket_frame>().swap(heads_);
-  std::vector<net::const_buffer>().swap(buffers_);
-  writing_ = false;
+  writing_.reset();
   if (ec) {
-    open_ = false;
-    if (events_) events_->on_transport_error(*this, "transport error");
+    const bool was_open = open_;
+    teardown();
+    if (was_open && events_) events_->on_transport_error(*this, "transport error");
     return;
   }
-  if (!open_) return;
-  if (!queued_.empty()) return write_queued();  // queued while writing: no need to cork again
-  if (close_requested_) {
-    close_timer_.cancel();
-    return do_close();
+  if (close_in_flight_) {
+    close_in_flight_ = false;
+    return on_close_written();
   }
-  if (events_) events_->on_transport_ready(*this);
+  if (!socket_.is_open()) return;
+  // Queued while writing: no need to cork again.
+  if (!queued_.empty() || !control_.empty() || close_pending()) return write_queued();
+  if (open_ && events_) events_->on_transport_ready(*this);
+}
+
+void websocket_transport::on_close_written() {
+  close_written_ = true;
+  if (!socket_.is_open()) return;
+  if (close_received_ && !failed_) return teardown();  // the close handshake is complete
+  // Waiting for the peer's close frame, or (we failed the connection) for its FIN; reading goes
+  // on meanwhile and tears down when either comes.
+  if (failed_) {
+    error_code ignored;
+    socket_.shutdown(net::socket_base::shutdown_send, ignored);
+  }
+  arm_timer(handshake_timeout_);
 }
 
 void websocket_transport::close() {
-  if (close_requested_) return;
-  close_requested_ = true;
-  if (!writing_ && queued_.empty()) return do_close();
-  if (!writing_ && !flush_posted_) post_flush();  // on_flush writes at once when closing
-  close_timer_.expires_after(close_timeout_);
-  close_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-    auto self = weak.lock();
-    if (!ec && self && (self->writing_ || !self->queued_.empty())) self->abort();
-  });
+  if (close_queued_ || !socket_.is_open()) return;
+  // The queued frames (and the close frame behind them) must be written within close_timeout;
+  // a peer that does not read is dropped then. Armed first: once the close frame is written
+  // (perhaps right away) the deadline becomes the close handshake's.
+  arm_timer(close_timeout_);
+  queue_close(close_code::normal);
 }
 
 void websocket_transport::abort() {
-  close_requested_ = true;
-  close_sent_ = true;
-  open_ = false;
-  close_timer_.cancel();
-  queued_.clear();
-  // Cancels the read and a write stuck on a full socket buffer; their handlers release `this`.
-  beast::error_code ignored;
-  ws_.next_layer().close(ignored);
+  close_queued_ = true;
+  teardown();
 }
 
-void websocket_transport::do_close() {
-  if (close_sent_ || !open_) return;
-  close_sent_ = true;
-  ws_.async_close(websocket::close_code::normal,
-                  [self = shared_from_this()](beast::error_code) { self->open_ = false; });
+void websocket_transport::arm_timer(std::chrono::milliseconds after) {
+  if (!timer_) timer_ = std::make_unique<net::steady_timer>(socket_.get_executor());
+  timer_->expires_after(after);  // cancels the wait of an earlier deadline
+  timer_->async_wait([weak = weak_from_this()](error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->teardown();
+  });
+}
+
+void websocket_transport::teardown() {
+  open_ = false;
+  timer_.reset();  // cancels its wait
+  queued_.clear();
+  queued_bytes_ = 0;
+  control_.clear();
+  if (!socket_.is_open()) return;
+  // Cancels the read and a write stuck on a full socket buffer; their handlers release `this`.
+  error_code ignored;
+  socket_.shutdown(net::socket_base::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 }  // namespace chatgate::engineio

@@ -246,4 +246,174 @@ TEST_F(websocket_test, upgrade_from_a_listed_origin_or_none_is_accepted) {
   EXPECT_FALSE(ec) << ec.message();
 }
 
+TEST_F(websocket_test, client_ping_frames_are_answered_between_whole_frames) {
+  auto ws = connect();
+  read(ws);
+  std::vector<std::string> pongs;
+  ws.control_callback([&](websocket::frame_type kind, beast::string_view payload) {
+    if (kind == websocket::frame_type::pong) pongs.emplace_back(payload);
+  });
+  // Pings sent while the server writes a burst of frames: every pong must land between frames
+  // (Beast's client fails the read on anything else).
+  ws.text(true);
+  ws.write(net::buffer(std::string("4burst")));
+  ws.ping("one");
+  ws.ping(websocket::ping_data(125, 'p'));
+  for (std::size_t n : burst_sizes) {
+    EXPECT_EQ(read(ws), "4" + std::string(n, 't')) << n;
+    EXPECT_EQ(read(ws), std::string(n, 'b')) << n;
+  }
+  ws.write(net::buffer(std::string("4after")));
+  EXPECT_EQ(read(ws), "4after");
+  // "one" may have been superseded by the second ping before its pong was written.
+  ASSERT_FALSE(pongs.empty());
+  EXPECT_LE(pongs.size(), 2u);
+  EXPECT_EQ(pongs.back(), std::string(125, 'p'));
+  if (pongs.size() == 2) {
+    EXPECT_EQ(pongs.front(), "one");
+  }
+}
+
+TEST_F(websocket_test, client_close_is_answered_with_its_code) {
+  auto ws = connect();
+  read(ws);
+  ws.close(websocket::close_reason(websocket::close_code::going_away));
+  EXPECT_EQ(ws.reason().code, websocket::close_code::going_away);  // echoed by the server
+  // ... and the session is gone.
+  for (int i = 0; i < 100; ++i) {
+    std::promise<std::size_t> count;
+    net::post(ioc, [&] { count.set_value(eio->client_count()); });
+    if (count.get_future().get() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::promise<std::size_t> after;
+  net::post(ioc, [&] { after.set_value(eio->client_count()); });
+  EXPECT_EQ(after.get_future().get(), 0u);
+}
+
+/// A raw websocket connection (the handshake done by Beast, then the bare socket), to send
+/// frames Beast's client would refuse to send.
+struct raw_client {
+  tcp::socket socket;
+  explicit raw_client(net::io_context& ioc, unsigned short port) : socket(ioc) {
+    websocket::stream<tcp::socket> ws(ioc);
+    ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+    ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
+    socket = std::move(ws.next_layer());
+  }
+  static std::string frame(std::uint8_t first, std::string_view payload, bool masked = true) {
+    std::string f{static_cast<char>(first),
+                  static_cast<char>((masked ? 0x80 : 0) | payload.size())};
+    const char key[4] = {1, 2, 3, 4};
+    if (masked) f.append(key, 4);
+    for (std::size_t i = 0; i < payload.size(); ++i)
+      f.push_back(masked ? payload[i] ^ key[i & 3] : payload[i]);
+    return f;
+  }
+  void send(std::uint8_t first, std::string_view payload, bool masked = true) {
+    net::write(socket, net::buffer(frame(first, payload, masked)));
+  }
+  /// Reads until the server's close frame; returns its code (0: none, -1: connection closed
+  /// without one).
+  int close_code() {
+    std::string got;
+    char buf[4096];
+    beast::error_code ec;
+    for (;;) {
+      const std::size_t n = socket.read_some(net::buffer(buf), ec);
+      got.append(buf, n);
+      // Frames from the server are unmasked and short here: walk them.
+      std::size_t at = 0;
+      while (at + 2 <= got.size()) {
+        const auto op = static_cast<std::uint8_t>(got[at]) & 0x0F;
+        const std::size_t len = static_cast<std::uint8_t>(got[at + 1]) & 0x7F;
+        if (len > 125 || at + 2 + len > got.size()) break;
+        if (op == 0x8) {
+          if (len < 2) return 0;
+          return (static_cast<std::uint8_t>(got[at + 2]) << 8) |
+                 static_cast<std::uint8_t>(got[at + 3]);
+        }
+        at += 2 + len;
+      }
+      if (ec) return -1;
+    }
+  }
+};
+
+TEST_F(websocket_test, unmasked_frame_is_failed_with_1002) {
+  raw_client c(client_ioc, port);
+  c.send(0x81, "4hello", false);
+  EXPECT_EQ(c.close_code(), 1002);
+}
+
+TEST_F(websocket_test, invalid_utf8_text_is_failed_with_1007) {
+  raw_client c(client_ioc, port);
+  c.send(0x81, "4\xFF");
+  EXPECT_EQ(c.close_code(), 1007);
+}
+
+TEST_F(websocket_test, reserved_bits_are_failed_with_1002) {
+  raw_client c(client_ioc, port);
+  c.send(0xC1, "4hello");  // RSV1: no extension was negotiated
+  EXPECT_EQ(c.close_code(), 1002);
+}
+
+TEST_F(websocket_test, fragmented_message_with_a_ping_between_is_one_message) {
+  raw_client c(client_ioc, port);
+  c.send(0x01, "4frag");
+  c.send(0x89, "p");
+  c.send(0x80, "mented");
+  std::string got;
+  char buf[4096];
+  // The open packet, the pong and the echo: read until the echo is complete.
+  while (got.find("4fragmented") == std::string::npos) {
+    const std::size_t n = c.socket.read_some(net::buffer(buf));
+    got.append(buf, n);
+  }
+  EXPECT_NE(got.find(std::string("\x8A\x01p", 3)), std::string::npos);  // the pong
+}
+
+TEST_F(websocket_test, pings_read_together_get_one_pong_for_the_latest) {
+  raw_client c(client_ioc, port);
+  // One write, so one read on the server: the pongs of "a" and "b" are superseded by "c"'s.
+  net::write(c.socket, net::buffer(raw_client::frame(0x89, "a") + raw_client::frame(0x89, "b") +
+                                   raw_client::frame(0x89, "c") + raw_client::frame(0x81, "4x")));
+  std::string got;
+  char buf[4096];
+  while (got.find("4x") == std::string::npos) {
+    const std::size_t n = c.socket.read_some(net::buffer(buf));
+    got.append(buf, n);
+  }
+  EXPECT_EQ(got.find(std::string("\x8A\x01"
+                                 "a",
+                                 3)),
+            std::string::npos);
+  EXPECT_EQ(got.find(std::string("\x8A\x01"
+                                 "b",
+                                 3)),
+            std::string::npos);
+  EXPECT_NE(got.find(std::string("\x8A\x01"
+                                 "c",
+                                 3)),
+            std::string::npos);
+}
+
+TEST_F(websocket_test, upgrade_with_another_version_gets_426) {
+  beast::tcp_stream http_stream(client_ioc);
+  http_stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  beast::http::request<beast::http::empty_body> req{beast::http::verb::get,
+                                                    "/engine.io/?EIO=4&transport=websocket", 11};
+  req.set(beast::http::field::host, "localhost");
+  req.set(beast::http::field::connection, "Upgrade");
+  req.set(beast::http::field::upgrade, "websocket");
+  req.set(beast::http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+  req.set(beast::http::field::sec_websocket_version, "8");
+  beast::http::write(http_stream, req);
+  beast::flat_buffer buffer;
+  beast::http::response<beast::http::string_body> res;
+  beast::http::read(http_stream, buffer, res);
+  EXPECT_EQ(res.result_int(), 426u);
+  EXPECT_EQ(res[beast::http::field::sec_websocket_version], "13");
+}
+
 }  // namespace
