@@ -73,7 +73,10 @@ void shard::attach_store(chat::runner& runner) {
                 });
               },
               1};
-  chat_ = std::make_unique<chat::async_chat>(runner, chat::batching(answers_));
+  // Calls made in one pass of this thread's loop reach the store workers together.
+  chat_ = std::make_unique<chat::async_chat>(
+      runner, chat::batching(answers_),
+      [this](std::function<void()> f) { boost::asio::post(ioc_, std::move(f)); });
 }
 
 void shard::start_gateway(http::handler& rest, const auth::verifier& verifier,

@@ -31,6 +31,28 @@ bool passes_validation(std::string_view conversation_id, const json::value& body
 
 }  // namespace
 
+void async_chat::submit(runner::access a, const std::string& key, runner::task t, runner::expired e,
+                        std::function<void()> refused) {
+  if (!later_) {
+    if (!runner_.submit(a, key, std::move(t), std::move(e))) refused();
+    return;
+  }
+  pending_.push_back({runner::call{a, key, std::move(t), std::move(e)}, std::move(refused)});
+  if (pending_.size() == 1) later_([this] { submit_pending(); });
+}
+
+void async_chat::submit_pending() {
+  auto pending = std::move(pending_);
+  pending_.clear();
+  std::vector<runner::call> calls;
+  calls.reserve(pending.size());
+  for (auto& p : pending) calls.push_back(std::move(p.call));
+  runner_.submit_all(calls);
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (!calls[i].accepted) pending[i].refused();
+  }
+}
+
 template <class T, class F>
 void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
   // Shared by the task and the expiry: exactly one of them runs (runner's contract).
@@ -51,8 +73,8 @@ void async_chat::run(access a, const std::string& key, F f, callback<T> done) {
       back(std::move(ok));
   };
   auto expired = [cb, back] { back([cb] { (*cb)(store_error("Store did not answer in time")); }); };
-  if (!runner_.submit(a, key, std::move(task), std::move(expired)))
-    back_([cb] { (*cb)(store_error("Store overloaded")); });
+  submit(a, key, std::move(task), std::move(expired),
+         [cb, back] { back([cb] { (*cb)(store_error("Store overloaded")); }); });
 }
 
 template <class T, class F>
@@ -77,8 +99,8 @@ void async_chat::run_deferred(access a, const std::string& key, F f, callback<T>
     }
   };
   auto expired = [cb, back] { back([cb] { (*cb)(store_error("Store did not answer in time")); }); };
-  if (!runner_.submit(a, key, std::move(task), std::move(expired)))
-    back_([cb] { (*cb)(store_error("Store overloaded")); });
+  submit(a, key, std::move(task), std::move(expired),
+         [cb, back] { back([cb] { (*cb)(store_error("Store overloaded")); }); });
 }
 
 void async_chat::create_conversation(std::string user, json::value body,

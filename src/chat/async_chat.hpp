@@ -25,7 +25,13 @@ class async_chat {
   template <class T>
   using callback = std::function<void(core::result<T>)>;
 
-  async_chat(runner& r, poster back) : runner_(r), back_(std::move(back)) {}
+  /// `later`, when given, schedules a closure on the calling (io) thread after what it is
+  /// running now: the calls made until then are handed to the runner together
+  /// (runner::submit_all). A sender's messages read in one pass of the loop then reach the
+  /// store worker at once and share one group commit, instead of the worker waking at the first
+  /// and committing it alone. Without it each call is submitted at once.
+  async_chat(runner& r, poster back, poster later = nullptr)
+      : runner_(r), back_(std::move(back)), later_(std::move(later)) {}
 
   /// With REDIS_URL: sends are counted against RATE_LIMIT over every instance first (a refusal
   /// answers RATE_LIMITED without reaching the store; a send counted and then not stored is given
@@ -100,8 +106,21 @@ class async_chat {
   void submit_send(std::string user, std::string conversation_id, boost::json::value body,
                    callback<store::message> done);
 
+  /// Submits now, or (with `later_`) with the other calls of this loop pass; `refused` runs
+  /// when the runner refuses it.
+  void submit(runner::access a, const std::string& key, runner::task t, runner::expired e,
+              std::function<void()> refused);
+  void submit_pending();
+
+  struct pending_call {
+    runner::call call;
+    std::function<void()> refused;
+  };
+
   runner& runner_;
   poster back_;
+  poster later_;
+  std::vector<pending_call> pending_;  // io thread only; handed over by submit_pending()
   shared_rate_limit* shared_limit_ = nullptr;
 };
 

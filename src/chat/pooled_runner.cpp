@@ -49,20 +49,33 @@ pooled_runner::~pooled_runner() {
   stop();
 }
 
-bool pooled_runner::submit(access a, std::string_view key, task t, expired e) {
+store::worker_pool::request pooled_runner::request_for(access a, std::string_view key, task t,
+                                                       expired e) {
   const auto kind =
       a == access::read ? store::worker_pool::access::read : store::worker_pool::access::write;
   const bool may_wait = a == access::send;
-  return pool_.submit(
-      kind, std::hash<std::string_view>{}(key),
-      [this, may_wait, t = std::move(t)](std::size_t worker) {
-        auto& service = *services_[worker];
-        // Sends queued by a group commit go first, so this call sees the store as if every
-        // call before it had run (order per key, and a send's seq before a later edit).
-        if (!may_wait) service.flush_sends();
-        t(service);
-      },
-      std::move(e));
+  return {kind, std::hash<std::string_view>{}(key),
+          [this, may_wait, t = std::move(t)](std::size_t worker) {
+            auto& service = *services_[worker];
+            // Sends queued by a group commit go first, so this call sees the store as if every
+            // call before it had run (order per key, and a send's seq before a later edit).
+            if (!may_wait) service.flush_sends();
+            t(service);
+          },
+          std::move(e)};
+}
+
+bool pooled_runner::submit(access a, std::string_view key, task t, expired e) {
+  auto r = request_for(a, key, std::move(t), std::move(e));
+  return pool_.submit(r.a, r.key, std::move(r.run), std::move(r.expire));
+}
+
+void pooled_runner::submit_all(std::vector<call>& calls) {
+  std::vector<store::worker_pool::request> requests;
+  requests.reserve(calls.size());
+  for (auto& c : calls) requests.push_back(request_for(c.a, c.key, std::move(c.t), std::move(c.e)));
+  pool_.submit_all(requests);
+  for (std::size_t i = 0; i < calls.size(); ++i) calls[i].accepted = requests[i].accepted;
 }
 
 void pooled_runner::stop() {

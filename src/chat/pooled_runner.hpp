@@ -30,6 +30,8 @@ class pooled_runner final : public runner {
   ~pooled_runner() override;
 
   bool submit(access a, std::string_view key, task t, expired e) override;
+  /// The calls go to the workers' queues together (store::worker_pool::submit_all).
+  void submit_all(std::vector<call>& calls) override;
 
   /// For /ready: every worker's store answered its last ping in time.
   bool healthy() const { return pool_.healthy(); }
@@ -38,6 +40,7 @@ class pooled_runner final : public runner {
   void stop();
 
  private:
+  store::worker_pool::request request_for(access a, std::string_view key, task t, expired e);
   bool begin_batch(std::size_t worker);
   void end_batch(std::size_t worker);
 

@@ -1,6 +1,8 @@
 #pragma once
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace chatgate::chat {
 
@@ -23,6 +25,21 @@ class runner {
   /// `e` runs instead of `t` when the call waited past the store timeout (then `t` never runs).
   /// False when refused at once (queue full, stopping): neither runs.
   virtual bool submit(access a, std::string_view key, task t, expired e) = 0;
+
+  /// One call of submit_all(); `accepted` is its answer.
+  struct call {
+    access a;
+    std::string key;
+    task t;
+    expired e;
+    bool accepted = false;
+  };
+  /// submit() of each call, in order. A runner with queues may hand them over together (one
+  /// lock and one wake-up per worker rather than per call), so that calls made in one io-loop
+  /// pass reach a worker at once and share its next batch.
+  virtual void submit_all(std::vector<call>& calls) {
+    for (auto& c : calls) c.accepted = submit(c.a, c.key, std::move(c.t), std::move(c.e));
+  }
 };
 
 /// Runs each call at once on the caller's thread.

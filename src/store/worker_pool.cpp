@@ -55,6 +55,36 @@ bool worker_pool::submit(access a, std::size_t key, job j, expired e) {
   return true;
 }
 
+void worker_pool::submit_all(std::vector<request>& requests) {
+  // Workers in the order they are first named (a handful: the writers and readers).
+  std::vector<std::size_t> order;
+  std::vector<std::size_t> target(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    target[i] = pick(requests[i].a, requests[i].key);
+    if (std::find(order.begin(), order.end(), target[i]) == order.end()) order.push_back(target[i]);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto index : order) {
+    auto& w = *workers_[index];
+    bool queued = false;
+    {
+      std::lock_guard lock(w.mutex);
+      for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (target[i] != index) continue;
+        auto& r = requests[i];
+        if (w.stopping || w.queue.size() >= settings_.queue_limit) {
+          refused_total_.fetch_add(1, std::memory_order_relaxed);
+          r.accepted = false;
+          continue;
+        }
+        w.queue.push_back({std::move(r.run), std::move(r.expire), now, r.key});
+        r.accepted = queued = true;
+      }
+    }
+    if (queued) w.wake.notify_one();
+  }
+}
+
 void worker_pool::work(std::size_t index) {
   auto& w = *workers_[index];
   const std::size_t take =

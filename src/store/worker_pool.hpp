@@ -71,6 +71,18 @@ class worker_pool {
   /// cannot deadlock each other; jobs with different keys have no order between them.
   bool submit(access a, std::size_t key, job j, expired e);
 
+  /// One job of submit_all(); `accepted` is submit()'s answer for it.
+  struct request {
+    access a = access::write;
+    std::size_t key = 0;
+    job run;
+    expired expire;
+    bool accepted = false;
+  };
+  /// submit() of each request, in order, taking each worker's lock once and waking each worker
+  /// once: jobs handed over together are all waiting when the worker takes its next batch.
+  void submit_all(std::vector<request>& requests);
+
   /// True while every worker's last probe succeeded within the last 3 health periods.
   bool healthy() const;
   std::size_t size() const { return workers_.size(); }

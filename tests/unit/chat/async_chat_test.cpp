@@ -230,6 +230,57 @@ TEST_F(chat_fixture, a_refused_call_answers_internal_error_through_the_poster) {
   EXPECT_CODE(*answer, internal_error);
 }
 
+/// Records how calls reach it: one by one (submit) or together (submit_all), then runs them.
+struct recording_runner final : chat::runner {
+  chat::chat_service& chat;
+  std::vector<std::size_t> handovers;  // calls per hand-over
+  bool refuse_second = false;
+  explicit recording_runner(chat::chat_service& c) : chat(c) {}
+  bool submit(access, std::string_view, task t, expired) override {
+    handovers.push_back(1);
+    t(chat);
+    return true;
+  }
+  void submit_all(std::vector<call>& calls) override {
+    handovers.push_back(calls.size());
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      calls[i].accepted = !(refuse_second && i == 1);
+      if (calls[i].accepted) calls[i].t(chat);
+    }
+  }
+};
+
+TEST_F(chat_fixture, with_a_later_poster_the_calls_of_one_pass_reach_the_runner_together) {
+  auto c = group("alice", {"bob"});
+  manual_queue io;     // answers
+  manual_queue later;  // the io thread's "after what runs now"
+  recording_runner rec{chat};
+  chat::async_chat async{rec, io.poster(), later.poster()};
+  std::vector<std::string> answers;
+  for (int i = 0; i < 3; ++i)
+    async.send_message("bob", c.id, j(R"({"content":"x"})"), [&](core::result<store::message> m) {
+      answers.push_back(m ? std::to_string(m->seq) : std::string(m.error().message));
+    });
+  EXPECT_TRUE(rec.handovers.empty());  // nothing submitted inside the pass
+  EXPECT_EQ(later.q.size(), 1u);       // one hand-over scheduled for the three
+  later.run_all();
+  EXPECT_EQ(rec.handovers, (std::vector<std::size_t>{3}));
+  io.run_all();
+  EXPECT_EQ(answers, (std::vector<std::string>{"1", "2", "3"}));  // in call order
+
+  // A call the runner refuses answers INTERNAL_ERROR; the others of its hand-over go on.
+  rec.refuse_second = true;
+  answers.clear();
+  for (int i = 0; i < 3; ++i)
+    async.send_message("bob", c.id, j(R"({"content":"y"})"), [&](core::result<store::message> m) {
+      answers.push_back(m ? std::to_string(m->seq) : std::string(m.error().message));
+    });
+  later.run_all();
+  io.run_all();
+  // The accepted ones in order; the refusal is answered once the hand-over returns.
+  EXPECT_EQ(answers, (std::vector<std::string>{"4", "5", "Store overloaded"}));
+}
+
 TEST(held_answers, after_a_commit_the_answers_leave_in_order_after_a_failure_only_failures) {
   std::vector<std::string> posted;
   chat::poster post = [&](std::function<void()> f) { f(); };

@@ -3,6 +3,7 @@
 // by the tsan preset.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -266,6 +267,45 @@ TEST(worker_pool, a_worker_that_cannot_batch_runs_the_jobs_one_by_one) {
   EXPECT_EQ(ran, 5);
   EXPECT_EQ(ends, 0);
   EXPECT_EQ(pool.batch_count(), 0u);
+}
+
+TEST(worker_pool, submit_all_queues_in_order_refuses_past_the_limit_and_the_rest_share_a_batch) {
+  std::atomic<int> batches{0};
+  store::worker_pool pool(1, 1, fast(/*queue_limit=*/4), always,
+                          store::batch_hooks{[&](std::size_t) {
+                                               ++batches;
+                                               return true;
+                                             },
+                                             [](std::size_t) {}});
+  gate g;
+  ASSERT_TRUE(g.hold(pool));  // the writer runs the gate; its queue is empty
+  std::mutex m;
+  std::vector<std::string> ran;
+  auto job = [&](std::string name) {
+    return [&, name](std::size_t w) {
+      std::lock_guard lock(m);
+      ran.push_back(name + "@" + std::to_string(w));
+    };
+  };
+  std::vector<store::worker_pool::request> requests;
+  for (int i = 0; i < 5; ++i)  // 4 fit the writer's queue (at the limit), the 5th is one past it
+    requests.push_back({kind::write, 0, job("w" + std::to_string(i)), nullptr});
+  requests.push_back({kind::read, 7, job("r"), nullptr});  // the reader's queue is its own
+  pool.submit_all(requests);
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(requests[static_cast<std::size_t>(i)].accepted) << i;
+  EXPECT_FALSE(requests[4].accepted);
+  EXPECT_TRUE(requests[5].accepted);
+  EXPECT_EQ(pool.refused_count(), 1u);
+  g.release();
+  pool.stop();
+  std::vector<std::string> writes;
+  for (const auto& r : ran)
+    if (r.back() == '0') writes.push_back(r);
+  EXPECT_EQ(writes, (std::vector<std::string>{"w0@0", "w1@0", "w2@0", "w3@0"}));
+  EXPECT_NE(std::find(ran.begin(), ran.end(), "r@1"), ran.end());
+  // The four were waiting together when the writer took its next batch: one group commit.
+  EXPECT_EQ(pool.batch_count(), 1u);
+  EXPECT_EQ(pool.batched_jobs(), 4u);
 }
 
 TEST(worker_pool, needs_a_writer) {
