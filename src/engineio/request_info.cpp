@@ -67,24 +67,15 @@ bool valid_header_value(std::string_view value) noexcept {
 }
 
 handshake_info make_handshake_info(const http::request& req,
-                                   std::map<std::string, std::string> query,
+                                   const std::map<std::string, std::string>& query,
                                    const http::connection_info& info) {
-  handshake_info hs;
-  hs.query = std::move(query);
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    auto [it, inserted] = hs.headers.emplace(std::move(name), std::string(field.value()));
-    if (!inserted) it->second += ", " + std::string(field.value());  // as Node joins repeats
-  }
+  handshake_info::pair_list headers;
+  for (const auto& field : req) headers.emplace_back(field.name_string(), field.value());
   auto address = info.remote.address();
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
   }
-  hs.remote_address = address.to_string();
-  hs.url = std::string(req.target());
-  return hs;
+  return handshake_info(req.target(), address.to_string(), headers, query);
 }
 
 }  // namespace chatgate::engineio

@@ -33,7 +33,7 @@ bool valid_header_value(std::string_view value) noexcept;
 
 /// What the layer above sees of the handshake request.
 handshake_info make_handshake_info(const http::request& req,
-                                   std::map<std::string, std::string> query,
+                                   const std::map<std::string, std::string>& query,
                                    const http::connection_info& info);
 
 }  // namespace chatgate::engineio

@@ -1,19 +1,12 @@
 #pragma once
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
-namespace chatgate::engineio {
+#include "engineio/handshake_info.hpp"
 
-/// The handshake request as the layer above sees it (Socket.IO's `socket.handshake`).
-struct handshake_info {
-  std::map<std::string, std::string> query;    // decoded query parameters
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string remote_address;
-  std::string url;
-};
+namespace chatgate::engineio {
 
 /// Shared, immutable bytes: a broadcast is encoded once and the same buffer queued everywhere.
 using shared_bytes = std::shared_ptr<const std::string>;

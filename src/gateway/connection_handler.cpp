@@ -25,10 +25,9 @@ std::optional<std::string> connection_handler::extract_token(const socketio::han
   if (auto it = hs.auth.find("token"); it != hs.auth.end()) {
     if (const auto* s = it->value().if_string(); s && !s->empty()) return std::string(*s);
   }
-  if (auto it = hs.query().find("token"); it != hs.query().end() && !it->second.empty())
-    return it->second;
-  if (auto it = hs.headers().find("authorization"); it != hs.headers().end())
-    if (auto token = auth::bearer_token(it->second)) return std::string(*token);
+  if (auto token = hs.query().find("token"); token && !token->empty()) return std::string(*token);
+  if (auto header = hs.headers().find("authorization"))
+    if (auto token = auth::bearer_token(*header)) return std::string(*token);
   return std::nullopt;
 }
 

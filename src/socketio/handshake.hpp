@@ -23,13 +23,13 @@ struct handshake {
   std::int64_t issued = 0;   // ms since the epoch, when the CONNECT arrived
 
   /// Decoded query parameters of the first request.
-  const std::map<std::string, std::string>& query() const { return info().query; }
+  engineio::string_pairs query() const { return info().query(); }
   /// Its headers, lower-case names.
-  const std::map<std::string, std::string>& headers() const { return info().headers; }
+  engineio::string_pairs headers() const { return info().headers(); }
   /// Remote address.
-  const std::string& address() const { return info().remote_address; }
+  std::string_view address() const { return info().remote_address(); }
   /// Request target of the first request.
-  const std::string& url() const { return info().url; }
+  std::string_view url() const { return info().url(); }
 
  private:
   const engineio::handshake_info& info() const {

@@ -31,8 +31,8 @@ constexpr std::string_view responses_help =
 
 json::object handshake_json(const socketio::handshake& hs) {
   json::object headers, query;
-  for (const auto& [k, v] : hs.headers()) headers[k] = v;
-  for (const auto& [k, v] : hs.query()) query[k] = v;
+  for (const auto [k, v] : hs.headers()) headers[k] = v;
+  for (const auto [k, v] : hs.query()) query[k] = v;
   return {{"headers", std::move(headers)},
           {"time", ""},
           {"address", hs.address()},

@@ -9,9 +9,8 @@ using extract = std::optional<std::string>;
 
 socketio::handshake hs(boost::json::object auth, std::map<std::string, std::string> query,
                        std::map<std::string, std::string> headers) {
-  auto request = std::make_shared<engineio::handshake_info>();
-  request->query = std::move(query);
-  request->headers = std::move(headers);
+  auto request = std::make_shared<engineio::handshake_info>(
+      "/", "127.0.0.1", engineio::handshake_info::pair_list(headers.begin(), headers.end()), query);
   return socketio::handshake(std::move(auth), std::move(request), 0);
 }
 

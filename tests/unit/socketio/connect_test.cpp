@@ -39,8 +39,8 @@ TEST(socketio_connect, auth_payload_query_and_headers_reach_the_handshake) {
   conn->recv(R"(0{"token":"123","n":2})");
   ASSERT_TRUE(got);
   EXPECT_EQ(got->handshake().auth.at("token").as_string(), "123");
-  EXPECT_EQ(got->handshake().query().at("token"), "q");
-  EXPECT_EQ(got->handshake().headers().at("user-agent"), "test");
+  EXPECT_EQ(got->handshake().query().find("token"), "q");
+  EXPECT_EQ(got->handshake().headers().find("user-agent"), "test");
   EXPECT_GT(got->handshake().issued, 0);
 }
 

@@ -67,8 +67,8 @@ struct harness {
 
   std::shared_ptr<fake_engine_socket> open_session() {
     auto conn = std::make_shared<fake_engine_socket>("eio" + std::to_string(++sessions));
-    conn->handshake_.query["token"] = "q";
-    conn->handshake_.headers["user-agent"] = "test";
+    conn->handshake_ = engineio::handshake_info("/socket.io/?token=q", "127.0.0.1",
+                                                {{"User-Agent", "test"}}, {{"token", "q"}});
     io.accept(conn);
     return conn;
   }
