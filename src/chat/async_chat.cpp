@@ -42,15 +42,18 @@ void async_chat::submit(runner::access a, const std::string& key, runner::task t
 }
 
 void async_chat::submit_pending() {
-  auto pending = std::move(pending_);
-  pending_.clear();
-  std::vector<runner::call> calls;
-  calls.reserve(pending.size());
-  for (auto& p : pending) calls.push_back(std::move(p.call));
-  runner_.submit_all(calls);
-  for (std::size_t i = 0; i < calls.size(); ++i) {
-    if (!calls[i].accepted) pending[i].refused();
+  // The three vectors keep their capacity from pass to pass: a pass of 400 sends built them
+  // anew (~55 KB each, grown by doubling), and freeing blocks that size makes glibc consolidate
+  // its fast bins (malloc_consolidate was 3 % of the server in `pairs`).
+  handing_.swap(pending_);
+  calls_.reserve(handing_.size());
+  for (auto& p : handing_) calls_.push_back(std::move(p.call));
+  runner_.submit_all(calls_);
+  for (std::size_t i = 0; i < calls_.size(); ++i) {
+    if (!calls_[i].accepted) handing_[i].refused();
   }
+  calls_.clear();
+  handing_.clear();
 }
 
 template <class T, class F>

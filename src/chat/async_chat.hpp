@@ -121,6 +121,8 @@ class async_chat {
   poster back_;
   poster later_;
   std::vector<pending_call> pending_;  // io thread only; handed over by submit_pending()
+  std::vector<pending_call> handing_;  // submit_pending()'s, kept for its capacity
+  std::vector<runner::call> calls_;    // likewise
   shared_rate_limit* shared_limit_ = nullptr;
 };
 

@@ -71,11 +71,13 @@ bool pooled_runner::submit(access a, std::string_view key, task t, expired e) {
 }
 
 void pooled_runner::submit_all(std::vector<call>& calls) {
-  std::vector<store::worker_pool::request> requests;
+  // Per calling (io) thread, kept for its capacity (see async_chat::submit_pending).
+  thread_local std::vector<store::worker_pool::request> requests;
   requests.reserve(calls.size());
   for (auto& c : calls) requests.push_back(request_for(c.a, c.key, std::move(c.t), std::move(c.e)));
   pool_.submit_all(requests);
   for (std::size_t i = 0; i < calls.size(); ++i) calls[i].accepted = requests[i].accepted;
+  requests.clear();
 }
 
 void pooled_runner::stop() {

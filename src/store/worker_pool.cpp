@@ -57,8 +57,11 @@ bool worker_pool::submit(access a, std::size_t key, job j, expired e) {
 
 void worker_pool::submit_all(std::vector<request>& requests) {
   // Workers in the order they are first named (a handful: the writers and readers).
-  std::vector<std::size_t> order;
-  std::vector<std::size_t> target(requests.size());
+  // Per calling thread, kept for their capacity (a pass can hand over hundreds of calls).
+  thread_local std::vector<std::size_t> order;
+  thread_local std::vector<std::size_t> target;
+  order.clear();
+  target.resize(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
     target[i] = pick(requests[i].a, requests[i].key);
     if (std::find(order.begin(), order.end(), target[i]) == order.end()) order.push_back(target[i]);
