@@ -20,6 +20,7 @@ session::session(timer_queue& timers, std::string id, handshake_info handshake,
       on_closed_(std::move(on_closed)),
       timers_(timers) {
   deadlines_.fill(timer_queue::time_point::max());
+  id_.shrink_to_fit();  // kept for the session's life: no spare capacity from its encoding
 }
 
 void session::on_due(const std::shared_ptr<void>& owner, std::uint32_t slot,
