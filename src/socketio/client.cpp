@@ -23,20 +23,33 @@ client::client(server& srv, std::shared_ptr<engineio::socket> conn)
       decoder_(srv.settings().max_attachments),
       connect_timer_(std::make_unique<boost::asio::steady_timer>(srv.executor())) {}
 
-client::~client() = default;
+client::~client() {
+  // The session may outlive us (it closes asynchronously): its callbacks name us by a plain
+  // pointer, so they go with us. (A callback never sees a dying client: each holds a
+  // shared_ptr to it while it runs.)
+  conn_->on_text = nullptr;
+  conn_->on_binary = nullptr;
+  conn_->on_close = nullptr;
+}
 
 void client::start() {
-  // The session may outlive us (it closes asynchronously): its callbacks hold a weak pointer.
+  // A plain pointer, not a weak_ptr: std::function keeps a capture of 8 bytes in place, where a
+  // weak_ptr capture (not trivially copyable) costs a heap block per callback, three per
+  // session for its whole life (issue 10). ~client() clears them.
+  client* me = this;
+  conn_->on_text = [me](std::string_view text) {
+    auto keep = me->shared_from_this();
+    me->on_text(text);
+  };
+  conn_->on_binary = [me](std::string_view bytes) {
+    auto keep = me->shared_from_this();
+    me->on_binary(bytes);
+  };
+  conn_->on_close = [me](std::string_view reason) {
+    auto keep = me->shared_from_this();
+    me->on_close(reason);
+  };
   std::weak_ptr<client> weak = weak_from_this();
-  conn_->on_text = [weak](std::string_view text) {
-    if (auto self = weak.lock()) self->on_text(text);
-  };
-  conn_->on_binary = [weak](std::string_view bytes) {
-    if (auto self = weak.lock()) self->on_binary(bytes);
-  };
-  conn_->on_close = [weak](std::string_view reason) {
-    if (auto self = weak.lock()) self->on_close(reason);
-  };
   connect_timer_->expires_after(server_.settings().connect_timeout);
   connect_timer_->async_wait([weak](boost::system::error_code ec) {
     auto self = weak.lock();
