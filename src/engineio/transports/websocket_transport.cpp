@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -75,15 +74,8 @@ void websocket_transport::start_reading() {
 }
 
 void websocket_transport::wait_readable() {
-  // The wait is what an idle websocket has pending all the time. With the default allocator Asio
-  // recycles handler memory per thread whatever its size, so this small operation often sits in
-  // a larger block first allocated for another operation (an HTTP read, a Beast timeout): ~150
-  // bytes per idle socket were seen in heap profiles. std::allocator gives it a block of its own
-  // size (issue 10).
-  socket_.async_wait(
-      net::ip::tcp::socket::wait_read,
-      net::bind_allocator(std::allocator<void>(),
-                          [self = shared_from_this()](error_code ec) { self->on_readable(ec); }));
+  socket_.async_wait(net::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
 void websocket_transport::on_readable(error_code ec) {
