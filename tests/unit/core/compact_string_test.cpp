@@ -51,7 +51,7 @@ TEST(compact_string, keeps_binary_bytes) {
 }
 
 TEST(compact_string, copies_and_moves_both_forms) {
-  for (const std::string text : {std::string("short"), std::string(40, 'L')}) {
+  for (const std::string& text : {std::string("short"), std::string(40, 'L')}) {
     compact_string a(text);
     compact_string copy(a);
     EXPECT_EQ(copy.view(), text);
