@@ -15,6 +15,7 @@ PACKAGES=(
   chromium
   redis-server postgresql nginx-light
   linux-perf strace  # the load benchmark's profile (bench/load --profile), docs/benchmarks.md
+  heaptrack          # bench/load/heap_idle.mjs: what an idle websocket holds, docs/benchmarks.md
 )
 # Only for the tests (`install-deps.sh --test`, which scripts/test.sh passes): headless Chromium
 # for the browser end-to-end test (tests/e2e/security-browser.test.mjs). About 300 MB with its

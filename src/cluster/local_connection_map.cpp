@@ -1,28 +1,38 @@
 #include "cluster/local_connection_map.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 namespace chatgate::cluster {
 
 std::size_t local_connection_map::add(const std::string& socket_id, const std::string& user_id) {
   // A socket id registered again under another user moves: a socket belongs to one user.
-  if (auto it = by_socket_.find(socket_id); it != by_socket_.end() && it->second != user_id) {
-    const std::string previous = it->second;  // a copy: remove() erases the entry it lives in
+  if (auto it = by_socket_.find(std::string_view(socket_id));
+      it != by_socket_.end() && *it->second != user_id) {
+    const std::string previous = *it->second;  // a copy: remove() erases the entry it lives in
     remove(socket_id, previous);
   }
-  by_socket_[socket_id] = user_id;
-  auto& sockets = by_user_[user_id];
-  sockets.insert(socket_id);
+  auto [user, made] = by_user_.try_emplace(user_id);
+  auto& sockets = user->second;
+  if (std::find(sockets.begin(), sockets.end(), std::string_view(socket_id)) == sockets.end())
+    sockets.emplace_back(socket_id);
+  by_socket_.insert_or_assign(core::compact_string(socket_id), &user->first);
   return sockets.size();
 }
 
 std::size_t local_connection_map::remove(const std::string& socket_id, const std::string& user_id) {
-  if (auto it = by_socket_.find(socket_id); it != by_socket_.end() && it->second == user_id)
+  if (auto it = by_socket_.find(std::string_view(socket_id));
+      it != by_socket_.end() && *it->second == user_id)
     by_socket_.erase(it);
   auto it = by_user_.find(user_id);
   if (it == by_user_.end()) return 0;
-  it->second.erase(socket_id);
-  const auto left = it->second.size();
+  auto& sockets = it->second;
+  if (auto s = std::find(sockets.begin(), sockets.end(), std::string_view(socket_id));
+      s != sockets.end()) {
+    *s = std::move(sockets.back());
+    sockets.pop_back();
+  }
+  const auto left = sockets.size();
   if (left == 0) by_user_.erase(it);
   return left;
 }
@@ -30,7 +40,11 @@ std::size_t local_connection_map::remove(const std::string& socket_id, const std
 connection_map::socket_ids local_connection_map::sockets_of(const std::string& user_id) const {
   auto it = by_user_.find(user_id);
   if (it == by_user_.end()) return {};
-  return {it->second.begin(), it->second.end()};
+  socket_ids out;
+  out.reserve(it->second.size());
+  for (const auto& id : it->second) out.push_back(id.str());
+  std::sort(out.begin(), out.end());  // in id order, as the std::set it was gave them
+  return out;
 }
 
 std::vector<std::string> local_connection_map::online(

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cluster/connection_map.hpp"
+#include "core/compact_string.hpp"
 
 namespace chatgate::cluster {
 
@@ -39,14 +40,23 @@ class local_connection_map final : public connection_map {
   std::size_t socket_count() const { return by_socket_.size(); }
   /// Every (socket id, user id) held.
   std::vector<std::pair<std::string, std::string>> entries() const {
-    return {by_socket_.begin(), by_socket_.end()};
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(by_socket_.size());
+    for (const auto& [socket, user] : by_socket_) out.emplace_back(socket.str(), *user);
+    return out;
   }
 
  private:
+  // Memory (issue 10): one entry per connection in each index, ids kept in place (compact_string:
+  // a 20-character socket id needs no heap block), the user named by a pointer to its key in
+  // by_user_ (node-based: stable) rather than a copy, and a user's few sockets in a vector
+  // rather than a std::set (a tree node per socket).
   // user -> its socket ids (ws:connections:{userId}); a user with none is erased (ws:online).
-  std::unordered_map<std::string, std::set<std::string>> by_user_;
+  std::unordered_map<std::string, std::vector<core::compact_string>> by_user_;
   // socket -> user (ws:socket:{socketId}); lets remove() fix a caller that names the wrong user.
-  std::unordered_map<std::string, std::string> by_socket_;
+  std::unordered_map<core::compact_string, const std::string*, core::compact_string_hash,
+                     core::compact_string_equal>
+      by_socket_;
 };
 
 }  // namespace chatgate::cluster

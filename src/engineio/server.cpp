@@ -161,9 +161,9 @@ std::shared_ptr<session> server::open_session(query_map query, const http::reque
                                               const http::connection_info& info) {
   std::string id = generate_id_();
   auto s = std::make_shared<session>(
-      timers_, id, make_handshake_info(req, std::move(query), info), config_,
+      timers_, std::move(id), make_handshake_info(req, std::move(query), info), config_,
       [this](session& closed, std::string_view reason) { on_session_closed(closed, reason); });
-  sessions_.emplace(std::move(id), s);
+  sessions_.emplace(s->id(), s);
   ++stats_.sessions_opened;
   admission_->opened();
   // Cleared in on_session_closed, which runs before the server is gone (close_all).

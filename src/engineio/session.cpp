@@ -15,11 +15,12 @@ constexpr auto upgrade_check_period = std::chrono::milliseconds(100);  // Node's
 session::session(timer_queue& timers, std::string id, handshake_info handshake,
                  const settings& config, closed_hook on_closed)
     : id_(std::move(id)),
-      handshake_(std::make_shared<const handshake_info>(std::move(handshake))),
+      handshake_(std::move(handshake)),
       config_(config),
       on_closed_(std::move(on_closed)),
       timers_(timers) {
   deadlines_.fill(timer_queue::time_point::max());
+  id_.shrink_to_fit();  // kept for the session's life: no spare capacity from its encoding
 }
 
 void session::on_due(const std::shared_ptr<void>& owner, std::uint32_t slot,

@@ -53,8 +53,12 @@ class session final : public socket,
 
   // socket
   const std::string& id() const override { return id_; }
-  const handshake_info& handshake() const override { return *handshake_; }
-  std::shared_ptr<const handshake_info> shared_handshake() const override { return handshake_; }
+  const handshake_info& handshake() const override { return handshake_; }
+  /// Shares ownership of the session: the handshake is a member, not a block of its own
+  /// (issue 10), so a Socket.IO socket that keeps its handshake keeps the session object.
+  std::shared_ptr<const handshake_info> shared_handshake() const override {
+    return std::shared_ptr<const handshake_info>(shared_from_this(), &handshake_);
+  }
   std::string_view transport_name() const override;
   void send_text(shared_bytes data) override;
   void send_binary(shared_bytes data) override;
@@ -88,7 +92,7 @@ class session final : public socket,
   void on_deadline(deadline d);
 
   std::string id_;
-  std::shared_ptr<const handshake_info> handshake_;  // shared with the Socket.IO sockets
+  handshake_info handshake_;  // shared with the Socket.IO sockets (shared_handshake())
   const settings& config_;
   closed_hook on_closed_;
   state state_ = state::open;

@@ -56,6 +56,9 @@ void connection_handler::on_connection(const std::shared_ptr<socketio::socket>& 
   }
   // The session stops counting against MAX_UNAUTHENTICATED_SESSIONS.
   if (auto conn = s->conn()) conn->mark_authenticated();
+  // Checked: not kept for the socket's life (~200 bytes per socket, and a credential less in
+  // memory). Node keeps it in socket.handshake.auth; here REMOTE_FETCH answers lack it.
+  s->forget_auth("token");
   s->data() = socket_user{id->user_id, clock_.now(), false, id->expires_at};
   connections_.register_connection(
       s->id(), id->user_id, [this, alive = std::weak_ptr<bool>(alive_), s](std::size_t count) {

@@ -1,5 +1,6 @@
 #include "socketio/client.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "socketio/namespace_.hpp"
@@ -20,24 +21,37 @@ client::client(server& srv, std::shared_ptr<engineio::socket> conn)
     : server_(srv),
       conn_(std::move(conn)),
       decoder_(srv.settings().max_attachments),
-      connect_timer_(srv.executor()) {}
+      connect_timer_(std::make_unique<boost::asio::steady_timer>(srv.executor())) {}
 
-client::~client() = default;
+client::~client() {
+  // The session may outlive us (it closes asynchronously): its callbacks name us by a plain
+  // pointer, so they go with us. (A callback never sees a dying client: each holds a
+  // shared_ptr to it while it runs.)
+  conn_->on_text = nullptr;
+  conn_->on_binary = nullptr;
+  conn_->on_close = nullptr;
+}
 
 void client::start() {
-  // The session may outlive us (it closes asynchronously): its callbacks hold a weak pointer.
+  // A plain pointer, not a weak_ptr: std::function keeps a capture of 8 bytes in place, where a
+  // weak_ptr capture (not trivially copyable) costs a heap block per callback, three per
+  // session for its whole life (issue 10). ~client() clears them.
+  client* me = this;
+  conn_->on_text = [me](std::string_view text) {
+    auto keep = me->shared_from_this();
+    me->on_text(text);
+  };
+  conn_->on_binary = [me](std::string_view bytes) {
+    auto keep = me->shared_from_this();
+    me->on_binary(bytes);
+  };
+  conn_->on_close = [me](std::string_view reason) {
+    auto keep = me->shared_from_this();
+    me->on_close(reason);
+  };
   std::weak_ptr<client> weak = weak_from_this();
-  conn_->on_text = [weak](std::string_view text) {
-    if (auto self = weak.lock()) self->on_text(text);
-  };
-  conn_->on_binary = [weak](std::string_view bytes) {
-    if (auto self = weak.lock()) self->on_binary(bytes);
-  };
-  conn_->on_close = [weak](std::string_view reason) {
-    if (auto self = weak.lock()) self->on_close(reason);
-  };
-  connect_timer_.expires_after(server_.settings().connect_timeout);
-  connect_timer_.async_wait([weak](boost::system::error_code ec) {
+  connect_timer_->expires_after(server_.settings().connect_timeout);
+  connect_timer_->async_wait([weak](boost::system::error_code ec) {
     auto self = weak.lock();
     if (ec || !self || !self->nsps_.empty()) return;
     self->close();
@@ -65,14 +79,13 @@ void client::on_binary(std::string_view bytes) {
 }
 
 void client::on_decoded(packet p) {
-  auto it = nsps_.find(p.nsp);
-  if (it == nsps_.end() && p.type == packet_type::connect) {
+  auto s = socket_of(p.nsp);
+  if (!s && p.type == packet_type::connect) {
     boost::json::object auth =
         p.data.is_object() ? std::move(p.data.get_object()) : boost::json::object{};
     return connect(p.nsp, std::move(auth));
   }
-  if (it != nsps_.end() && p.type != packet_type::connect && p.type != packet_type::connect_error) {
-    auto s = it->second;
+  if (s && p.type != packet_type::connect && p.type != packet_type::connect_error) {
     return s->on_packet(std::move(p));
   }
   close();  // Node: "invalid state" (a packet for a namespace not joined, a second CONNECT)
@@ -126,13 +139,30 @@ void client::add_socket(namespace_& nsp, handshake hs, std::string pid,
 }
 
 void client::connected(const std::shared_ptr<socket>& s) {
-  nsps_[s->nsp().name()] = s;
-  connect_timer_.cancel();
+  const auto& name = s->nsp().name();
+  auto it = std::find_if(nsps_.begin(), nsps_.end(),
+                         [&](const auto& o) { return o->nsp().name() == name; });
+  if (it != nsps_.end())
+    *it = s;
+  else
+    nsps_.push_back(s);
+  // Cancelled and released: its handler holds only a weak pointer, and the timer object may
+  // go as soon as cancel() has queued that handler.
+  if (connect_timer_) {
+    connect_timer_->cancel();
+    connect_timer_.reset();
+  }
 }
 
 void client::remove(const socket& s) {
-  auto it = nsps_.find(s.nsp().name());
-  if (it != nsps_.end() && it->second.get() == &s) nsps_.erase(it);
+  auto it = std::find_if(nsps_.begin(), nsps_.end(), [&](const auto& o) { return o.get() == &s; });
+  if (it != nsps_.end()) nsps_.erase(it);
+}
+
+std::shared_ptr<socket> client::socket_of(std::string_view name) const {
+  for (const auto& s : nsps_)
+    if (s->nsp().name() == name) return s;
+  return nullptr;
 }
 
 void client::on_error() {
@@ -144,7 +174,7 @@ void client::on_error() {
 void client::disconnect_all() {
   auto self = shared_from_this();
   auto sockets = nsps_;
-  for (auto& [name, s] : sockets) s->disconnect(false);
+  for (auto& s : sockets) s->disconnect(false);
   close();
 }
 
@@ -160,11 +190,14 @@ void client::on_close(std::string_view reason) {
   auto self = shared_from_this();  // the server drops its reference below
   closed_ = true;
   open_ = false;
-  connect_timer_.cancel();
+  if (connect_timer_) {
+    connect_timer_->cancel();
+    connect_timer_.reset();
+  }
   decoder_.reset();
   auto sockets = std::move(nsps_);
   nsps_.clear();
-  for (auto& [name, s] : sockets) s->on_close(reason);
+  for (auto& s : sockets) s->on_close(reason);
   server_.remove_client(*this);
 }
 

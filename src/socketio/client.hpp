@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -62,11 +63,17 @@ class client : public std::enable_shared_from_this<client> {
 
   server& server_;
   std::shared_ptr<engineio::socket> conn_;
+  /// The socket of namespace `name` joined by this session, or nullptr.
+  std::shared_ptr<socket> socket_of(std::string_view name) const;
+
   decoder decoder_;
-  boost::asio::steady_timer connect_timer_;
+  /// Only until the first namespace is joined (an asio timer is ~100 bytes a session).
+  std::unique_ptr<boost::asio::steady_timer> connect_timer_;
   bool open_ = true;     // writes accepted
   bool closed_ = false;  // sockets closed, input ignored
-  std::map<std::string, std::shared_ptr<socket>, std::less<>> nsps_;  // nsp name -> socket
+  // The sockets of the namespaces joined, one per namespace (a client joins one or a few: a
+  // vector, where a std::map cost a tree node per session).
+  std::vector<std::shared_ptr<socket>> nsps_;
 };
 
 }  // namespace chatgate::socketio

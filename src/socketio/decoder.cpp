@@ -37,7 +37,7 @@ decode_result<std::optional<packet>> decoder::add_text(std::string_view text) {
   if (!header) return header.error();
   if (header->expected_attachments == 0) return std::optional<packet>(std::move(header->pkt));
   header->pkt.attachments.reserve(header->expected_attachments);
-  pending_ = std::move(*header);
+  pending_ = std::make_unique<decoded_header>(std::move(*header));
   return std::optional<packet>();
 }
 

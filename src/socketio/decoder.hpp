@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -19,7 +20,7 @@ class decoder {
   decode_result<std::optional<packet>> add_binary(std::string_view bytes);
 
   /// Whether a binary packet is half received.
-  bool reconstructing() const { return pending_.has_value(); }
+  bool reconstructing() const { return pending_ != nullptr; }
   /// Drops a half-received packet (session closed).
   void reset() { pending_.reset(); }
 
@@ -27,7 +28,9 @@ class decoder {
   decode_result<std::optional<packet>> finish();
 
   std::size_t max_attachments_;
-  std::optional<decoded_header> pending_;
+  // Only while a binary packet's attachments arrive: a decoder lives as long as its session,
+  // and an inline decoded_header (a whole packet) would cost every idle session ~150 bytes.
+  std::unique_ptr<decoded_header> pending_;
 };
 
 }  // namespace chatgate::socketio

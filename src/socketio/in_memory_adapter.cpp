@@ -8,9 +8,15 @@
 namespace chatgate::socketio {
 
 void in_memory_adapter::add_all(const std::string& id, const std::vector<std::string>& rooms) {
-  auto [it, made] = sids_.try_emplace(id);
+  auto it = sids_.find(std::string_view(id));
+  if (it == sids_.end()) {
+    it = sids_.emplace(core::compact_string(id), entry{}).first;
+    it->second.id = &it->first;
+  }
   auto& e = it->second;
-  if (made) e.id = &it->first;
+  // A batch (the user's conversations at connect) is allocated once, at its size: no spare
+  // capacity kept for the socket's life, no reallocations left behind as holes (issue 10).
+  if (rooms.size() > 1) e.rooms.reserve(e.rooms.size() + rooms.size());
   for (const auto& name : rooms) {
     if (name == id) {
       e.own_room = true;
@@ -49,7 +55,7 @@ void in_memory_adapter::unlink(entry& e, std::size_t i) {
 }
 
 void in_memory_adapter::del(const std::string& id, std::string_view room_name) {
-  auto it = sids_.find(id);
+  auto it = sids_.find(std::string_view(id));
   if (it == sids_.end()) return;
   auto& e = it->second;
   if (room_name == id) e.own_room = false;
@@ -59,7 +65,7 @@ void in_memory_adapter::del(const std::string& id, std::string_view room_name) {
 }
 
 void in_memory_adapter::del_all(const std::string& id) {
-  auto it = sids_.find(id);
+  auto it = sids_.find(std::string_view(id));
   if (it == sids_.end()) return;
   auto& e = it->second;
   while (!e.rooms.empty()) unlink(e, e.rooms.size() - 1);
@@ -69,7 +75,7 @@ void in_memory_adapter::del_all(const std::string& id) {
 socket* in_memory_adapter::resolve(const entry& e) const {
   // Not connected yet (a middleware joined it to a room): not a recipient, as in Node, whose
   // adapter takes only the namespace's connected sockets.
-  if (!e.connected) e.connected = nsp_.find(*e.id).get();
+  if (!e.connected) e.connected = nsp_.find(e.id->view()).get();
   return e.connected;
 }
 
@@ -97,7 +103,7 @@ std::vector<std::shared_ptr<socket>> in_memory_adapter::select(
     out.reserve(sids_.size());
     for (const auto& [id, e] : sids_) {
       if (e.mark == excluded) continue;
-      if (auto s = nsp_.find(id)) out.push_back(std::move(s));
+      if (auto s = nsp_.find(id.view())) out.push_back(std::move(s));
     }
     return out;
   }
@@ -142,7 +148,7 @@ std::set<std::string> in_memory_adapter::socket_rooms(std::string_view id) const
   std::set<std::string> out;
   auto it = sids_.find(id);
   if (it == sids_.end()) return out;
-  if (it->second.own_room) out.insert(it->first);
+  if (it->second.own_room) out.insert(it->first.str());
   for (const auto& j : it->second.rooms) out.insert(*j.r->name);
   return out;
 }
@@ -172,7 +178,7 @@ std::vector<std::string> in_memory_adapter::rooms() const {
   std::set<std::string> names;  // sorted, each once (a room named like a socket id may be both)
   for (const auto& [room, r] : rooms_) names.insert(room);
   for (const auto& [id, e] : sids_)
-    if (e.own_room) names.insert(id);
+    if (e.own_room) names.insert(id.str());
   return {names.begin(), names.end()};
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/compact_string.hpp"
 #include "socketio/adapter.hpp"
 
 namespace chatgate::socketio {
@@ -59,7 +60,7 @@ class in_memory_adapter : public adapter {
   };
   /// A socket id known to the adapter (from its first join to del_all).
   struct entry {
-    const std::string* id = nullptr;  // the key of sids_
+    const core::compact_string* id = nullptr;  // the key of sids_
     /// The socket, looked up in the namespace at the first broadcast that finds it connected
     /// and kept until del_all (a socket leaves every room before the namespace lets go of it),
     /// so that a broadcast makes no hash lookup per recipient.
@@ -79,7 +80,9 @@ class in_memory_adapter : public adapter {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using room_map = std::unordered_map<std::string, room, string_hash, std::equal_to<>>;
-  using entry_map = std::unordered_map<std::string, entry, string_hash, std::equal_to<>>;
+  // Socket ids (20 characters) kept in place in the key, not in a heap block (issue 10).
+  using entry_map = std::unordered_map<core::compact_string, entry, core::compact_string_hash,
+                                       core::compact_string_equal>;
 
   std::vector<std::shared_ptr<socket>> select(const broadcast_options& opts) const;
   /// Calls `fn(entry)` for each member of the room named `name` (its own-id room included).

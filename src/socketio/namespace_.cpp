@@ -155,8 +155,11 @@ void namespace_::finish_connect(const std::shared_ptr<socket>& s,
     return;
   }
   pre_connect_.erase(s->id());
-  sockets_[s->id()] = s;
-  index_[s->id()] = s.get();
+  // Keys view the socket's own id: erase first, so that a key never views a socket that left.
+  sockets_.erase(s->id());
+  index_.erase(s->id());
+  sockets_.emplace(s->id(), s);
+  index_.emplace(s->id(), s.get());
   s->on_connect();
   if (!s->connected()) return;  // the session closed while the answer was queued
   c->connected(s);

@@ -91,7 +91,7 @@ class namespace_ {
   void on_server_side(server_side_handler handler);
 
   /// Connected sockets by id.
-  const std::map<std::string, std::shared_ptr<socket>, std::less<>>& sockets() const {
+  const std::map<std::string_view, std::shared_ptr<socket>, std::less<>>& sockets() const {
     return sockets_;
   }
   std::shared_ptr<socket> find(std::string_view id) const;
@@ -117,7 +117,8 @@ class namespace_ {
   std::vector<server_side_handler> server_side_handlers_;
   std::map<std::string, socket_event_handler, std::less<>> event_handlers_;
   std::vector<socket_disconnect_handler> socket_disconnect_handlers_;
-  std::map<std::string, std::shared_ptr<socket>, std::less<>> sockets_;
+  // Keyed by a view of each socket's own id (no copy of it on the heap, issue 10).
+  std::map<std::string_view, std::shared_ptr<socket>, std::less<>> sockets_;
   // Hash index over sockets_ for find(), the per-recipient lookup of every broadcast (keys view
   // the sockets' own ids).
   std::unordered_map<std::string_view, socket*> index_;

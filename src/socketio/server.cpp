@@ -18,7 +18,7 @@ server::~server() {
 
 void server::accept(std::shared_ptr<engineio::socket> conn) {
   auto c = std::make_shared<client>(*this, std::move(conn));
-  clients_[c->id()] = c;
+  clients_[std::string_view(c->id())] = c;
   c->start();
 }
 

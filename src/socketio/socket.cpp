@@ -15,6 +15,16 @@ socket::socket(namespace_& nsp, std::weak_ptr<client> c, std::string id, socketi
 
 socket::~socket() = default;
 
+const std::string& socket::pid() const {
+  static const std::string none;
+  return rare_ ? rare_->pid : none;
+}
+
+void socket::forget_auth(std::string_view key) {
+  handshake_.auth.erase(key);
+  if (handshake_.auth.empty()) handshake_.auth = boost::json::object();
+}
+
 std::string socket::session_id() const {
   auto c = client_.lock();
   return c && connected_ ? c->id() : std::string();
@@ -31,19 +41,19 @@ std::string_view socket::transport_name() const {
 }
 
 void socket::on(std::string event, event_handler handler) {
-  handlers_[std::move(event)] = std::move(handler);
+  rare_state().handlers[std::move(event)] = std::move(handler);
 }
 
 void socket::on_any(any_handler handler) {
-  any_handlers_.push_back(std::move(handler));
+  rare_state().any_handlers.push_back(std::move(handler));
 }
 
 void socket::on_disconnecting(disconnect_handler handler) {
-  disconnecting_handlers_.push_back(std::move(handler));
+  rare_state().disconnecting_handlers.push_back(std::move(handler));
 }
 
 void socket::on_disconnect(disconnect_handler handler) {
-  disconnect_handlers_.push_back(std::move(handler));
+  rare_state().disconnect_handlers.push_back(std::move(handler));
 }
 
 bool socket::emit(std::string_view event, args a) {
@@ -57,7 +67,8 @@ bool socket::emit_with_ack(std::string_view event, args a, ack_callback cb,
   if (!connected_ || is_reserved_event(event)) return false;
   const auto& cfg = nsp_.owner().settings();
   auto ex = nsp_.owner().executor();
-  if (acks_.size() >= cfg.max_pending_acks) {
+  auto& acks = rare_state().acks;
+  if (acks.size() >= cfg.max_pending_acks) {
     // Always asynchronous, like a timeout: the caller never sees its callback run inside emit.
     boost::asio::post(ex, [cb = std::move(cb)] {
       detail::guarded("ack callback", [&] { cb(ack_error{"too many pending acks"}, {}); });
@@ -65,21 +76,23 @@ bool socket::emit_with_ack(std::string_view event, args a, ack_callback cb,
     return false;
   }
   if (timeout == std::chrono::milliseconds::zero()) timeout = cfg.ack_timeout;
-  std::uint64_t id = next_ack_id_++;
+  std::uint64_t id = rare_->next_ack_id++;
   pending_ack pending{std::move(cb), nullptr};
   if (timeout > std::chrono::milliseconds::zero()) {
     pending.timer = std::make_unique<boost::asio::steady_timer>(ex, timeout);
     pending.timer->async_wait([weak = weak_from_this(), id](boost::system::error_code ec) {
       auto self = weak.lock();
       if (ec || !self) return;
-      auto it = self->acks_.find(id);
-      if (it == self->acks_.end()) return;
+      if (!self->rare_) return;
+      auto& pending_acks = self->rare_->acks;
+      auto it = pending_acks.find(id);
+      if (it == pending_acks.end()) return;
       auto callback = std::move(it->second.cb);
-      self->acks_.erase(it);
+      pending_acks.erase(it);
       detail::guarded("ack callback", [&] { callback(ack_error{"operation has timed out"}, {}); });
     });
   }
-  acks_.emplace(id, std::move(pending));
+  acks.emplace(id, std::move(pending));
   send_packet(make_event_packet(nsp_.name(), event, std::move(a), id));
   return true;
 }
@@ -138,7 +151,7 @@ void socket::on_connect() {
   p.type = packet_type::connect;
   p.nsp = nsp_.name();
   boost::json::object data{{"sid", id_}};
-  if (!pid_.empty()) data["pid"] = pid_;
+  if (!pid().empty()) data["pid"] = pid();
   p.data = std::move(data);
   send_packet(std::move(p));
 }
@@ -167,13 +180,15 @@ void socket::on_event(packet p) {
   arr.erase(arr.begin());
   args a(std::move(arr), std::move(p.attachments));
   ack_fn ack = p.id ? make_ack(*p.id) : ack_fn{};
-  auto any = any_handlers_;
-  for (const auto& h : any) detail::guarded("on_any handler", [&] { h(event, a); });
-  if (!connected_) return;
-  if (auto it = handlers_.find(event); it != handlers_.end()) {
-    auto handler = it->second;  // the handler may replace itself
-    detail::guarded(event, [&] { handler(a, std::move(ack)); });
-    return;
+  if (rare_) {
+    auto any = rare_->any_handlers;
+    for (const auto& h : any) detail::guarded("on_any handler", [&] { h(event, a); });
+    if (!connected_) return;
+    if (auto it = rare_->handlers.find(event); it != rare_->handlers.end()) {
+      auto handler = it->second;  // the handler may replace itself
+      detail::guarded(event, [&] { handler(a, std::move(ack)); });
+      return;
+    }
   }
   // The namespace's table, shared by every socket (registrations happen at start-up only, so the
   // handler outlives the call).
@@ -202,17 +217,20 @@ ack_fn socket::make_ack(std::uint64_t id) {
 }
 
 void socket::on_ack(packet p) {
-  auto it = p.id ? acks_.find(*p.id) : acks_.end();
-  if (it == acks_.end()) return;  // unknown or late ack: ignored, as Node does
+  if (!rare_ || !p.id) return;
+  auto& acks = rare_->acks;
+  auto it = acks.find(*p.id);
+  if (it == acks.end()) return;  // unknown or late ack: ignored, as Node does
   auto cb = std::move(it->second.cb);
-  acks_.erase(it);  // destroys the timer, cancelling it
+  acks.erase(it);  // destroys the timer, cancelling it
   args reply(std::move(p.data.as_array()), std::move(p.attachments));
   detail::guarded("ack callback", [&] { cb(std::nullopt, std::move(reply)); });
 }
 
 void socket::fail_pending_acks(const std::string& message) {
-  auto pending = std::move(acks_);
-  acks_.clear();
+  if (!rare_) return;
+  auto pending = std::move(rare_->acks);
+  rare_->acks.clear();
   for (auto& entry : pending) {
     // Not a structured binding: clang 14 (the fuzz preset) cannot capture one in a lambda.
     auto& ack = entry.second;
@@ -223,18 +241,24 @@ void socket::fail_pending_acks(const std::string& message) {
 void socket::on_close(std::string_view reason) {
   if (!connected_) return;
   auto self = shared_from_this();
-  auto disconnecting = disconnecting_handlers_;
-  for (const auto& h : disconnecting) detail::guarded("disconnecting handler", [&] { h(reason); });
+  if (rare_) {
+    auto disconnecting = rare_->disconnecting_handlers;
+    for (const auto& h : disconnecting)
+      detail::guarded("disconnecting handler", [&] { h(reason); });
+  }
   discard();
   if (auto c = client_.lock()) c->remove(*this);
   connected_ = false;
   fail_pending_acks("socket has been disconnected");
-  auto handlers = std::move(disconnect_handlers_);
-  // Handlers often capture the socket's shared_ptr: dropping them breaks those cycles.
-  handlers_.clear();
-  any_handlers_.clear();
-  disconnecting_handlers_.clear();
-  disconnect_handlers_.clear();
+  std::vector<disconnect_handler> handlers;
+  if (rare_) {
+    handlers = std::move(rare_->disconnect_handlers);
+    // Handlers often capture the socket's shared_ptr: dropping them breaks those cycles.
+    rare_->handlers.clear();
+    rare_->any_handlers.clear();
+    rare_->disconnecting_handlers.clear();
+    rare_->disconnect_handlers.clear();
+  }
   for (const auto& h : nsp_.socket_disconnect_handlers())
     detail::guarded("disconnect handler", [&] { h(*this, reason); });
   for (const auto& h : handlers) detail::guarded("disconnect handler", [&] { h(reason); });

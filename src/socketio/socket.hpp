@@ -58,6 +58,9 @@ class socket : public std::enable_shared_from_this<socket> {
   const std::string& id() const { return id_; }
   namespace_& nsp() const { return nsp_; }
   const socketio::handshake& handshake() const { return handshake_; }
+  /// Drops `key` from handshake().auth (its memory with it; an auth left empty releases its
+  /// table too). The gateway drops the token once it is checked.
+  void forget_auth(std::string_view key);
   /// Application state (the gateway's user): std::any_cast<T>(&s.data()).
   std::any& data() { return data_; }
   const std::any& data() const { return data_; }
@@ -71,7 +74,7 @@ class socket : public std::enable_shared_from_this<socket> {
   std::string_view transport_name() const;
   /// Connection state recovery: the private session id sent in the CONNECT answer (Node's
   /// socket.pid); empty when recovery is off.
-  const std::string& pid() const { return pid_; }
+  const std::string& pid() const;
   /// True when this socket took over an earlier session: old id, rooms, missed events
   /// (Node's socket.recovered).
   bool recovered() const { return recovered_; }
@@ -133,23 +136,33 @@ class socket : public std::enable_shared_from_this<socket> {
     ack_callback cb;
     std::unique_ptr<boost::asio::steady_timer> timer;
   };
+  /// What most sockets never use (the gateway's handlers are the namespace's; acks awaited from
+  /// the client, recovery), allocated on first use: an idle socket holds none of it (issue 10:
+  /// ~280 bytes per socket).
+  struct rare {
+    std::map<std::string, event_handler, std::less<>> handlers;
+    std::vector<any_handler> any_handlers;
+    std::vector<disconnect_handler> disconnecting_handlers;
+    std::vector<disconnect_handler> disconnect_handlers;
+    std::uint64_t next_ack_id = 0;
+    std::map<std::uint64_t, pending_ack> acks;
+    std::string pid;
+    std::optional<restored_session> restored;  // until on_connect()
+  };
+  rare& rare_state() {
+    if (!rare_) rare_ = std::make_unique<rare>();
+    return *rare_;
+  }
 
   namespace_& nsp_;
   std::weak_ptr<client> client_;
   bool closed_ = false;  // left for good: joins are ignored (Node's join = noop)
+  bool connected_ = false;
+  bool recovered_ = false;
   std::string id_;
   socketio::handshake handshake_;
   std::any data_;
-  bool connected_ = false;
-  std::map<std::string, event_handler, std::less<>> handlers_;
-  std::vector<any_handler> any_handlers_;
-  std::vector<disconnect_handler> disconnecting_handlers_;
-  std::vector<disconnect_handler> disconnect_handlers_;
-  std::uint64_t next_ack_id_ = 0;
-  std::map<std::uint64_t, pending_ack> acks_;
-  std::string pid_;
-  bool recovered_ = false;
-  std::optional<restored_session> restored_;  // until on_connect()
+  std::unique_ptr<rare> rare_;
 };
 
 }  // namespace chatgate::socketio

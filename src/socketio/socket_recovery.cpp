@@ -5,15 +5,17 @@
 namespace chatgate::socketio {
 
 void socket::set_recovery(std::string pid, std::optional<restored_session> restored) {
-  pid_ = std::move(pid);
   recovered_ = restored.has_value();
-  restored_ = std::move(restored);
+  if (pid.empty() && !restored) return;  // recovery off: nothing to keep
+  auto& r = rare_state();
+  r.pid = std::move(pid);
+  r.restored = std::move(restored);
 }
 
 void socket::replay_restored() {
-  if (!restored_) return;
-  auto restored = std::move(*restored_);
-  restored_.reset();
+  if (!rare_ || !rare_->restored) return;
+  auto restored = std::move(*rare_->restored);
+  rare_->restored.reset();
   join(restored.rooms);
   // Before the CONNECT answer, as Node does: the client holds them until it is connected and
   // emits them before `connect`, in this order.

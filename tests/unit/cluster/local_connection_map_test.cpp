@@ -103,5 +103,40 @@ TEST(local_connection_map, users_sockets_has_an_entry_for_every_asked_user) {
   EXPECT_THAT(got["bob"], IsEmpty());
 }
 
+
+// The indexes keep ids in place (core::compact_string) and a user's sockets in a vector: the
+// answers are what the tree-based indexes gave, for ids of every length.
+TEST(local_connection_map, ids_of_any_length_sorted_answers_and_entries) {
+  local_connection_map map;
+  const std::string long_id(60, 'L');  // past compact_string's 23 characters: on the heap
+  const std::string engine_id = "AbCdEfGhIjKlMnOpQr-_";  // 20 characters: in place
+  EXPECT_EQ(map.add("zz", "alice"), 1u);
+  EXPECT_EQ(map.add(long_id, "alice"), 2u);
+  EXPECT_EQ(map.add(engine_id, "alice"), 3u);
+  EXPECT_EQ(map.add("aa", "bob"), 1u);
+  EXPECT_THAT(map.sockets_of("alice"), ElementsAre(engine_id, long_id, "zz"));  // in id order
+  EXPECT_THAT(map.entries(),
+              UnorderedElementsAre(std::pair<std::string, std::string>{"zz", "alice"},
+                                   std::pair<std::string, std::string>{long_id, "alice"},
+                                   std::pair<std::string, std::string>{engine_id, "alice"},
+                                   std::pair<std::string, std::string>{"aa", "bob"}));
+  EXPECT_EQ(map.remove(long_id, "alice"), 2u);
+  EXPECT_THAT(map.sockets_of("alice"), ElementsAre(engine_id, "zz"));
+  // Moving a socket to another user, then removing under the wrong user, leaves it in place.
+  EXPECT_EQ(map.add(engine_id, "bob"), 2u);
+  EXPECT_EQ(map.count("alice"), 1u);
+  EXPECT_EQ(map.remove(engine_id, "alice"), 1u);
+  EXPECT_EQ(map.count("bob"), 2u);
+  EXPECT_EQ(map.socket_count(), 3u);
+  // Many users: the socket index names each user through a pointer into the user index, which
+  // must survive that index's rehashes.
+  for (int i = 0; i < 2000; ++i) map.add("s" + std::to_string(i), "user" + std::to_string(i));
+  EXPECT_EQ(map.remove("zz", "alice"), 0u);
+  EXPECT_EQ(map.online_count(), 2001u);  // bob and user0..1999
+  for (int i = 0; i < 2000; ++i) EXPECT_EQ(map.remove("s" + std::to_string(i), "user" + std::to_string(i)), 0u);
+  EXPECT_THAT(map.entries(), UnorderedElementsAre(std::pair<std::string, std::string>{"aa", "bob"},
+                                                  std::pair<std::string, std::string>{engine_id, "bob"}));
+}
+
 }  // namespace
 }  // namespace chatgate::cluster

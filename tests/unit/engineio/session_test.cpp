@@ -318,4 +318,17 @@ TEST_F(session_test, the_handshake_is_shared_not_copied) {
   EXPECT_EQ(s->shared_handshake(), s->shared_handshake());
 }
 
+// The handshake is a member of the session (no block of its own): holding it holds the session.
+TEST_F(session_test, a_kept_handshake_keeps_the_session_object) {
+  auto s = make(std::make_shared<fake_transport>("websocket"));
+  const std::string url(s->handshake().url());
+  std::weak_ptr<session> weak = s;
+  auto hs = s->shared_handshake();
+  s.reset();
+  ASSERT_FALSE(weak.expired());
+  EXPECT_EQ(hs->url(), url);
+  hs.reset();
+  EXPECT_TRUE(weak.expired());
+}
+
 }  // namespace

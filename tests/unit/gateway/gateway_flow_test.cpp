@@ -135,6 +135,15 @@ TEST_F(gateway_flow, connected_counts_rooms_and_registers_the_socket) {
   EXPECT_EQ(map.count("alice"), 1u);
 }
 
+TEST_F(gateway_flow, the_token_is_not_kept_once_checked_other_auth_keys_are) {
+  auto c = open(R"({"token":")" + minter.mint("alice", 1h, clock.now()) + R"(","client":"web"})");
+  ASSERT_EQ(take(*c).names, std::vector<std::string>{"connected"});
+  ASSERT_EQ(h.io.of("/").sockets().size(), 1u);
+  const auto& hs = h.io.of("/").sockets().begin()->second->handshake();
+  EXPECT_FALSE(hs.auth.contains("token"));
+  EXPECT_EQ(hs.auth.at("client").as_string(), "web");
+}
+
 TEST_F(gateway_flow, connections_at_the_limit_pass_and_past_it_are_refused) {
   auto c1 = connect("alice");
   auto c2 = connect("alice");

@@ -44,6 +44,50 @@ TEST(socketio_connect, auth_payload_query_and_headers_reach_the_handshake) {
   EXPECT_GT(got->handshake().issued, 0);
 }
 
+TEST(socketio_connect, forget_auth_drops_a_key_and_an_emptied_auth) {
+  harness h;
+  std::shared_ptr<socket> got;
+  h.io.of("/").on_connection([&](std::shared_ptr<socket> s) { got = s; });
+  auto conn = h.open_session();
+  conn->recv(R"(0{"token":"123","n":2})");
+  ASSERT_TRUE(got);
+  got->forget_auth("token");
+  EXPECT_FALSE(got->handshake().auth.contains("token"));
+  EXPECT_EQ(got->handshake().auth.at("n").as_int64(), 2);
+  got->forget_auth("absent");  // harmless
+  got->forget_auth("n");
+  EXPECT_TRUE(got->handshake().auth.empty());
+  EXPECT_TRUE(got->connected());
+}
+
+TEST(socketio_connect, a_session_in_two_namespaces_routes_each_and_closes_both) {
+  // The client keeps its namespaces' sockets in a vector: a second namespace, a packet to each,
+  // a second CONNECT to a joined namespace (invalid: closes), and the close reaching both.
+  harness h;
+  h.io.of("/custom");
+  std::vector<std::string> events;
+  std::vector<std::string> reasons;
+  for (const char* name : {"/", "/custom"}) {
+    h.io.of(name).on_connection([&, name](std::shared_ptr<socket> s) {
+      s->on("hi", [&, name](const args&, ack_fn) { events.push_back(name); });
+      s->on_disconnect([&, name](std::string_view r) { reasons.push_back(std::string(name) + ":" + std::string(r)); });
+    });
+  }
+  auto conn = h.open_session();
+  conn->recv("0");
+  conn->recv("0/custom,");
+  EXPECT_EQ(h.io.of("/").sockets().size(), 1u);
+  EXPECT_EQ(h.io.of("/custom").sockets().size(), 1u);
+  conn->recv(R"(2["hi"])");
+  conn->recv(R"(2/custom,["hi"])");
+  EXPECT_EQ(events, (std::vector<std::string>{"/", "/custom"}));
+  conn->recv("0/custom,");  // a second CONNECT for a joined namespace
+  EXPECT_TRUE(conn->closed);
+  EXPECT_EQ(reasons.size(), 2u);
+  EXPECT_TRUE(h.io.of("/").sockets().empty());
+  EXPECT_TRUE(h.io.of("/custom").sockets().empty());
+}
+
 TEST(socketio_connect, custom_namespace_and_unknown_namespace) {
   harness h;
   h.io.of("/custom");

@@ -44,9 +44,14 @@ TEST(socketio_room_index, random_joins_and_leaves_match_a_plain_model) {
   model m;
   std::mt19937 rng(12345);
   std::vector<std::string> ids, names;
-  for (int i = 0; i < 40; ++i) ids.push_back("socket-id-number-" + std::to_string(i));
+  // Ids of both forms of the adapter's compact keys: in place (up to 23 characters, as real
+  // 20-character ids) and on the heap (longer).
+  for (int i = 0; i < 40; ++i)
+    ids.push_back((i % 2 ? "socket-id-number-" : "a-socket-id-longer-than-23-characters-") +
+                  std::to_string(i));
   for (int i = 0; i < 12; ++i) names.push_back("conversation:" + std::to_string(i));
   names.push_back(ids[3]);  // a room named like a socket's id: joined by others too
+  names.push_back(ids[4]);  // the same with a long id
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   for (int step = 0; step < 20000; ++step) {
     const auto id = pick(ids);
