@@ -76,7 +76,7 @@ for (const name of names) if (!scenarios[name]) { console.error(`unknown scenari
 const binOf = (k) => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : o.bin);
 const labelOf = (k) => (k.includes('=') ? k.slice(0, k.indexOf('=')) : k);
 for (const k of kinds) if (k !== 'node' && !existsSync(binOf(k))) { console.error(`no chatgate binary at ${binOf(k)} for ${k}`); process.exit(2); }
-// LABEL@N: that server with IO_THREADS=N (e.g. chatgate@2; chatgate alone runs its default, 1).
+// LABEL@N: that server with IO_THREADS=N (e.g. chatgate@1; chatgate alone runs its default, one per core).
 const threadsOf = (k) => /@(\d+)$/.exec(labelOf(k))?.[1];
 const baseOf = (k) => labelOf(k).replace(/@\d+$/, '');
 // chatgate-pg: the same binary on PostgreSQL over loopback (DATABASE_URL), for the store figures.
