@@ -43,7 +43,7 @@ struct config {
                                                         // size; SQLite: reader connections
   std::size_t io_threads = 0;                           // IO_THREADS: io threads (sockets
                                                         // spread over them); 0: one per core
-  std::size_t store_group_commit = 256;                  // STORE_GROUP_COMMIT: writes committed
+  std::size_t store_group_commit = 256;                 // STORE_GROUP_COMMIT: writes committed
                                                         // together at most (1: off)
   std::size_t max_body_bytes = 1024 * 1024;             // MAX_BODY_BYTES: REST request body
   int connect_rate_limit = 20;                          // CONNECT_RATE_LIMIT "20/1s": handshakes

@@ -1,6 +1,5 @@
 #include "socketio/decoder.hpp"
 
-
 namespace chatgate::socketio {
 namespace {
 

@@ -103,7 +103,6 @@ TEST(local_connection_map, users_sockets_has_an_entry_for_every_asked_user) {
   EXPECT_THAT(got["bob"], IsEmpty());
 }
 
-
 // The indexes keep ids in place (core::compact_string) and a user's sockets in a vector: the
 // answers are what the tree-based indexes gave, for ids of every length.
 TEST(local_connection_map, ids_of_any_length_sorted_answers_and_entries) {
@@ -133,9 +132,11 @@ TEST(local_connection_map, ids_of_any_length_sorted_answers_and_entries) {
   for (int i = 0; i < 2000; ++i) map.add("s" + std::to_string(i), "user" + std::to_string(i));
   EXPECT_EQ(map.remove("zz", "alice"), 0u);
   EXPECT_EQ(map.online_count(), 2001u);  // bob and user0..1999
-  for (int i = 0; i < 2000; ++i) EXPECT_EQ(map.remove("s" + std::to_string(i), "user" + std::to_string(i)), 0u);
-  EXPECT_THAT(map.entries(), UnorderedElementsAre(std::pair<std::string, std::string>{"aa", "bob"},
-                                                  std::pair<std::string, std::string>{engine_id, "bob"}));
+  for (int i = 0; i < 2000; ++i)
+    EXPECT_EQ(map.remove("s" + std::to_string(i), "user" + std::to_string(i)), 0u);
+  EXPECT_THAT(map.entries(),
+              UnorderedElementsAre(std::pair<std::string, std::string>{"aa", "bob"},
+                                   std::pair<std::string, std::string>{engine_id, "bob"}));
 }
 
 }  // namespace

@@ -20,9 +20,9 @@ TEST(clock, iso8601_rejects_other_shapes) {
 
 TEST(clock, iso8601_pads_every_field_and_matches_the_general_format) {
   // Single-digit fields, the epoch, the last millisecond of a year and a leap day.
-  for (const char* s : {"1970-01-01T00:00:00.000Z", "2001-02-03T04:05:06.007Z",
-                        "2024-02-29T23:59:59.999Z", "0999-12-31T23:59:59.999Z",
-                        "9999-12-31T23:59:59.999Z"}) {
+  for (const char* s :
+       {"1970-01-01T00:00:00.000Z", "2001-02-03T04:05:06.007Z", "2024-02-29T23:59:59.999Z",
+        "0999-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z"}) {
     auto t = parse_iso8601(s);
     ASSERT_TRUE(t.has_value()) << s;
     EXPECT_EQ(to_iso8601(*t), s);

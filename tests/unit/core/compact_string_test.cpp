@@ -86,7 +86,8 @@ TEST(compact_string, keys_an_unordered_map_with_string_view_lookups) {
   EXPECT_EQ(m.find(std::string_view(std::string(50, 'k')))->second, 2);
   EXPECT_EQ(m.find(std::string_view("s2")), m.end());
   // Entries survive the rehashes of growth, heap and inline alike.
-  for (int i = 0; i < 1000; ++i) m.emplace(compact_string(std::to_string(i) + std::string(i % 40, '.')), i);
+  for (int i = 0; i < 1000; ++i)
+    m.emplace(compact_string(std::to_string(i) + std::string(i % 40, '.')), i);
   EXPECT_EQ(m.find(std::string_view("s1"))->second, 1);
   EXPECT_EQ(m.find(std::string_view("999" + std::string(999 % 40, '.')))->second, 999);
 }
@@ -94,7 +95,8 @@ TEST(compact_string, keys_an_unordered_map_with_string_view_lookups) {
 TEST(compact_string, survives_vector_growth) {
   std::vector<compact_string> v;
   for (int i = 0; i < 100; ++i) v.emplace_back(std::string(static_cast<std::size_t>(i), 'v'));
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(v[static_cast<std::size_t>(i)].size(), static_cast<std::size_t>(i));
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(v[static_cast<std::size_t>(i)].size(), static_cast<std::size_t>(i));
 }
 
 }  // namespace

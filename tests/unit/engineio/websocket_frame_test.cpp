@@ -78,8 +78,7 @@ TEST(websocket_frame, opcodes_differ_and_nothing_is_masked_or_compressed) {
 
 TEST(websocket_frame, pong_and_close_headers_are_final_unmasked_control_frames) {
   EXPECT_EQ(websocket_frame::control(websocket_frame::opcode_pong, 0).head(), bytes({0x8A, 0}));
-  EXPECT_EQ(websocket_frame::control(websocket_frame::opcode_pong, 125).head(),
-            bytes({0x8A, 125}));
+  EXPECT_EQ(websocket_frame::control(websocket_frame::opcode_pong, 125).head(), bytes({0x8A, 125}));
   EXPECT_EQ(websocket_frame::control(websocket_frame::opcode_close, 2).head(), bytes({0x88, 2}));
 }
 

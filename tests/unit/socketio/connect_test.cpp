@@ -70,7 +70,9 @@ TEST(socketio_connect, a_session_in_two_namespaces_routes_each_and_closes_both) 
   for (const char* name : {"/", "/custom"}) {
     h.io.of(name).on_connection([&, name](std::shared_ptr<socket> s) {
       s->on("hi", [&, name](const args&, ack_fn) { events.push_back(name); });
-      s->on_disconnect([&, name](std::string_view r) { reasons.push_back(std::string(name) + ":" + std::string(r)); });
+      s->on_disconnect([&, name](std::string_view r) {
+        reasons.push_back(std::string(name) + ":" + std::string(r));
+      });
     });
   }
   auto conn = h.open_session();
