@@ -334,6 +334,28 @@ struct locked_queue {
   }
 };
 
+/// A temporary folder for the threaded tests' SQLite file, removed when it goes out of scope.
+struct temp_db_dir {
+  std::filesystem::path path;
+  explicit temp_db_dir(const std::string& tag)
+      : path(std::filesystem::temp_directory_path() /
+             ("chatgate-" + tag + "-" + core::make_object_id())) {
+    std::filesystem::create_directories(path);
+  }
+  ~temp_db_dir() { std::filesystem::remove_all(path); }
+  std::string url() const { return "sqlite://" + (path / "chat.db").string(); }
+};
+
+/// alice's group with bob, created through `async`; "" when `io` got no answer in time.
+std::string create_group(chat::async_chat& async, locked_queue& io) {
+  std::string conv;
+  async.create_conversation(
+      "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
+      [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
+  io.run_until([&] { return !conv.empty(); });
+  return conv;
+}
+
 void answers_and_events_in_seq_order(std::size_t max_batch);
 
 TEST(pooled_runner, one_conversations_answers_and_events_leave_in_seq_order) {
@@ -347,24 +369,18 @@ TEST(pooled_runner, with_group_commit_too) {
 TEST(pooled_runner, a_call_after_deferred_sends_sees_them_stored) {
   // Group commit queues sends until the batch flushes them together; any other call of the
   // batch flushes first, so it sees the store as if the sends before it had run one by one.
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("chatgate-defer-" + core::make_object_id());
-  std::filesystem::create_directories(dir);
+  const temp_db_dir dir("defer");
   test_support::manual_clock clock;
   chat::rate_limiter limiter{clock, {0, std::chrono::seconds(1)}};
   test_support::recording_events seen;
   locked_queue io;
   chat::posting_events posted{seen, io.poster()};
   {
-    auto stores = store::open_store_set("sqlite://" + (dir / "chat.db").string(), 1).value();
+    auto stores = store::open_store_set(dir.url(), 1).value();
     chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {}, posted,
                                store::worker_settings{});
     chat::async_chat async{runner, io.poster()};
-    std::string conv;
-    async.create_conversation(
-        "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
-        [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
-    io.run_until([&] { return !conv.empty(); });
+    const std::string conv = create_group(async, io);
     ASSERT_FALSE(conv.empty());
     std::promise<void> go;
     std::shared_future<void> going = go.get_future().share();
@@ -394,15 +410,12 @@ TEST(pooled_runner, a_call_after_deferred_sends_sees_them_stored) {
     EXPECT_GT(runner.pool().batched_jobs(), 0u);
     runner.stop();
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(pooled_runner, a_group_commits_sends_reach_the_io_thread_in_two_posts) {
   // The batch's events leave in one post and its answers in another (chat::post_batch), each
   // answer after every event of the batch, so its own event has been broadcast first.
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("chatgate-posts-" + core::make_object_id());
-  std::filesystem::create_directories(dir);
+  const temp_db_dir dir("posts");
   test_support::manual_clock clock;
   chat::rate_limiter limiter{clock, {0, std::chrono::seconds(1)}};
   test_support::recording_events seen;
@@ -423,15 +436,11 @@ TEST(pooled_runner, a_group_commits_sends_reach_the_io_thread_in_two_posts) {
   chat::batch_destination to_answers{to_events.one, to_events.all, 1};
   chat::posting_events posted{seen, chat::batching(to_events)};
   {
-    auto stores = store::open_store_set("sqlite://" + (dir / "chat.db").string(), 1).value();
+    auto stores = store::open_store_set(dir.url(), 1).value();
     chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {}, posted,
                                store::worker_settings{});
     chat::async_chat async{runner, chat::batching(to_answers)};
-    std::string conv;
-    async.create_conversation(
-        "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
-        [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
-    io.run_until([&] { return !conv.empty(); });
+    const std::string conv = create_group(async, io);
     ASSERT_FALSE(conv.empty());
     seen.log.clear();
     std::promise<void> go, started;
@@ -463,14 +472,10 @@ TEST(pooled_runner, a_group_commits_sends_reach_the_io_thread_in_two_posts) {
     EXPECT_EQ(posts.load() - before, 2);  // one run of events, one of answers
     runner.stop();
   }
-  std::filesystem::remove_all(dir);
 }
 
 void answers_and_events_in_seq_order(std::size_t max_batch) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("chatgate-async-" + core::make_object_id());
-  std::filesystem::create_directories(dir);
-  const auto url = "sqlite://" + (dir / "chat.db").string();
+  const temp_db_dir dir("async");
   test_support::manual_clock clock;
   chat::rate_limiter limiter{clock, {0, std::chrono::seconds(1)}};
   test_support::recording_events seen;
@@ -478,18 +483,14 @@ void answers_and_events_in_seq_order(std::size_t max_batch) {
   locked_queue io;
   chat::posting_events posted{seen, io.poster()};
   {
-    auto stores = store::open_store_set(url, 2).value();
+    auto stores = store::open_store_set(dir.url(), 2).value();
     ASSERT_EQ(stores.stores.size(), 3u);  // the writer and two readers
     store::worker_settings ws;
     ws.max_batch = max_batch;
     chat::pooled_runner runner(std::move(stores.stores), stores.writers, clock, limiter, {}, posted,
                                ws);
     chat::async_chat async{runner, io.poster()};
-    std::string conv;
-    async.create_conversation(
-        "alice", boost::json::parse(R"({"type":"group","name":"g","participantIds":["bob"]})"),
-        [&](core::result<chat::created_conversation> c) { conv = c.value().conversation.id; });
-    io.run_until([&] { return !conv.empty(); });
+    const std::string conv = create_group(async, io);
     ASSERT_FALSE(conv.empty());
     constexpr int n = 300;
     // Hold the writer so that the sends queue up behind it (and batch, when batching is on).
@@ -525,7 +526,6 @@ void answers_and_events_in_seq_order(std::size_t max_batch) {
   for (const auto& line : seen.log)
     if (line.starts_with("created:")) created.push_back(line);
   EXPECT_EQ(created, acked_ids);  // message:new in the same (seq) order as the acks
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
