@@ -35,24 +35,24 @@ handshake_info::handshake_info() : ends_{0, 0} {}
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-/// Sorted by name, one entry per name: `join` merges a repeat into the entry before it.
-template <typename Join>
-std::vector<std::pair<std::string, std::string>> sorted_unique(
-    std::vector<std::pair<std::string, std::string>> pairs, Join join) {
+/// Names lower-cased, sorted, each name once: a repeated header's values are joined with ", "
+/// in arrival order, as Node joins them.
+handshake_info::pair_list lowered_and_joined(const handshake_info::pair_list& headers) {
+  handshake_info::pair_list pairs;
+  pairs.reserve(headers.size());
+  for (const auto& [name, value] : headers) {
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    pairs.emplace_back(std::move(lower), value);
+  }
   std::stable_sort(pairs.begin(), pairs.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::pair<std::string, std::string>> out;
+  handshake_info::pair_list out;
   out.reserve(pairs.size());
   for (auto& p : pairs) {
     if (!out.empty() && out.back().first == p.first) {
-      join(out.back().second, std::move(p.second));
+      out.back().second += ", " + p.second;
     } else {
       out.push_back(std::move(p));
     }
@@ -65,12 +65,7 @@ std::vector<std::pair<std::string, std::string>> sorted_unique(
 handshake_info::handshake_info(std::string_view url, std::string_view remote_address,
                                const pair_list& headers,
                                const std::map<std::string, std::string>& query) {
-  pair_list lowered;
-  lowered.reserve(headers.size());
-  for (const auto& [name, value] : headers) lowered.emplace_back(lower(name), value);
-  // As Node joins repeated headers (and as the map kept them before).
-  auto hs = sorted_unique(std::move(lowered),
-                          [](std::string& into, std::string more) { into += ", " + more; });
+  const auto hs = lowered_and_joined(headers);
   const auto& qs = query;  // sorted, each name once
 
   std::size_t total = url.size() + remote_address.size();
