@@ -10,8 +10,9 @@ core::error url_error(const std::string& message) {
   return core::make_error(core::error_code::internal_error, "DATABASE_URL: " + message);
 }
 
-core::result<std::unique_ptr<store>> open_sqlite(std::string_view rest) {
+core::result<std::unique_ptr<store>> open_sqlite(std::string_view rest, bool writer) {
   sqlite::sqlite_settings s;
+  s.background_checkpoint = writer;
   if (auto q = rest.find('?'); q != rest.npos) {
     const auto query = rest.substr(q + 1);
     rest = rest.substr(0, q);
@@ -35,16 +36,21 @@ core::result<std::unique_ptr<store>> open_postgres(std::string_view url) {
   return std::unique_ptr<store>(std::move(*opened));
 }
 
-}  // namespace
-
-core::result<std::unique_ptr<store>> open_store(std::string_view database_url) {
+/// sqlite_writer: the one SQLite connection that writes (checkpoints on a thread of its own).
+core::result<std::unique_ptr<store>> open_one(std::string_view database_url, bool sqlite_writer) {
   constexpr std::string_view sqlite_scheme = "sqlite://";
   if (database_url.starts_with(sqlite_scheme))
-    return open_sqlite(database_url.substr(sqlite_scheme.size()));
+    return open_sqlite(database_url.substr(sqlite_scheme.size()), sqlite_writer);
   if (database_url.starts_with("postgresql://") || database_url.starts_with("postgres://"))
     return open_postgres(database_url);
   return url_error("unsupported '" + std::string(database_url) +
                    "' (expected sqlite://PATH or postgresql://USER@HOST:PORT/DB)");
+}
+
+}  // namespace
+
+core::result<std::unique_ptr<store>> open_store(std::string_view database_url) {
+  return open_one(database_url, false);
 }
 
 core::result<store_set> open_store_set(std::string_view database_url, std::size_t connections) {
@@ -54,7 +60,7 @@ core::result<store_set> open_store_set(std::string_view database_url, std::size_
   const std::size_t total = postgres ? connections : (memory ? 1 : 1 + connections);
   out.writers = postgres ? connections : 1;
   for (std::size_t i = 0; i < total; ++i) {
-    auto s = open_store(database_url);
+    auto s = open_one(database_url, !postgres && i == 0);
     if (!s) return s.error();
     out.stores.push_back(std::move(*s));
   }

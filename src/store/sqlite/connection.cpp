@@ -80,6 +80,14 @@ std::int64_t connection::query_int(std::string_view sql) {
   return st.step() ? st.int64(0) : 0;
 }
 
+void connection::set_wal_hook(wal_hook hook, void* arg) {
+  sqlite3_wal_hook(db_, hook, arg);
+}
+
+int connection::checkpoint(int* log, int* copied) {
+  return sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, log, copied);
+}
+
 void connection::begin_batch() {
   run("BEGIN IMMEDIATE");
   in_batch_ = true;

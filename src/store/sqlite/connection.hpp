@@ -32,6 +32,15 @@ class connection {
   /// The integer answer of a one-row query such as "PRAGMA user_version".
   std::int64_t query_int(std::string_view sql);
 
+  /// sqlite3_wal_hook: `hook` runs after each commit with the WAL's size in pages; it replaces
+  /// SQLite's autocheckpoint on this connection (nullptr: neither).
+  using wal_hook = int (*)(void* arg, ::sqlite3* db, const char* schema, int pages);
+  void set_wal_hook(wal_hook hook, void* arg);
+  /// A PASSIVE sqlite3_wal_checkpoint_v2 on the main database (never waits for a lock). Returns
+  /// SQLite's result code (SQLITE_BUSY: another checkpoint is running); `log` gets the WAL's
+  /// pages and `copied` those now in the database file (-1 each when not in WAL mode).
+  int checkpoint(int* log, int* copied);
+
   /// Group commit: between begin_batch() and end_batch() every transaction is a SAVEPOINT inside
   /// one outer transaction, committed once by end_batch() (which rolls it all back and throws
   /// when the COMMIT fails).

@@ -38,8 +38,12 @@ sqlite_store::sqlite_store(const sqlite_settings& s) : db_(s.path) {
   db_.exec("PRAGMA foreign_keys = ON");
   db_.exec("PRAGMA journal_mode = WAL");
   db_.exec(s.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(s.wal_autocheckpoint_pages));
+  db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(s.checkpoint.wal_pages));
   migrate(db_);
+  if (s.background_checkpoint && s.path != ":memory:") {
+    checkpointer_ = std::make_unique<checkpointer>(s.path, s.checkpoint);
+    checkpointer_->attach(db_);
+  }
 }
 
 core::result<std::unique_ptr<sqlite_store>> sqlite_store::open(const sqlite_settings& s) {

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
 
@@ -18,11 +19,15 @@ struct sqlite_settings {
   // one fsync per commit, for "acknowledged means on disk" even across power loss.
   bool synchronous_full = false;
   std::chrono::milliseconds busy_timeout{5000};  // wait this long for another process's lock
-  // PRAGMA wal_autocheckpoint: the WAL is copied back into the database (and both are synced)
-  // once it holds this many pages. SQLite's default, 1000 (4 MiB), checkpoints every few group
+  // When the WAL is copied back into the database (and both are synced): once it holds
+  // checkpoint.wal_pages pages. SQLite's default, 1000 (4 MiB), checkpoints every few group
   // commits under load and rewrites the same hot pages (conversation rows, indexes) each time;
   // 8192 (32 MiB of WAL on disk) does it an eighth as often. Durability does not depend on it.
-  int wal_autocheckpoint_pages = 8192;
+  checkpoint_settings checkpoint;
+  // true: checkpoints run on a thread of their own (checkpointer), never inside a commit: set
+  // for the writer of open_store_set. false: SQLite's autocheckpoint, inside the commit that
+  // crosses checkpoint.wal_pages (a lone store: tests, tools).
+  bool background_checkpoint = false;
 };
 
 /// The embedded store: one SQLite connection (each store worker opens its own; WAL lets readers
@@ -118,6 +123,8 @@ class sqlite_store final : public store {
   void start_read_state(std::string_view conversation_id, std::string_view user_id);
 
   std::mutex mutex_;
+  // Before db_, so destroyed after it: db_'s WAL hook points at it.
+  std::unique_ptr<checkpointer> checkpointer_;
   connection db_;
 };
 
