@@ -25,7 +25,7 @@ class client : public std::enable_shared_from_this<client> {
   using connected_fn = std::function<void(bool ok, const std::string& why)>;
 
   client(boost::asio::io_context& io, tally& t, std::string token, std::string conversation,
-         bool sender);
+         bool sender, double phase_ms = 0);
 
   /// Connects to host:port and runs the handshake; `done` once `connected` arrived or it failed.
   void start(const boost::asio::ip::tcp::endpoint& to, const std::string& host, connected_fn done);
@@ -38,6 +38,9 @@ class client : public std::enable_shared_from_this<client> {
 
   const std::string& conversation() const { return conversation_; }
   bool sender() const { return sender_; }
+  /// Open loop: this sender's first message leaves phase_ms after "go", so that the senders take
+  /// turns instead of all sending in the same millisecond (a burst that measures the burst).
+  double phase_ms() const { return phase_ms_; }
   int in_flight() const { return in_flight_; }
   /// Seqs received while recording: 1 per seq, 2 or more for duplicates.
   const std::vector<std::uint8_t>& seen() const { return seen_; }
@@ -48,7 +51,9 @@ class client : public std::enable_shared_from_this<client> {
   void on_socketio(std::string_view packet);
   void on_event(const boost::json::value& v);
   void on_ack(std::uint64_t id, const boost::json::value& v);
-  void on_message_new(const boost::json::value& m);
+  /// `packet`: the event's JSON array, ["message:new",{...}]; reads seq and metadata.benchT.
+  void on_message_new(std::string_view packet);
+  static constexpr std::string_view message_new_prefix = "[\"message:new\",";
   void send_one();
   void write(std::string frame);
   void write_front();
@@ -59,6 +64,7 @@ class client : public std::enable_shared_from_this<client> {
   std::string token_;
   std::string conversation_;
   bool sender_;
+  double phase_ms_;
   connected_fn done_;
   bool connected_ = false;
   boost::beast::flat_buffer buffer_;

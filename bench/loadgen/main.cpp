@@ -144,16 +144,17 @@ void watch(run& r, double drain_until) {
   });
 }
 
-/// Open loop: each sender sends `rate` messages/s, paced every millisecond, acked or not (at
-/// most 1,000 unacked per sender, so that a stalled server does not grow the queue forever).
+/// Open loop: each sender sends `rate` messages/s from its phase on, paced every millisecond, acked
+/// or not (at most 1,000 unacked per sender, so that a stalled server does not grow the queue
+/// forever).
 void pace(run& r, double rate, const std::string& content) {
   r.pace->expires_after(std::chrono::milliseconds(1));
   r.pace->async_wait([&r, rate, content](boost::system::error_code) {
     if (r.t.stopping) return;
     const double elapsed = now_ms() - r.go_at;
     for (const auto& c : r.clients) {
-      if (!c->sender()) continue;
-      const auto due = static_cast<std::int64_t>(elapsed * rate / 1000.0) + 1 -
+      if (!c->sender() || elapsed < c->phase_ms()) continue;
+      const auto due = static_cast<std::int64_t>((elapsed - c->phase_ms()) * rate / 1000.0) + 1 -
                        static_cast<std::int64_t>(c->issued());
       const auto room = 1000 - c->in_flight();
       if (due > 0 && room > 0)
@@ -202,9 +203,10 @@ int main(int argc, char** argv) {
   r.spec = json::parse(text.str()).as_object();
   for (const auto& v : r.spec.at("clients").as_array()) {
     const auto& o = v.as_object();
-    r.clients.push_back(std::make_shared<client>(r.io, r.t, o.at("token").as_string().c_str(),
-                                                 o.at("conv").as_string().c_str(),
-                                                 o.at("sender").as_bool()));
+    const auto* phase = o.if_contains("phaseMs");
+    r.clients.push_back(std::make_shared<client>(
+        r.io, r.t, o.at("token").as_string().c_str(), o.at("conv").as_string().c_str(),
+        o.at("sender").as_bool(), phase ? phase->to_number<double>() : 0.0));
   }
   const std::string host = r.spec.at("host").as_string().c_str();
   const net::ip::tcp::endpoint to(net::ip::make_address(host),

@@ -48,7 +48,10 @@ export async function startNative({ bin = DEFAULT_LOADGEN, server, groups, procs
   const dir = mkdtempSync(join(tmpdir(), 'chatgate-loadgen-'));
   const content = 'bench '.padEnd(contentBytes, 'x');
   const shares = Array.from({ length: procs }, () => []);
-  groups.forEach((g, i) => shares[i % procs].push(...g.members.map((m) => ({ token: m.token, conv: g.conv, sender: m.sender }))));
+  // Open loop: the groups' senders take turns, one message every 1000 / (rate per sender x groups)
+  // ms over all of them (as the official-client generator does), never all in the same millisecond.
+  const turnMs = ratePerSender > 0 ? 1000 / (ratePerSender * groups.length) : 0;
+  groups.forEach((g, i) => shares[i % procs].push(...g.members.map((m) => ({ token: m.token, conv: g.conv, sender: m.sender, phaseMs: i * turnMs }))));
   const gens = shares.filter((s) => s.length).map((clients, i) => startOne(bin, { host: url.hostname, port: Number(url.port), durationMs, window, content, concurrency, clients, reportSeqs, rate: ratePerSender }, dir, i));
   try {
     const ready = await Promise.all(gens.map((g) => g.ready));
