@@ -9,6 +9,7 @@ PACKAGES=(
   libhiredis-dev libjwt-dev libpq-dev libsqlite3-dev
   sqlite3                  # CLI: tests/e2e/json-numbers reads the stored JSON text
   libspdlog-dev libfmt-dev libcli11-dev libmsgpuck-dev libssl-dev
+  libjemalloc-dev          # the chatgate binary's allocator (docs/benchmarks.md, "Allocator")
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   nodejs
