@@ -31,16 +31,24 @@ free_port() {
 start() {
   local dir="${1:-}" port="${2:-}"
   [ -n "$dir" ] || dir=$(mktemp -d /tmp/chatgate-pg.XXXXXX)
-  [ -n "$port" ] || port=$(free_port)
+  local fixed_port="$port"
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
   chmod 700 "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C \
     --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
   # fsync off: a throwaway test server, speed over durability (never in a deployment).
-  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >"$dir/pg.opts"
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$(cat "$dir/pg.opts")" \
-    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  # A port picked here can be taken by another run's server between the probe and the start
+  # (parallel test runs): then another port is tried, up to 5 times. A given port is tried once.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    [ -n "$fixed_port" ] || port=$(free_port)
+    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >"$dir/pg.opts"
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$(cat "$dir/pg.opts")" \
+      start >/dev/null && break
+    if [ -n "$fixed_port" ] || [ "$attempt" = 5 ]; then cat "$dir/server.log" >&2; exit 1; fi
+    echo "pg.sh: port $port was taken, trying another" >&2
+  done
   as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt \
     -c "CREATE DATABASE chatgate_test" >/dev/null
   echo "pg.sh: dir $dir" >&2

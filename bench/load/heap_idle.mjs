@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startNative, DEFAULT_LOADGEN } from './lib/native.mjs';
 import { sleep, token } from './lib/clients.mjs';
@@ -52,7 +52,9 @@ const gen = await startNative({ bin: o.loadgen, server: { ws: `http://127.0.0.1:
 console.log(`connected ${gen.connected}, failed ${gen.failed}`);
 await sleep(2000);
 // SIGKILL the server itself (a descendant of heaptrack's script), with every socket still open.
-const server = descendants(proc.pid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'chatgate');
+// /proc/PID/comm is the binary's file name cut to 15 characters (a copied binary has its own).
+const comm = basename(o.bin).slice(0, 15);
+const server = descendants(proc.pid).find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm);
 process.kill(server, 'SIGKILL');
 await new Promise((resolve) => proc.on('exit', resolve));
 gen.kill();
