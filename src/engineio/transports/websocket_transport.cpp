@@ -1,5 +1,6 @@
 #include "engineio/transports/websocket_transport.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -261,9 +262,21 @@ struct websocket_transport::flush_list : std::enable_shared_from_this<flush_list
   }
 };
 
+namespace {
+
+/// The steady clock in microseconds, cut to 32 bits: only differences of a few ms are taken.
+std::uint32_t now_us() {
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace
+
 void websocket_transport::post_flush() {
   flush_posted_ = true;
   cork_turns_ = 0;
+  cork_since_us_ = now_us();
   frames_at_last_turn_ = queued_.size();
   flush_list::of(socket_.get_executor()).add(shared_from_this());
 }
@@ -277,7 +290,7 @@ void websocket_transport::on_flush() {
   // as long as the last pass added frames.
   const bool grew = queued_.size() > frames_at_last_turn_;
   if (!close_queued_ && queued_bytes_ < cork_bytes && cork_turns_ < max_cork_turns &&
-      (cork_turns_ == 0 || grew)) {
+      (cork_turns_ == 0 || (grew && now_us() - cork_since_us_ < max_cork_us))) {
     ++cork_turns_;
     frames_at_last_turn_ = queued_.size();
     flush_posted_ = true;

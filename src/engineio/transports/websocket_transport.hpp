@@ -30,7 +30,8 @@ namespace chatgate::engineio {
 /// the reader's own storage, released when the message completes.
 ///
 /// Writing: a send() queues its frames and posts one flush; the flush waits while more frames
-/// keep arriving (at most max_cork_turns passes of the event loop, at most cork_bytes), then
+/// keep arriving (at most max_cork_turns passes of the event loop, max_cork_us after the first
+/// pass, at most cork_bytes), then
 /// writes every queued frame with one gather write (writev), first without blocking; only what
 /// the kernel does not take is written with async_write. The flush passes of all corked
 /// transports of one io_context share one posted handler per loop pass (flush_list). Control
@@ -47,8 +48,12 @@ namespace chatgate::engineio {
 class websocket_transport final : public transport,
                                   public std::enable_shared_from_this<websocket_transport> {
  public:
-  /// A flush waits at most this many loop passes for more frames (the first pass always).
+  /// A flush waits at most this many loop passes for more frames (the first pass always)...
   static constexpr int max_cork_turns = 8;
+  /// ... and, after the first pass, not once the first frame has waited this long: under load a
+  /// pass of the loop takes milliseconds, and a socket that gets frames every pass (a sender's
+  /// acks and its own messages) would otherwise wait eight of them.
+  static constexpr std::uint32_t max_cork_us = 1000;
   /// ... and no longer once this many bytes are queued.
   static constexpr std::size_t cork_bytes = 64 * 1024;
   /// The io thread's read buffer: the most one read takes from one socket.
@@ -111,7 +116,8 @@ class websocket_transport final : public transport,
   std::unique_ptr<write_batch> writing_;  // the gather write in progress
   std::string control_;                   // the pong waiting for the next write (one at most)
   std::size_t frames_at_last_turn_ = 0;   // queued_.size() when the flush last looked
-  int cork_turns_ = 0;
+  std::uint32_t cork_since_us_ = 0;       // when the flush was posted (steady clock, µs, wraps)
+  std::uint8_t cork_turns_ = 0;
   std::array<char, 4> close_frame_{};  // the close frame, written last
   std::uint8_t close_frame_size_ = 0;
   bool flush_posted_ = false;

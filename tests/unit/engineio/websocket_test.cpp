@@ -2,7 +2,9 @@
 // websocket_transport, with a blocking Beast websocket client in the test thread.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <future>
+#include <string>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -12,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "engineio/server.hpp"
+#include "engineio/transports/websocket_transport.hpp"
 #include "http/listener.hpp"
 
 namespace {
@@ -33,7 +36,7 @@ class websocket_test : public ::testing::Test {
     eio = std::make_unique<engineio::server>(ioc, config);
     eio->on_connection([this](std::shared_ptr<engineio::socket> s) {
       std::weak_ptr<engineio::socket> weak = s;
-      s->on_text = [weak](std::string_view text) {
+      s->on_text = [this, weak](std::string_view text) {
         auto self = weak.lock();
         if (text == "close me") return self->close();
         if (text == "burst") {
@@ -45,6 +48,7 @@ class websocket_test : public ::testing::Test {
           }
           return;
         }
+        if (text == "drip") return drip(weak, 0);
         if (text == "flood then close") {
           // 16 MB, more than loopback socket buffers hold, then a graceful close.
           auto chunk = std::make_shared<const std::string>(128 * 1024, 'f');
@@ -87,6 +91,20 @@ class websocket_test : public ::testing::Test {
     ws.read(buffer);
     return beast::buffers_to_string(buffer.data());
   }
+
+  /// One frame per loop pass, in passes made slow (drip_pass each), for drip_frames passes: the
+  /// frame carries the steady clock (µs) at which it was queued.
+  void drip(std::weak_ptr<engineio::socket> weak, int i) {
+    auto self = weak.lock();
+    if (!self || i == drip_frames) return;
+    const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now().time_since_epoch());
+    self->send_text(std::make_shared<const std::string>(std::to_string(now.count())));
+    std::this_thread::sleep_for(drip_pass);
+    net::post(ioc, [this, weak, i] { drip(weak, i + 1); });
+  }
+  static constexpr int drip_frames = 12;
+  static constexpr auto drip_pass = std::chrono::milliseconds(5);
 
   static constexpr std::size_t burst_sizes[] = {0,     1,     124,   125,   126, 127,
                                                 65534, 65535, 65536, 70000, 3};
@@ -131,6 +149,29 @@ TEST_F(websocket_test, a_burst_of_frames_from_one_handler_arrives_whole_and_in_o
   ws.text(true);
   ws.write(net::buffer(std::string("4after")));
   EXPECT_EQ(read(ws), "4after");
+}
+
+TEST_F(websocket_test, a_socket_fed_every_pass_of_a_slow_loop_is_written_within_the_cork_time) {
+  // A frame queued every pass keeps the cork growing; with passes of 5 ms, eight passes
+  // (max_cork_turns) would hold the first frame ~40 ms. The time cap (max_cork_us, 1 ms) lets it
+  // wait the first pass only, so it leaves after about two passes.
+  static_assert(engineio::websocket_transport::max_cork_us <= 1000);
+  auto ws = connect();
+  read(ws);  // open
+  ws.text(true);
+  ws.write(net::buffer(std::string("4drip")));
+  long worst_us = 0;
+  for (int i = 0; i < drip_frames; ++i) {
+    const std::string frame = read(ws);
+    ASSERT_EQ(frame[0], '4');
+    const long sent = std::stol(frame.substr(1));
+    const long now = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    worst_us = std::max(worst_us, now - sent);
+  }
+  // Two passes (10 ms) and scheduling slack; without the cap the first frame waits ~40 ms.
+  EXPECT_LT(worst_us, 25'000);
 }
 
 TEST_F(websocket_test, message_at_max_payload_is_accepted) {
