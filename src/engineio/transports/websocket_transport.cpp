@@ -210,6 +210,17 @@ void websocket_transport::send(std::vector<outgoing_packet> packets) {
 /// handler) per transport per pass. Thread-local: each io thread runs its own io_context and a
 /// transport's handlers run on the thread that owns it, so a list is never shared between
 /// threads; one list per io_context (a test may run several on one thread).
+namespace {
+
+/// The steady clock in microseconds, cut to 32 bits: only differences of a few ms are taken.
+std::uint32_t now_us() {
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace
+
 struct websocket_transport::flush_list : std::enable_shared_from_this<flush_list> {
   net::execution_context* context = nullptr;
   std::vector<std::shared_ptr<websocket_transport>> waiting;
@@ -257,31 +268,20 @@ struct websocket_transport::flush_list : std::enable_shared_from_this<flush_list
   void run() {
     posted = false;
     running.swap(waiting);
-    for (const auto& t : running) t->on_flush();  // may add transports for the next pass
+    const auto now = now_us();  // one clock read per pass, for every corked transport
+    for (const auto& t : running) t->on_flush(now);  // may add transports for the next pass
     running.clear();
   }
 };
 
-namespace {
-
-/// The steady clock in microseconds, cut to 32 bits: only differences of a few ms are taken.
-std::uint32_t now_us() {
-  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
-
-}  // namespace
-
 void websocket_transport::post_flush() {
   flush_posted_ = true;
   cork_turns_ = 0;
-  cork_since_us_ = now_us();
   frames_at_last_turn_ = queued_.size();
   flush_list::of(socket_.get_executor()).add(shared_from_this());
 }
 
-void websocket_transport::on_flush() {
+void websocket_transport::on_flush(std::uint32_t pass_us) {
   flush_posted_ = false;
   if (!socket_.is_open() || writing_) return;
   if (queued_.empty() && control_.empty() && !close_pending()) return;
@@ -290,7 +290,8 @@ void websocket_transport::on_flush() {
   // as long as the last pass added frames.
   const bool grew = queued_.size() > frames_at_last_turn_;
   if (!close_queued_ && queued_bytes_ < cork_bytes && cork_turns_ < max_cork_turns &&
-      (cork_turns_ == 0 || (grew && now_us() - cork_since_us_ < max_cork_us))) {
+      (cork_turns_ == 0 || (grew && pass_us - cork_since_us_ < max_cork_us))) {
+    if (cork_turns_ == 0) cork_since_us_ = pass_us;
     ++cork_turns_;
     frames_at_last_turn_ = queued_.size();
     flush_posted_ = true;

@@ -30,8 +30,8 @@ namespace chatgate::engineio {
 /// the reader's own storage, released when the message completes.
 ///
 /// Writing: a send() queues its frames and posts one flush; the flush waits while more frames
-/// keep arriving (at most max_cork_turns passes of the event loop, max_cork_us after the first
-/// pass, at most cork_bytes), then
+/// keep arriving (at most max_cork_turns passes of the event loop, none starting max_cork_us or
+/// more after the first, at most cork_bytes), then
 /// writes every queued frame with one gather write (writev), first without blocking; only what
 /// the kernel does not take is written with async_write. The flush passes of all corked
 /// transports of one io_context share one posted handler per loop pass (flush_list). Control
@@ -50,7 +50,7 @@ class websocket_transport final : public transport,
  public:
   /// A flush waits at most this many loop passes for more frames (the first pass always)...
   static constexpr int max_cork_turns = 8;
-  /// ... and, after the first pass, not once the first frame has waited this long: under load a
+  /// ... and not once this long has passed since its first pass: under load a
   /// pass of the loop takes milliseconds, and a socket that gets frames every pass (a sender's
   /// acks and its own messages) would otherwise wait eight of them.
   static constexpr std::uint32_t max_cork_us = 1000;
@@ -88,7 +88,8 @@ class websocket_transport final : public transport,
   void on_read_error(boost::system::error_code ec);
   void queue_close(std::uint16_t code);
   void post_flush();
-  void on_flush();
+  /// A flush pass; `pass_us`: the pass's start (steady clock, µs, 32 bits), read once per pass.
+  void on_flush(std::uint32_t pass_us);
   void write_queued();
   void on_written(boost::system::error_code ec);
   void on_close_written();
@@ -116,7 +117,7 @@ class websocket_transport final : public transport,
   std::unique_ptr<write_batch> writing_;  // the gather write in progress
   std::string control_;                   // the pong waiting for the next write (one at most)
   std::size_t frames_at_last_turn_ = 0;   // queued_.size() when the flush last looked
-  std::uint32_t cork_since_us_ = 0;       // when the flush was posted (steady clock, µs, wraps)
+  std::uint32_t cork_since_us_ = 0;       // the first flush pass's pass_us (steady clock, wraps)
   std::uint8_t cork_turns_ = 0;
   std::array<char, 4> close_frame_{};  // the close frame, written last
   std::uint8_t close_frame_size_ = 0;

@@ -28,6 +28,7 @@ checkpointer::~checkpointer() {
 }
 
 void checkpointer::attach(connection& writer) {
+  writer_ = &writer;
   writer.set_wal_hook(&checkpointer::on_commit, this);
 }
 
@@ -49,7 +50,7 @@ bool checkpointer::due() const {
   return !running_ && wal_pages_ - backfilled_ >= settings_.wal_pages;
 }
 
-int checkpointer::on_commit(void* self, sqlite3* db, const char*, int pages) {
+int checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
   auto& c = *static_cast<checkpointer*>(self);
   bool wake = false;
   bool own = false;
@@ -71,7 +72,7 @@ int checkpointer::on_commit(void* self, sqlite3* db, const char*, int pages) {
   if (own) {
     int log = 0;
     int copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    const int rc = c.writer_->checkpoint(&log, &copied);  // on the writer's own connection
     std::lock_guard lock(c.mutex_);
     ++c.writer_checkpoints_;
     if (rc == SQLITE_OK && copied > c.backfilled_) c.backfilled_ = std::min(copied, c.wal_pages_);

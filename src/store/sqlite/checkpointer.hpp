@@ -64,6 +64,7 @@ class checkpointer {
 
   checkpoint_settings settings_;
   std::unique_ptr<connection> db_;
+  connection* writer_ = nullptr;  // attach()'s; its hook checkpoints it past writer_wal_pages
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   int wal_pages_ = 0;        // the WAL's size after the last commit (pages)
