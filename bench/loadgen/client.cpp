@@ -1,16 +1,15 @@
 #include "client.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
-#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace chatgate::loadgen {
 
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
 namespace json = boost::json;
 using tcp = boost::asio::ip::tcp;
 
@@ -22,35 +21,140 @@ double now_ms() {
 
 client::client(boost::asio::io_context& io, tally& t, std::string token, std::string conversation,
                bool sender, double phase_ms)
-    : ws_(io),
+    : socket_(io),
       tally_(t),
       token_(std::move(token)),
       conversation_(std::move(conversation)),
       sender_(sender),
-      phase_ms_(phase_ms) {}
+      phase_ms_(phase_ms),
+      mask_state_(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(this) >> 4) | 1u) {}
+
+namespace {
+
+constexpr std::size_t initial_buffer = 4096;  // grown when one frame needs more
+constexpr std::size_t min_read = 2048;        // free space asked of the buffer before a read
+
+}  // namespace
 
 void client::start(const tcp::endpoint& to, const std::string& host, connected_fn done) {
   done_ = std::move(done);
-  ws_.set_option(websocket::permessage_deflate{});  // off, as the official client's default
-  ws_.next_layer().async_connect(to, [self = shared_from_this(), host](beast::error_code ec) {
+  socket_.async_connect(to, [self = shared_from_this(), host](boost::system::error_code ec) {
     if (ec) return self->fail("connect: " + ec.message());
-    self->ws_.next_layer().set_option(tcp::no_delay(true));
-    self->ws_.async_handshake(host, "/socket.io/?EIO=4&transport=websocket",
-                              [self](beast::error_code ec2) {
-                                if (ec2) return self->fail("handshake: " + ec2.message());
-                                self->read();
-                              });
+    self->socket_.set_option(tcp::no_delay(true));
+    // No Sec-WebSocket-Extensions: permessage-deflate stays off, as the official client's default.
+    auto request = std::make_shared<std::string>(
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: " + host +
+        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    boost::asio::async_write(self->socket_, boost::asio::buffer(*request),
+                             [self, request](boost::system::error_code ec2, std::size_t) {
+                               if (ec2) return self->fail("handshake: " + ec2.message());
+                               self->read();
+                             });
   });
 }
 
 void client::read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (ec) return self->fail("read: " + ec.message());
-    const auto data = self->buffer_.cdata();
-    self->on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
-    self->buffer_.consume(self->buffer_.size());
-    self->read();
-  });
+  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+  if (in_.size() - in_end_ < min_read) {
+    // Move the unparsed tail to the front; grow when that does not free enough.
+    std::copy(in_.begin() + static_cast<std::ptrdiff_t>(in_begin_),
+              in_.begin() + static_cast<std::ptrdiff_t>(in_end_), in_.begin());
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+    if (in_.size() - in_end_ < min_read) in_.resize(std::max(initial_buffer, in_.size() * 2));
+  }
+  socket_.async_read_some(boost::asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+                          [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                            if (ec) return self->fail("read: " + ec.message());
+                            if (!self->upgraded_) return self->on_http(n);
+                            self->in_end_ += n;
+                            if (self->on_bytes()) self->read();
+                          });
+}
+
+void client::on_http(std::size_t n) {
+  in_end_ += n;
+  const std::string_view got(in_.data() + in_begin_, in_end_ - in_begin_);
+  const auto end = got.find("\r\n\r\n");
+  if (end == got.npos) {
+    if (got.size() > 16 * 1024) return fail("handshake: answer too long");
+    return read();
+  }
+  if (!got.starts_with("HTTP/1.1 101"))
+    return fail("handshake: " + std::string(got.substr(0, got.find('\r'))));
+  upgraded_ = true;
+  in_begin_ += end + 4;  // what follows is frames (the Engine.IO open packet, often)
+  if (on_bytes()) read();
+}
+
+bool client::on_bytes() {
+  while (true) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(in_.data() + in_begin_);
+    const std::size_t avail = in_end_ - in_begin_;
+    if (avail < 2) return true;
+    const bool fin = (p[0] & 0x80) != 0;
+    const std::uint8_t opcode = p[0] & 0x0f;
+    if ((p[1] & 0x80) != 0) {
+      fail("a masked frame from the server");
+      return false;
+    }
+    std::size_t header = 2;
+    std::uint64_t len = p[1] & 0x7f;
+    if (len == 126) {
+      if (avail < 4) return true;
+      len = (std::uint64_t{p[2]} << 8) | p[3];
+      header = 4;
+    } else if (len == 127) {
+      if (avail < 10) return true;
+      len = 0;
+      for (int i = 0; i < 8; ++i) len = (len << 8) | p[2 + i];
+      header = 10;
+    }
+    if (len > (64u << 20)) {
+      fail("a frame over 64 MiB");
+      return false;
+    }
+    if (avail < header + len) {
+      // Make room for the whole frame so the next reads complete it.
+      const std::size_t need = header + static_cast<std::size_t>(len) + min_read;
+      if (in_.size() - in_begin_ < need) {
+        std::copy(in_.begin() + static_cast<std::ptrdiff_t>(in_begin_),
+                  in_.begin() + static_cast<std::ptrdiff_t>(in_end_), in_.begin());
+        in_end_ -= in_begin_;
+        in_begin_ = 0;
+        if (in_.size() < need) in_.resize(need);
+      }
+      return true;
+    }
+    const std::string_view payload(in_.data() + in_begin_ + header, static_cast<std::size_t>(len));
+    in_begin_ += header + static_cast<std::size_t>(len);
+    switch (opcode) {
+      case 0x1:  // text
+        if (fin) {
+          on_frame(payload);
+        } else {
+          fragments_.assign(payload);
+        }
+        break;
+      case 0x0:  // continuation
+        fragments_.append(payload);
+        if (fin) {
+          const std::string whole = std::move(fragments_);
+          fragments_.clear();
+          on_frame(whole);
+        }
+        break;
+      case 0x8:
+        fail("closed by the server (websocket close)");
+        return false;
+      case 0x9:
+        write(payload, 0xA);  // pong with the ping's data
+        break;
+      default:  // binary, pong: not used by these servers' events
+        break;
+    }
+  }
 }
 
 void client::on_frame(std::string_view frame) {
@@ -181,21 +285,45 @@ void client::send_one() {
         std::string(stamp, r.ptr) + "\",\"benchN\":" + std::to_string(id) + "}}]");
 }
 
-void client::write(std::string frame) {
+void client::write(std::string_view payload, std::uint8_t opcode) {
+  // Client frames are masked (RFC 6455 5.3): FIN + opcode, length, a 4-byte key, payload ^ key.
+  std::string frame;
+  frame.reserve(payload.size() + 14);
+  frame.push_back(static_cast<char>(0x80 | opcode));
+  const std::size_t n = payload.size();
+  if (n < 126) {
+    frame.push_back(static_cast<char>(0x80 | n));
+  } else if (n < 65536) {
+    frame.push_back(static_cast<char>(0x80 | 126));
+    frame.push_back(static_cast<char>(n >> 8));
+    frame.push_back(static_cast<char>(n & 0xff));
+  } else {
+    frame.push_back(static_cast<char>(0x80 | 127));
+    for (int i = 7; i >= 0; --i)
+      frame.push_back(static_cast<char>((std::uint64_t{n} >> (8 * i)) & 0xff));
+  }
+  mask_state_ ^= mask_state_ << 13;
+  mask_state_ ^= mask_state_ >> 17;
+  mask_state_ ^= mask_state_ << 5;
+  char key[4];
+  for (int i = 0; i < 4; ++i) key[i] = static_cast<char>((mask_state_ >> (8 * i)) & 0xff);
+  frame.append(key, 4);
+  const std::size_t at = frame.size();
+  frame.append(payload);
+  for (std::size_t i = 0; i < n; ++i) frame[at + i] = static_cast<char>(frame[at + i] ^ key[i & 3]);
   out_.push_back(std::move(frame));
   if (!writing_) write_front();
 }
 
 void client::write_front() {
   writing_ = true;
-  ws_.text(true);
-  ws_.async_write(boost::asio::buffer(out_.front()),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                    self->out_.pop_front();
-                    self->writing_ = false;
-                    if (ec) return self->fail("write: " + ec.message());
-                    if (!self->out_.empty()) self->write_front();
-                  });
+  boost::asio::async_write(socket_, boost::asio::buffer(out_.front()),
+                           [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                             self->out_.pop_front();
+                             self->writing_ = false;
+                             if (ec) return self->fail("write: " + ec.message());
+                             if (!self->out_.empty()) self->write_front();
+                           });
 }
 
 void client::fail(const std::string& why) {

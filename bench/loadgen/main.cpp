@@ -1,7 +1,7 @@
 // chatgate_loadgen: a native Socket.IO load generator (Engine.IO v4 / Socket.IO v5 over websocket,
-// spoken directly with Beast), many sockets in one single-threaded process. Driven by
-// bench/load (--generator native): reads a JSON spec, connects every client, prints
-// `ready {...}`, waits for `go` on stdin, lets the senders send for durationMs with `window`
+// spoken directly on TCP sockets: bench/loadgen/client.hpp), many sockets in one single-threaded
+// process. Driven by bench/load (--generator native): reads a JSON spec, connects every client,
+// prints `ready {...}`, waits for `go` on stdin, lets the senders send for durationMs with `window`
 // messages unacked each (closed loop) or at `rate` messages/s each (open loop), drains, prints
 // `result {...}` and writes the raw latency samples (float64, ms) to
 // <latencyFile>.{lat,sender,ack}. Every group's members must be in the same process: it checks that
