@@ -10,6 +10,7 @@ PACKAGES=(
   sqlite3                  # CLI: tests/e2e/json-numbers reads the stored JSON text
   libspdlog-dev libfmt-dev libcli11-dev libmsgpuck-dev libssl-dev
   libjemalloc-dev          # the chatgate binary's allocator (docs/benchmarks.md, "Allocator")
+  liburing-dev             # batched socket writes (src/engineio/transports/send_batch.hpp)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   nodejs

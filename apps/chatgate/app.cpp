@@ -11,6 +11,7 @@
 
 #include "cluster/posted_connection_map.hpp"
 #include "cluster/shard_adapter.hpp"
+#include "engineio/transports/send_batch.hpp"
 #include "store/store_factory.hpp"
 
 namespace chatgate::app {
@@ -84,6 +85,10 @@ app::app(core::config cfg)
       runner_(start_store(cfg_, clock_, limiter_, worker_events_)),
       signals_(ioc(), SIGINT, SIGTERM),
       drain_deadline_(ioc()) {
+  engineio::send_batch::set_enabled(cfg_.io_uring);
+  spdlog::info("chatgate: websocket writes {}", engineio::send_batch::uses_io_uring()
+                                                    ? "batched per loop pass (io_uring)"
+                                                    : "one sendmsg per socket");
   for (auto& s : shards_) s->attach_store(*runner_);
   shard_events_.set_target(0, &events_);
   router_ = std::make_unique<rest::router>(

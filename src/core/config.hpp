@@ -63,8 +63,9 @@ struct config {
   std::size_t max_pending_acks = 1024;                     // MAX_PENDING_ACKS: per socket
   std::size_t max_attachments = 10;                        // MAX_ATTACHMENTS: per packet
   log_settings log;                                        // LOG_LEVEL, LOG_FORMAT
-  bool dev = false;    // --dev / CHATGATE_DEV: random JWT secret when none is configured
-  bool web_ui = true;  // WEB_UI / --no-web: serve the web client at / on HTTP_PORT
+  bool dev = false;      // --dev / CHATGATE_DEV: random JWT secret when none is configured
+  bool web_ui = true;    // WEB_UI / --no-web: serve the web client at / on HTTP_PORT
+  bool io_uring = true;  // IO_URING / --no-io-uring: batched socket writes (send_batch)
   bool operator==(const config&) const = default;
 };
 

@@ -270,6 +270,10 @@ const std::vector<setting>& settings() {
        boolean(&config::dev)},
       {"WEB_UI", "--no-web", "true", "serve the web client at / on HTTP_PORT (--no-web: off)",
        boolean(&config::web_ui)},
+      {"IO_URING", "--no-io-uring", "true",
+       "write each flush pass's websocket frames to all its sockets in one io_uring submission "
+       "(--no-io-uring, or where io_uring is unavailable: one sendmsg per socket)",
+       boolean(&config::io_uring)},
   };
   return table;
 }

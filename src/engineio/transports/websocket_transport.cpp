@@ -1,11 +1,14 @@
 #include "engineio/transports/websocket_transport.hpp"
 
+#include <sys/uio.h>
+
 #include <chrono>
 #include <utility>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "engineio/transports/send_batch.hpp"
 #include "engineio/transports/websocket_handshake.hpp"
 
 namespace chatgate::engineio {
@@ -269,9 +272,43 @@ struct websocket_transport::flush_list : std::enable_shared_from_this<flush_list
     posted = false;
     running.swap(waiting);
     const auto now = now_us();  // one clock read per pass, for every corked transport
-    for (const auto& t : running) t->on_flush(now);  // may add transports for the next pass
-    running.clear();
+    // Nothing runs between a transport's prepare_write and its write (no handler, no callback),
+    // so every socket in `ready` is still open when the batch goes out.
+    ready.clear();
+    for (const auto& t : running) t->on_flush(now, ready);  // may add transports for the next pass
+    if (!ready.empty()) write_ready();
+    running.clear();  // `ready` points into it: cleared after the writes
   }
+
+  /// One send_batch for every transport that writes in this pass, then each one's result.
+  void write_ready() {
+    std::size_t n_iov = 0;
+    for (const auto* t : ready) n_iov += t->writing_->buffers.size();
+    iovecs.clear();
+    iovecs.reserve(n_iov);  // not reallocated below: the requests point into it
+    requests.clear();
+    for (auto* t : ready) {
+      const auto& buffers = t->writing_->buffers;
+      const std::size_t first = iovecs.size();
+      for (const auto& b : buffers) iovecs.push_back(iovec{const_cast<void*>(b.data()), b.size()});
+      requests.push_back(
+          send_batch::request{t->socket_.native_handle(),
+                              std::span<const iovec>(iovecs.data() + first, buffers.size()), 0});
+    }
+    send_batch::run(requests);
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+      const auto r = requests[i].result;
+      if (r >= 0)
+        ready[i]->finish_write({}, static_cast<std::size_t>(r));
+      else
+        ready[i]->finish_write(error_code(static_cast<int>(-r), boost::system::system_category()),
+                               0);
+    }
+  }
+
+  std::vector<websocket_transport*> ready;  // prepared in this pass, written together
+  std::vector<iovec> iovecs;
+  std::vector<send_batch::request> requests;
 };
 
 void websocket_transport::post_flush() {
@@ -281,7 +318,8 @@ void websocket_transport::post_flush() {
   flush_list::of(socket_.get_executor()).add(shared_from_this());
 }
 
-void websocket_transport::on_flush(std::uint32_t pass_us) {
+void websocket_transport::on_flush(std::uint32_t pass_us,
+                                   std::vector<websocket_transport*>& ready) {
   flush_posted_ = false;
   if (!socket_.is_open() || writing_) return;
   if (queued_.empty() && control_.empty() && !close_pending()) return;
@@ -298,10 +336,24 @@ void websocket_transport::on_flush(std::uint32_t pass_us) {
     flush_list::of(socket_.get_executor()).add(shared_from_this());
     return;
   }
-  write_queued();
+  prepare_write();
+  ready.push_back(this);
 }
 
 void websocket_transport::write_queued() {
+  prepare_write();
+  // A non-blocking gather write right here: the socket buffer almost always takes it all, and
+  // then no asynchronous operation is started (no handler to allocate, no completion to post
+  // and run).
+  error_code ec;
+  std::size_t written = 0;
+  do {
+    written = socket_.write_some(writing_->buffers, ec);
+  } while (ec == net::error::interrupted);
+  finish_write(ec, written);
+}
+
+void websocket_transport::prepare_write() {
   writing_ = std::make_unique<write_batch>();
   auto& batch = *writing_;
   batch.packets.swap(queued_);
@@ -323,20 +375,17 @@ void websocket_transport::write_queued() {
     close_in_flight_ = true;
     batch.buffers.push_back(net::buffer(close_frame_.data(), close_frame_size_));
   }
-  const std::size_t total = net::buffer_size(batch.buffers);
-  // First a non-blocking gather write right here: the socket buffer almost always takes it all,
-  // and then no asynchronous operation is started (no handler to allocate, no completion to
-  // post and run). Only what the kernel did not take is written asynchronously.
-  error_code ec;
-  std::size_t written = 0;
-  do {
-    written = socket_.write_some(batch.buffers, ec);
-  } while (ec == net::error::interrupted);
+  batch.total = net::buffer_size(batch.buffers);
+}
+
+void websocket_transport::finish_write(error_code ec, std::size_t written) {
+  auto& batch = *writing_;
   if (would_block(ec)) {
     ec = {};
     written = 0;
   }
-  if (ec || written == total) return on_written(ec);
+  // Only what the kernel did not take is written asynchronously.
+  if (ec || written == batch.total) return on_written(ec);
   // Partly written: drop the buffers (and parts of a buffer) already sent, write the rest.
   auto first = batch.buffers.begin();
   while (written >= first->size()) written -= (first++)->size();

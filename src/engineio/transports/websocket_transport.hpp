@@ -32,12 +32,14 @@ namespace chatgate::engineio {
 /// Writing: a send() queues its frames and posts one flush; the flush waits while more frames
 /// keep arriving (at most max_cork_turns passes of the event loop, none starting max_cork_us or
 /// more after the first, at most cork_bytes), then
-/// writes every queued frame with one gather write (writev), first without blocking; only what
-/// the kernel does not take is written with async_write. The flush passes of all corked
-/// transports of one io_context share one posted handler per loop pass (flush_list). Control
-/// frames (a pong echoing a ping, the close frame) go into the same gather writes, at a frame
-/// boundary: nothing is ever written in the middle of a partly written frame. Of several pings
-/// read before their pong is written, only the latest is answered (one pong queued at most).
+/// writes every queued frame with one gather write, first without blocking; only what
+/// the kernel does not take is written with async_write. The sockets that write in the same
+/// flush pass do so in one system call (send_batch: one io_uring submission for all). The flush
+/// passes of all corked transports of one io_context share one posted handler per loop pass
+/// (flush_list). Control frames (a pong echoing a ping, the close frame) go into the same gather
+/// writes, at a frame boundary: nothing is ever written in the middle of a partly written frame. Of
+/// several pings read before their pong is written, only the latest is answered (one pong queued at
+/// most).
 ///
 /// Closing: close() queues a close frame (1000) behind the queued frames; if they are not
 /// written within close_timeout (the peer stopped reading) the connection is dropped (Node's ws:
@@ -89,8 +91,16 @@ class websocket_transport final : public transport,
   void queue_close(std::uint16_t code);
   void post_flush();
   /// A flush pass; `pass_us`: the pass's start (steady clock, µs, 32 bits), read once per pass.
-  void on_flush(std::uint32_t pass_us);
+  /// A transport that writes now prepares its gather write and joins `ready`: the pass writes
+  /// them all together (send_batch), then each takes its result (finish_write).
+  void on_flush(std::uint32_t pass_us, std::vector<websocket_transport*>& ready);
+  /// prepare_write, one non-blocking gather write, finish_write.
   void write_queued();
+  /// Moves the queued frames (and a pong, the close frame) into a new write_batch.
+  void prepare_write();
+  /// What the non-blocking write of the prepared batch did: `written` bytes (0 and no error
+  /// for a full socket buffer), or the error. The rest is written with async_write.
+  void finish_write(boost::system::error_code ec, std::size_t written);
   void on_written(boost::system::error_code ec);
   void on_close_written();
   void teardown();
@@ -104,6 +114,7 @@ class websocket_transport final : public transport,
     std::vector<websocket_frame> heads;    // their frame headers
     std::string control;                   // the pong frame, whole (header + payload)
     std::vector<boost::asio::const_buffer> buffers;
+    std::size_t total = 0;  // bytes in buffers
   };
 
   boost::asio::ip::tcp::socket socket_;

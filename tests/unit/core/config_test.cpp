@@ -469,4 +469,15 @@ TEST(config, web_ui_defaults_on_and_no_web_or_env_turns_it_off) {
   EXPECT_EQ(bad({}).error, "config: WEB_UI: expected true or false, got \"maybe\"");
 }
 
+TEST(config, io_uring_defaults_on_and_no_io_uring_or_env_turns_it_off) {
+  EXPECT_TRUE(run{}({}).cfg.io_uring);
+  EXPECT_FALSE(run{}({"serve", "--no-io-uring"}).cfg.io_uring);
+  run env_off;
+  env_off.env["IO_URING"] = "0";
+  EXPECT_FALSE(env_off({}).cfg.io_uring);
+  run bad;
+  bad.env["IO_URING"] = "sometimes";
+  EXPECT_EQ(bad({}).error, "config: IO_URING: expected true or false, got \"sometimes\"");
+}
+
 }  // namespace

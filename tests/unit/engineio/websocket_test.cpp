@@ -6,6 +6,8 @@
 #include <future>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -14,6 +16,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "engineio/server.hpp"
+#include "engineio/transports/send_batch.hpp"
 #include "engineio/transports/websocket_transport.hpp"
 #include "http/listener.hpp"
 
@@ -36,9 +39,17 @@ class websocket_test : public ::testing::Test {
     eio = std::make_unique<engineio::server>(ioc, config);
     eio->on_connection([this](std::shared_ptr<engineio::socket> s) {
       std::weak_ptr<engineio::socket> weak = s;
+      everyone.push_back(weak);
       s->on_text = [this, weak](std::string_view text) {
         auto self = weak.lock();
         if (text == "close me") return self->close();
+        if (text == "to everyone") {
+          // One frame to every connected socket from one handler: they are all written in the
+          // same flush pass.
+          for (const auto& w : everyone)
+            if (auto other = w.lock()) other->send_text(std::make_shared<const std::string>("all"));
+          return;
+        }
         if (text == "burst") {
           // Many frames from one handler, so they are corked into one gather write: texts and
           // binaries, lengths on both sides of the 7/16/64-bit length boundaries.
@@ -109,6 +120,15 @@ class websocket_test : public ::testing::Test {
   static constexpr std::size_t burst_sizes[] = {0,     1,     124,   125,   126, 127,
                                                 65534, 65535, 65536, 70000, 3};
 
+  /// Runs `f` on the server's io thread and returns its result.
+  template <class F>
+  auto on_io_thread(F f) {
+    std::promise<decltype(f())> result;
+    net::post(ioc, [&] { result.set_value(f()); });
+    return result.get_future().get();
+  }
+
+  std::vector<std::weak_ptr<engineio::socket>> everyone;  // on the io thread
   net::io_context ioc;
   net::io_context client_ioc;
   engineio::settings config;
@@ -172,6 +192,47 @@ TEST_F(websocket_test, a_socket_fed_every_pass_of_a_slow_loop_is_written_within_
   }
   // Two passes (10 ms) and scheduling slack; without the cap the first frame waits ~40 ms.
   EXPECT_LT(worst_us, 25'000);
+}
+
+TEST_F(websocket_test, sockets_written_in_one_flush_pass_share_one_system_call) {
+  // Eight sockets get a frame from one handler; their writes leave in the same pass, as one
+  // send_batch: one io_uring submission where io_uring is available, else one sendmsg each.
+  // Either way each client reads its frame whole.
+  constexpr int n = 8;
+  std::vector<websocket::stream<beast::tcp_stream>> clients;
+  for (int i = 0; i < n; ++i) {
+    clients.push_back(connect());
+    read(clients.back());  // open
+  }
+  const auto uring = on_io_thread([] { return engineio::send_batch::uses_io_uring(); });
+  const auto before = on_io_thread([] {
+    return std::pair(engineio::send_batch::submissions(), engineio::send_batch::writes());
+  });
+  clients[0].text(true);
+  clients[0].write(net::buffer(std::string("4to everyone")));
+  for (auto& c : clients) EXPECT_EQ(read(c), "4all");
+  const auto after = on_io_thread([] {
+    return std::pair(engineio::send_batch::submissions(), engineio::send_batch::writes());
+  });
+  EXPECT_EQ(after.second - before.second, static_cast<std::uint64_t>(n));
+  EXPECT_EQ(after.first - before.first, uring ? 1u : static_cast<std::uint64_t>(n));
+}
+
+TEST_F(websocket_test, switched_off_the_same_pass_makes_one_sendmsg_per_socket) {
+  engineio::send_batch::set_enabled(false);
+  constexpr int n = 4;
+  std::vector<websocket::stream<beast::tcp_stream>> clients;
+  for (int i = 0; i < n; ++i) {
+    clients.push_back(connect());
+    read(clients.back());
+  }
+  const auto before = on_io_thread([] { return engineio::send_batch::submissions(); });
+  clients[0].text(true);
+  clients[0].write(net::buffer(std::string("4to everyone")));
+  for (auto& c : clients) EXPECT_EQ(read(c), "4all");
+  const auto after = on_io_thread([] { return engineio::send_batch::submissions(); });
+  engineio::send_batch::set_enabled(true);
+  EXPECT_EQ(after - before, static_cast<std::uint64_t>(n));
 }
 
 TEST_F(websocket_test, message_at_max_payload_is_accepted) {
