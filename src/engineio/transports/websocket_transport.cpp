@@ -2,6 +2,7 @@
 
 #include <sys/uio.h>
 
+#include <cerrno>
 #include <chrono>
 #include <utility>
 
@@ -287,23 +288,9 @@ struct websocket_transport::flush_list : std::enable_shared_from_this<flush_list
     iovecs.clear();
     iovecs.reserve(n_iov);  // not reallocated below: the requests point into it
     requests.clear();
-    for (auto* t : ready) {
-      const auto& buffers = t->writing_->buffers;
-      const std::size_t first = iovecs.size();
-      for (const auto& b : buffers) iovecs.push_back(iovec{const_cast<void*>(b.data()), b.size()});
-      requests.push_back(
-          send_batch::request{t->socket_.native_handle(),
-                              std::span<const iovec>(iovecs.data() + first, buffers.size()), 0});
-    }
+    for (auto* t : ready) requests.push_back(t->write_request(iovecs));
     send_batch::run(requests);
-    for (std::size_t i = 0; i < ready.size(); ++i) {
-      const auto r = requests[i].result;
-      if (r >= 0)
-        ready[i]->finish_write({}, static_cast<std::size_t>(r));
-      else
-        ready[i]->finish_write(error_code(static_cast<int>(-r), boost::system::system_category()),
-                               0);
-    }
+    for (std::size_t i = 0; i < ready.size(); ++i) ready[i]->finish_write(requests[i].result);
   }
 
   std::vector<websocket_transport*> ready;  // prepared in this pass, written together
@@ -342,15 +329,20 @@ void websocket_transport::on_flush(std::uint32_t pass_us,
 
 void websocket_transport::write_queued() {
   prepare_write();
-  // A non-blocking gather write right here: the socket buffer almost always takes it all, and
-  // then no asynchronous operation is started (no handler to allocate, no completion to post
-  // and run).
-  error_code ec;
-  std::size_t written = 0;
-  do {
-    written = socket_.write_some(writing_->buffers, ec);
-  } while (ec == net::error::interrupted);
-  finish_write(ec, written);
+  // Written right here, the way a flush pass writes its batch (a batch of one: one sendmsg).
+  std::vector<iovec> iov;
+  iov.reserve(writing_->buffers.size());
+  auto request = write_request(iov);
+  send_batch::run({&request, 1});
+  finish_write(request.result);
+}
+
+send_batch::request websocket_transport::write_request(std::vector<iovec>& iov) {
+  const std::size_t first = iov.size();
+  for (const auto& b : writing_->buffers)
+    iov.push_back(iovec{const_cast<void*>(b.data()), b.size()});
+  return send_batch::request{socket_.native_handle(),
+                             std::span<const iovec>(iov.data() + first, iov.size() - first), 0};
 }
 
 void websocket_transport::prepare_write() {
@@ -378,12 +370,14 @@ void websocket_transport::prepare_write() {
   batch.total = net::buffer_size(batch.buffers);
 }
 
-void websocket_transport::finish_write(error_code ec, std::size_t written) {
+void websocket_transport::finish_write(ssize_t result) {
   auto& batch = *writing_;
-  if (would_block(ec)) {
-    ec = {};
-    written = 0;
-  }
+  // A full socket buffer (-EAGAIN) wrote nothing and is no error.
+  const error_code ec =
+      result < 0 && result != -EAGAIN && result != -EWOULDBLOCK
+          ? error_code(static_cast<int>(-result), boost::system::system_category())
+          : error_code();
+  std::size_t written = result > 0 ? static_cast<std::size_t>(result) : 0;
   // Only what the kernel did not take is written asynchronously.
   if (ec || written == batch.total) return on_written(ec);
   // Partly written: drop the buffers (and parts of a buffer) already sent, write the rest.

@@ -14,6 +14,7 @@
 
 #include "engineio/settings.hpp"
 #include "engineio/transport.hpp"
+#include "engineio/transports/send_batch.hpp"
 #include "engineio/transports/websocket_frame.hpp"
 #include "engineio/transports/websocket_reader.hpp"
 #include "http/handler.hpp"
@@ -94,13 +95,16 @@ class websocket_transport final : public transport,
   /// A transport that writes now prepares its gather write and joins `ready`: the pass writes
   /// them all together (send_batch), then each takes its result (finish_write).
   void on_flush(std::uint32_t pass_us, std::vector<websocket_transport*>& ready);
-  /// prepare_write, one non-blocking gather write, finish_write.
+  /// prepare_write, then its write as a send_batch of one, finish_write.
   void write_queued();
   /// Moves the queued frames (and a pong, the close frame) into a new write_batch.
   void prepare_write();
-  /// What the non-blocking write of the prepared batch did: `written` bytes (0 and no error
-  /// for a full socket buffer), or the error. The rest is written with async_write.
-  void finish_write(boost::system::error_code ec, std::size_t written);
+  /// The prepared batch as a send_batch request; its iovecs are appended to `iov`, which must
+  /// not reallocate until the write is done.
+  send_batch::request write_request(std::vector<iovec>& iov);
+  /// What the non-blocking write of the prepared batch did (send_batch::request::result: bytes
+  /// written, or -errno; -EAGAIN wrote nothing). The rest is written with async_write.
+  void finish_write(ssize_t result);
   void on_written(boost::system::error_code ec);
   void on_close_written();
   void teardown();
