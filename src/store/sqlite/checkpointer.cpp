@@ -47,7 +47,7 @@ std::uint64_t checkpointer::writer_checkpoints() const {
 }
 
 bool checkpointer::due() const {
-  return !running_ && wal_pages_ - backfilled_ >= settings_.wal_pages;
+  return !running_ && !writer_running_ && wal_pages_ - backfilled_ >= settings_.wal_pages;
 }
 
 int checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
@@ -66,16 +66,32 @@ int checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
     // background checkpoint running (SQLITE_BUSY), can keep one try from copying everything.
     own = pages >= c.settings_.writer_wal_pages &&
           pages >= c.writer_tried_at_ + std::max(1, c.settings_.writer_wal_pages / 8);
-    if (own) c.writer_tried_at_ = pages;
+    if (own) {
+      c.writer_tried_at_ = pages;
+      c.writer_running_ = true;  // no background checkpoint starts until the writer's is done
+    }
   }
-  if (wake) c.wake_.notify_one();
+  if (wake && !own) c.wake_.notify_one();
   if (own) {
+    {
+      // A background checkpoint holds the checkpoint lock: the writer's own would fail with
+      // SQLITE_BUSY (PASSIVE calls no busy handler), and a background one that runs nearly all
+      // the time (a slow disk) would then let the WAL grow without bound. Past the limit the
+      // writer waits for it; that one copied most pages already, so the writer's copy is short.
+      std::unique_lock lock(c.mutex_);
+      c.idle_.wait(lock, [&] { return !c.running_; });
+    }
     int log = 0;
     int copied = 0;
     const int rc = c.writer_->checkpoint(&log, &copied);  // on the writer's own connection
-    std::lock_guard lock(c.mutex_);
-    ++c.writer_checkpoints_;
-    if (rc == SQLITE_OK && copied > c.backfilled_) c.backfilled_ = std::min(copied, c.wal_pages_);
+    {
+      std::lock_guard lock(c.mutex_);
+      ++c.writer_checkpoints_;
+      c.writer_running_ = false;
+      if (rc == SQLITE_OK && copied > c.backfilled_) c.backfilled_ = std::min(copied, c.wal_pages_);
+      wake = c.due();
+    }
+    if (wake) c.wake_.notify_one();
   }
   return SQLITE_OK;
 }
@@ -92,6 +108,7 @@ void checkpointer::run() {
     const int rc = db_->checkpoint(&log, &copied);
     lock.lock();
     running_ = false;
+    idle_.notify_all();  // a writer past writer_wal_pages may be waiting to checkpoint itself
     ++checkpoints_;
     if (rc == SQLITE_OK && copied >= 0) {
       // A restarted WAL is reported by the next commit (fewer pages than before).

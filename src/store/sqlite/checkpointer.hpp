@@ -22,7 +22,8 @@ struct checkpoint_settings {
   // and the WAL only restarts from its beginning once one did. Past this many pages the writer
   // checkpoints itself, inside its commit as SQLite's autocheckpoint does (a stall, but only of
   // the pages committed since the last background checkpoint), so that its next commit restarts
-  // the WAL. This bounds the WAL file; it costs one such stall per this many pages.
+  // the WAL. This bounds the WAL file; it costs one such stall per this many pages. A background
+  // checkpoint running at that moment is waited for first (it holds SQLite's checkpoint lock).
   int writer_wal_pages = 8 * 8192;
 };
 
@@ -66,11 +67,13 @@ class checkpointer {
   std::unique_ptr<connection> db_;
   connection* writer_ = nullptr;  // attach()'s; its hook checkpoints it past writer_wal_pages
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;  // the thread: a checkpoint is due, or stopping_
+  std::condition_variable idle_;  // the writer: the thread's checkpoint finished
   int wal_pages_ = 0;        // the WAL's size after the last commit (pages)
   int backfilled_ = 0;       // of them, copied into the database by the last checkpoint
   int writer_tried_at_ = 0;  // the WAL's size at the writer's last own checkpoint
-  bool running_ = false;
+  bool running_ = false;         // the thread is checkpointing
+  bool writer_running_ = false;  // the writer is checkpointing itself (or waiting to)
   bool stopping_ = false;
   std::uint64_t checkpoints_ = 0;
   std::uint64_t writer_checkpoints_ = 0;

@@ -93,6 +93,22 @@ TEST_F(checkpointing, bounds_the_wal_of_a_writer_that_never_pauses_by_its_own_ch
   checkpointer::detach(*writer);
 }
 
+TEST_F(checkpointing, bounds_the_wal_while_the_background_checkpoint_runs_all_the_time) {
+  auto writer = open_writer();
+  // A background checkpoint due after every commit: whenever the writer reaches its limit, one
+  // is likely running and holds the checkpoint lock. The writer waits for it rather than
+  // failing with SQLITE_BUSY and letting the WAL grow (as a slow disk under ASan once showed).
+  checkpointer cp(path_, {.wal_pages = 1, .writer_wal_pages = 64});
+  cp.attach(*writer);
+
+  insert_rows(*writer, 1000);
+  EXPECT_GE(cp.writer_checkpoints(), 1u);
+  EXPECT_GE(cp.checkpoints(), 1u);
+  EXPECT_LT(size_of(path_ + "-wal"), 4 * 64 * frame_bytes) << size_of(path_ + "-wal");
+  EXPECT_EQ(writer->query_int("SELECT count(*) FROM t"), 1000);
+  checkpointer::detach(*writer);
+}
+
 TEST_F(checkpointing, a_store_set_writer_checkpoints_in_the_background_and_keeps_every_row) {
   // Through sqlite_store: many small sends past a small threshold, read back by a reader.
   sqlite::sqlite_settings s{.path = path_,
