@@ -33,7 +33,7 @@ void session::on_due(const std::shared_ptr<void>& owner, std::uint32_t slot,
 }
 
 void session::arm(deadline d, std::chrono::milliseconds after) {
-  const auto at = timer_queue::clock::now() + after;
+  const auto at = timers_.now() + after;
   deadlines_[static_cast<std::size_t>(d)] = at;
   timers_.schedule(weak_from_this(), static_cast<std::uint32_t>(d), at);
 }
@@ -114,7 +114,7 @@ void session::terminate(std::string_view reason) {
 bool session::enforce_deadline() {
   if (state_ == state::closed) return true;
   if (armed(deadline::pong) &&
-      timer_queue::clock::now() >= deadlines_[static_cast<std::size_t>(deadline::pong)]) {
+      timers_.now() >= deadlines_[static_cast<std::size_t>(deadline::pong)]) {
     auto self = shared_from_this();
     finish("ping timeout");
     return true;

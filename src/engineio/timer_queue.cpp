@@ -4,8 +4,8 @@
 
 namespace chatgate::engineio {
 
-timer_queue::timer_queue(boost::asio::any_io_executor executor, handler on_due)
-    : executor_(executor), on_due_(std::move(on_due)), timer_(std::move(executor)) {}
+timer_queue::timer_queue(boost::asio::any_io_executor executor, handler on_due, now_function now)
+    : executor_(executor), on_due_(std::move(on_due)), now_(now), timer_(std::move(executor)) {}
 
 timer_queue::~timer_queue() = default;
 
@@ -27,7 +27,7 @@ void timer_queue::arm() {
       [this, alive = std::weak_ptr<bool>(alive_), generation](const boost::system::error_code& ec) {
         if (ec || !alive.lock() || generation != generation_) return;
         armed_for_ = time_point::max();
-        run_due(clock::now());
+        run_due(now_());
       });
 }
 

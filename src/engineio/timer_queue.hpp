@@ -26,7 +26,13 @@ class timer_queue {
   using handler = std::function<void(const std::shared_ptr<void>& owner, std::uint32_t slot,
                                      time_point deadline)>;
 
-  timer_queue(boost::asio::any_io_executor executor, handler on_due);
+  /// Where the queue and its owners read the time: steady_clock's, or a test's own.
+  using now_function = time_point (*)();
+
+  /// `now` is for tests that drive time themselves (run_due at their own time points): owners
+  /// that compute deadlines from now() then never depend on how fast the test machine is.
+  timer_queue(boost::asio::any_io_executor executor, handler on_due,
+              now_function now = &clock::now);
   ~timer_queue();
   timer_queue(const timer_queue&) = delete;
   timer_queue& operator=(const timer_queue&) = delete;
@@ -36,8 +42,10 @@ class timer_queue {
   /// Entries held, stale ones included (they go when due).
   std::size_t size() const { return heap_.size(); }
   const boost::asio::any_io_executor& executor() const { return executor_; }
-  /// Runs the entries due at `now` (the timer calls it; tests may too).
+  /// Runs the entries due at `now` (the timer calls it with now(); tests may too).
   void run_due(time_point now);
+  /// The current time for deadlines on this queue (steady_clock's unless a test set another).
+  time_point now() const { return now_(); }
 
  private:
   struct entry {
@@ -52,6 +60,7 @@ class timer_queue {
 
   boost::asio::any_io_executor executor_;
   handler on_due_;
+  now_function now_;
   std::vector<entry> heap_;
   boost::asio::steady_timer timer_;
   time_point armed_for_ = time_point::max();  // the timer's expiry while a wait is pending

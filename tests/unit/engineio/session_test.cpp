@@ -1,8 +1,8 @@
-// The session state machine over a fake transport; timers run on a test io_context with short
-// intervals.
+// The session state machine over a fake transport. Time is the test's own (the timer queue's
+// now_function): run_for advances it and runs what comes due, so the heartbeat and upgrade
+// deadlines are checked at exact instants however slow or loaded the machine is.
 #include <gtest/gtest.h>
 
-#include <thread>
 
 #include <boost/asio/io_context.hpp>
 
@@ -19,9 +19,16 @@ shared_bytes bytes(std::string s) {
   return std::make_shared<const std::string>(std::move(s));
 }
 
+/// The test's clock: starts wherever steady_clock is, moves only when a test moves it.
+timer_queue::time_point test_now;
+timer_queue::time_point test_clock() {
+  return test_now;
+}
+
 class session_test : public ::testing::Test {
  protected:
   void SetUp() override {
+    test_now = timer_queue::clock::now();
     config.ping_interval = 40ms;
     config.ping_timeout = 30ms;
     config.upgrade_timeout = 60ms;
@@ -38,13 +45,23 @@ class session_test : public ::testing::Test {
     s->start(std::move(t));
     return s;
   }
+  /// Advances the clock by `d` a millisecond at a time; at each step runs what came due (as the
+  /// queue's timer would) and what was posted.
   void run_for(std::chrono::milliseconds d) {
+    for (auto done = 0ms; done < d; done += 1ms) {
+      test_now += 1ms;
+      timers.run_due(test_now);
+      poll();
+    }
+  }
+  /// Runs what was posted, without moving the clock.
+  void poll() {
     ioc.restart();
-    ioc.run_for(d);
+    ioc.poll();
   }
 
   boost::asio::io_context ioc;
-  timer_queue timers{ioc.get_executor(), &session::on_due};
+  timer_queue timers{ioc.get_executor(), &session::on_due, &test_clock};
   settings config;
   std::vector<std::string> closed_reasons, on_close_reasons, texts, binaries;
 };
@@ -169,9 +186,10 @@ TEST_F(session_test, pings_after_the_interval_and_pong_keeps_it_alive) {
   ASSERT_EQ(t->sent.size(), 2u);
   EXPECT_EQ(t->sent[1], "2");
   t->deliver_text("3");
-  run_for(25ms);  // past the pong deadline of the first ping, before the next ping
+  run_for(25ms);  // 80 ms: past the pong deadline of the first ping (70), before the next ping
   EXPECT_EQ(s->current_state(), session::state::open);
-  run_for(40ms);
+  EXPECT_EQ(t->sent.size(), 2u);
+  run_for(40ms);  // the next ping leaves 40 ms after the pong, at 95 ms
   EXPECT_EQ(t->sent.size(), 3u);
 }
 
@@ -191,7 +209,7 @@ TEST_F(session_test, deadline_is_enforced_even_before_the_timer_runs) {
   run_for(45ms);                        // the ping leaves at 40 ms
   ASSERT_EQ(t->sent.size(), 2u);
   EXPECT_FALSE(s->enforce_deadline());  // within ping_timeout
-  std::this_thread::sleep_for(35ms);    // past the deadline, the loop not running
+  test_now += 35ms;                     // past the deadline, the loop not running
   EXPECT_TRUE(s->enforce_deadline());
   EXPECT_EQ(closed_reasons, std::vector<std::string>{"ping timeout"});
 }
@@ -269,7 +287,10 @@ TEST_F(session_test, upgrade_that_never_completes_is_dropped) {
   auto ws = std::make_shared<fake_transport>("websocket");
   s->begin_upgrade(ws);
   polling->deliver_text("3");  // keep the heartbeat happy
-  run_for(70ms);
+  run_for(59ms);
+  EXPECT_TRUE(s->upgrading());  // not before upgrade_timeout
+  EXPECT_FALSE(ws->closed);
+  run_for(1ms);
   EXPECT_TRUE(ws->closed);
   EXPECT_FALSE(s->upgrading());
   EXPECT_EQ(s->transport_name(), "polling");
@@ -307,7 +328,7 @@ TEST_F(session_test, close_from_inside_on_text_is_safe) {
   };
   t->deliver_text("4x");
   EXPECT_EQ(on_close_reasons, std::vector<std::string>{"forced close"});
-  run_for(5ms);  // the deferred callback reset runs
+  poll();  // the deferred callback reset runs
   EXPECT_FALSE(s->on_text);
 }
 
