@@ -43,9 +43,9 @@ void token_expiry::arm(socketio::socket& s) {
   user->expiry_deadline = engineio::timer_queue::time_point::max();
   if (!user->expires_at) return;
   const auto left = *user->expires_at - clock_.now();
-  user->expiry_deadline = timers_.now() +
-                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                              std::max(left, decltype(left)::zero()));
+  user->expiry_deadline =
+      timers_.now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                          std::max(left, decltype(left)::zero()));
   timers_.schedule(s.weak_from_this(), 0, user->expiry_deadline);
 }
 

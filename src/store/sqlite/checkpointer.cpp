@@ -61,17 +61,17 @@ int checkpointer::on_commit(void* self, sqlite3*, const char*, int pages) {
       c.writer_tried_at_ = 0;
     }
     c.wal_pages_ = pages;
-    wake = c.due();
-    // Tried again only after another eighth of the limit: a reader on old pages, or the
-    // background checkpoint running (SQLITE_BUSY), can keep one try from copying everything.
+    // Tried again only after another eighth of the limit: a reader on old pages can keep one
+    // try from copying everything.
     own = pages >= c.settings_.writer_wal_pages &&
           pages >= c.writer_tried_at_ + std::max(1, c.settings_.writer_wal_pages / 8);
     if (own) {
       c.writer_tried_at_ = pages;
       c.writer_running_ = true;  // no background checkpoint starts until the writer's is done
     }
+    wake = c.due();  // never while the writer checkpoints itself
   }
-  if (wake && !own) c.wake_.notify_one();
+  if (wake) c.wake_.notify_one();
   if (own) {
     {
       // A background checkpoint holds the checkpoint lock: the writer's own would fail with

@@ -69,11 +69,11 @@ class checkpointer {
   mutable std::mutex mutex_;
   std::condition_variable wake_;  // the thread: a checkpoint is due, or stopping_
   std::condition_variable idle_;  // the writer: the thread's checkpoint finished
-  int wal_pages_ = 0;        // the WAL's size after the last commit (pages)
-  int backfilled_ = 0;       // of them, copied into the database by the last checkpoint
-  int writer_tried_at_ = 0;  // the WAL's size at the writer's last own checkpoint
-  bool running_ = false;         // the thread is checkpointing
-  bool writer_running_ = false;  // the writer is checkpointing itself (or waiting to)
+  int wal_pages_ = 0;             // the WAL's size after the last commit (pages)
+  int backfilled_ = 0;            // of them, copied into the database by the last checkpoint
+  int writer_tried_at_ = 0;       // the WAL's size at the writer's last own checkpoint
+  bool running_ = false;          // the thread is checkpointing
+  bool writer_running_ = false;   // the writer is checkpointing itself (or waiting to)
   bool stopping_ = false;
   std::uint64_t checkpoints_ = 0;
   std::uint64_t writer_checkpoints_ = 0;

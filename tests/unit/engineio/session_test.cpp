@@ -3,7 +3,6 @@
 // deadlines are checked at exact instants however slow or loaded the machine is.
 #include <gtest/gtest.h>
 
-
 #include <boost/asio/io_context.hpp>
 
 #include "engineio/session.hpp"
